@@ -1,0 +1,146 @@
+#include "Cli.h"
+
+#include "Subcommands.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cstdio>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab::cli {
+
+void CliContext::print(const QString& text) const
+{
+    if (out)
+        out->write(text.toUtf8());
+}
+
+void CliContext::printError(const QString& text) const
+{
+    if (err)
+        err->write(text.toUtf8());
+}
+
+void CliContext::write(const QByteArray& bytes) const
+{
+    if (out)
+        out->write(bytes);
+}
+
+Dispatcher::Dispatcher() { registerBuiltinSubcommands(*this); }
+
+void Dispatcher::add(Subcommand subcommand) { subcommands_.append(std::move(subcommand)); }
+
+const Subcommand* Dispatcher::find(const QString& name) const
+{
+    for (const Subcommand& s : subcommands_) {
+        if (s.name == name)
+            return &s;
+    }
+    return nullptr;
+}
+
+bool Dispatcher::isHeadless(const QStringList& args) const
+{
+    if (args.isEmpty())
+        return false;
+    const QString& first = args.first();
+    if (first.startsWith(u'-'))
+        return true;  // --help, --version, or an option we must reject with a message
+    if (find(first))
+        return true;
+    if (QFileInfo::exists(first))
+        return false;
+    // A word that is neither a subcommand nor an existing path: treat it as a mistyped subcommand
+    // unless it looks like a path (the GUI then says the file is missing).
+    const bool looksLikePath = first.contains(u'/') || first.contains(u'.');
+    return !looksLikePath;
+}
+
+QString Dispatcher::versionText() { return u"obslab " OBSLAB_VERSION "\n"_s; }
+
+QString Dispatcher::helpText() const
+{
+    QString text = u"Usage:\n"
+                   "  obslab [FILE…]                 open the desktop app (with these log files)\n"
+                   "  obslab SUBCOMMAND [ARGS…]      run a headless subcommand\n"
+                   "  obslab SUBCOMMAND --help       help for one subcommand\n"
+                   "  obslab --version | --help\n\n"
+                   "ObsLab is a guided Istio distributed-tracing lab and a browser for Envoy\n"
+                   "access logs. The subcommands need no display.\n"_s;
+    if (!subcommands_.isEmpty()) {
+        text += u"\nSubcommands:\n"_s;
+        for (const Subcommand& s : subcommands_)
+            text += u"  "_s + s.name.leftJustified(12) + u' ' + s.summary + u'\n';
+    }
+    text += u"\nExit codes: 0 success, 1 failure, 2 usage error.\n"_s;
+    return text;
+}
+
+int Dispatcher::run(const QStringList& args, const CliContext& ctx) const
+{
+    if (args.isEmpty()) {
+        ctx.print(helpText());
+        return ExitOk;
+    }
+    const QString& first = args.first();
+    if (first == u"--help" || first == u"-h" || first == u"help") {
+        if (args.size() > 1) {
+            if (const Subcommand* s = find(args.at(1))) {
+                ctx.print(s->usage);
+                return ExitOk;
+            }
+        }
+        ctx.print(helpText());
+        return ExitOk;
+    }
+    if (first == u"--version" || first == u"-V" || first == u"-v") {
+        ctx.print(versionText());
+        return ExitOk;
+    }
+    const Subcommand* s = find(first);
+    if (!s) {
+        if (first.startsWith(u'-'))
+            ctx.printError(u"obslab: unknown option '%1'. Run 'obslab --help' for usage.\n"_s.arg(first));
+        else
+            ctx.printError(
+                u"obslab: '%1' is not a subcommand or an existing file. Run 'obslab --help' for usage.\n"_s
+                    .arg(first));
+        return ExitUsage;
+    }
+    const QStringList rest = args.mid(1);
+    if (rest.contains(u"--help"_s) || rest.contains(u"-h"_s)) {
+        ctx.print(s->usage);
+        return ExitOk;
+    }
+    return s->run(rest, ctx);
+}
+
+int runHeadless(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"obslab"_s);
+    QCoreApplication::setOrganizationName(u"ObsLab"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(OBSLAB_VERSION));
+
+    QFile in;
+    QFile out;
+    QFile err;
+    (void)in.open(stdin, QIODevice::ReadOnly);
+    (void)out.open(stdout, QIODevice::WriteOnly);
+    (void)err.open(stderr, QIODevice::WriteOnly);
+    CliContext ctx{&in, &out, &err};
+
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    const Dispatcher dispatcher;
+    const int code = dispatcher.run(args, ctx);
+    out.flush();
+    err.flush();
+    return code;
+}
+
+}  // namespace obslab::cli

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QObject>
+#include <QSettings>
+#include <QString>
+#include <QUrl>
+
+namespace obslab {
+
+enum class ThemeChoice { System, Light, Dark };
+
+// The user's preferences, persisted with QSettings ("ObsLab"/"obslab"). GUI thread only.
+// Emits changed() after any setter that changes a value.
+class AppSettings : public QObject
+{
+    Q_OBJECT
+public:
+    explicit AppSettings(QObject* parent = nullptr);
+
+    // Empty means "find it on PATH".
+    QString kubectlPath() const;
+    void setKubectlPath(const QString& path);
+    QString istioctlPath() const;
+    void setIstioctlPath(const QString& path);
+
+    // Empty means "use a managed port-forward to svc/tracing".
+    QUrl jaegerUrl() const;
+    void setJaegerUrl(const QUrl& url);
+
+    // 1.0 = the platform's default font size.
+    double fontScale() const;
+    void setFontScale(double scale);
+
+    ThemeChoice theme() const;
+    void setTheme(ThemeChoice theme);
+
+    QStringList recentFiles() const;
+    void addRecentFile(const QString& path);
+
+    QByteArray windowGeometry() const;
+    QByteArray windowState() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    void setWindowState(const QByteArray& state);
+
+    QSettings& raw() { return settings_; }
+
+    static QString themeName(ThemeChoice theme);
+    static ThemeChoice themeFromName(const QString& name);
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    void set(const QString& key, const QVariant& value);
+    QSettings settings_;
+};
+
+}  // namespace obslab

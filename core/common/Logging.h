@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace obslab {
+Q_DECLARE_LOGGING_CATEGORY(lcProcess)
+Q_DECLARE_LOGGING_CATEGORY(lcKube)
+Q_DECLARE_LOGGING_CATEGORY(lcLogs)
+Q_DECLARE_LOGGING_CATEGORY(lcTracing)
+Q_DECLARE_LOGGING_CATEGORY(lcLab)
+Q_DECLARE_LOGGING_CATEGORY(lcDoctor)
+Q_DECLARE_LOGGING_CATEGORY(lcCli)
+Q_DECLARE_LOGGING_CATEGORY(lcGui)
+}  // namespace obslab

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "Command.h"
+#include "CommandSpec.h"
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+
+namespace obslab {
+
+class Transcript;
+
+// Starts commands, records each in the Transcript, and keeps track of the ones still running.
+// GUI or worker thread, but always the thread it lives on. Never blocks.
+class CommandRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CommandRunner(Transcript* transcript = nullptr, QObject* parent = nullptr);
+    ~CommandRunner() override;
+
+    // Starts spec and returns its Command, which reports through its signals and deletes itself
+    // after finished(); connect right away (nothing is emitted before the event loop runs).
+    Command* start(const CommandSpec& spec);
+
+    QList<Command*> running() const;
+    void cancelAll();
+    Transcript* transcript() const { return transcript_; }
+
+Q_SIGNALS:
+    void commandStarted(obslab::Command* command);
+    void commandFinished(const obslab::CommandSpec& spec, const obslab::CommandResult& result);
+
+private:
+    QPointer<Transcript> transcript_;
+    QList<QPointer<Command>> running_;
+};
+
+}  // namespace obslab

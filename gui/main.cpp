@@ -1,0 +1,15 @@
+#include "app/GuiMain.h"
+#include "cli/Cli.h"
+
+#include <QStringList>
+
+int main(int argc, char** argv)
+{
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    // The headless path never creates a QGuiApplication: `obslab --version` works with no display.
+    if (obslab::cli::Dispatcher().isHeadless(args))
+        return obslab::cli::runHeadless(argc, argv);
+    return obslab::runGui(argc, argv);
+}

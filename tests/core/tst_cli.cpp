@@ -1,0 +1,120 @@
+#include "cli/Cli.h"
+
+#include <QBuffer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace obslab::cli;
+
+namespace {
+struct Captured
+{
+    QBuffer out;
+    QBuffer err;
+    QBuffer in;
+    Captured()
+    {
+        out.open(QIODevice::WriteOnly);
+        err.open(QIODevice::WriteOnly);
+        in.open(QIODevice::ReadOnly);
+    }
+    CliContext ctx() { return CliContext{&in, &out, &err}; }
+    QString stdoutText() const { return QString::fromUtf8(out.data()); }
+    QString stderrText() const { return QString::fromUtf8(err.data()); }
+};
+}  // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void isHeadless_data();
+    void isHeadless();
+    void run_data();
+    void run();
+    void subcommandHelp();
+};
+
+void TestCli::isHeadless_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("headless");
+    QTest::newRow("no-args-opens-gui") << QStringList{} << false;
+    QTest::newRow("help") << QStringList{u"--help"_s} << true;
+    QTest::newRow("version") << QStringList{u"--version"_s} << true;
+    QTest::newRow("unknown-option") << QStringList{u"--frobnicate"_s} << true;
+    QTest::newRow("unknown-word") << QStringList{u"frobnicate"_s} << true;
+    QTest::newRow("missing-file-path") << QStringList{u"/no/such/file.log"_s} << false;
+    QTest::newRow("missing-file-name") << QStringList{u"proxy.log"_s} << false;
+    QTest::newRow("existing-file") << QStringList{QStringLiteral(OBSLAB_SOURCE_DIR "/CMakeLists.txt")}
+                                   << false;
+}
+
+void TestCli::isHeadless()
+{
+    QFETCH(QStringList, args);
+    QFETCH(bool, headless);
+    QCOMPARE(Dispatcher().isHeadless(args), headless);
+}
+
+void TestCli::run_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stdoutContains");
+    QTest::addColumn<QString>("stderrContains");
+    QTest::newRow("help") << QStringList{u"--help"_s} << 0 << u"Usage:"_s << QString();
+    QTest::newRow("short-help") << QStringList{u"-h"_s} << 0 << u"obslab --version"_s << QString();
+    QTest::newRow("version") << QStringList{u"--version"_s} << 0 << u"obslab " OBSLAB_VERSION ""_s
+                             << QString();
+    QTest::newRow("unknown-option") << QStringList{u"--frobnicate"_s} << 2 << QString()
+                                    << u"unknown option '--frobnicate'"_s;
+    QTest::newRow("unknown-subcommand") << QStringList{u"frobnicate"_s} << 2 << QString()
+                                        << u"'frobnicate' is not a subcommand"_s;
+}
+
+void TestCli::run()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stdoutContains);
+    QFETCH(QString, stderrContains);
+    Captured io;
+    QCOMPARE(Dispatcher().run(args, io.ctx()), exitCode);
+    if (!stdoutContains.isEmpty())
+        QVERIFY2(io.stdoutText().contains(stdoutContains), qPrintable(io.stdoutText()));
+    else
+        QVERIFY(io.stdoutText().isEmpty());
+    if (!stderrContains.isEmpty())
+        QVERIFY2(io.stderrText().contains(stderrContains), qPrintable(io.stderrText()));
+    else
+        QVERIFY(io.stderrText().isEmpty());
+}
+
+void TestCli::subcommandHelp()
+{
+    Dispatcher d;
+    int ran = 0;
+    d.add(Subcommand{u"demo"_s, u"a demo"_s, u"usage: obslab demo ARG\n"_s,
+                     [&](const QStringList& args, const CliContext& ctx) {
+                         ++ran;
+                         ctx.print(args.join(u','));
+                         return args.size() == 1 ? 0 : 2;
+                     }});
+    Captured io;
+    QCOMPARE(d.run({u"demo"_s, u"--help"_s}, io.ctx()), 0);
+    QCOMPARE(io.stdoutText(), u"usage: obslab demo ARG\n"_s);
+    QCOMPARE(ran, 0);
+    Captured io2;
+    QCOMPARE(d.run({u"demo"_s, u"x"_s}, io2.ctx()), 0);
+    QCOMPARE(io2.stdoutText(), u"x"_s);
+    Captured io3;
+    QCOMPARE(d.run({u"help"_s, u"demo"_s}, io3.ctx()), 0);
+    QCOMPARE(io3.stdoutText(), u"usage: obslab demo ARG\n"_s);
+    QVERIFY(d.helpText().contains(u"demo"_s));
+    QVERIFY(d.isHeadless({u"demo"_s}));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
