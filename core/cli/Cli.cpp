@@ -30,9 +30,15 @@ void CliContext::write(const QByteArray& bytes) const
         out->write(bytes);
 }
 
-Dispatcher::Dispatcher() { registerBuiltinSubcommands(*this); }
+Dispatcher::Dispatcher()
+{
+    registerBuiltinSubcommands(*this);
+}
 
-void Dispatcher::add(Subcommand subcommand) { subcommands_.append(std::move(subcommand)); }
+void Dispatcher::add(Subcommand subcommand)
+{
+    subcommands_.append(std::move(subcommand));
+}
 
 const Subcommand* Dispatcher::find(const QString& name) const
 {
@@ -48,8 +54,10 @@ bool Dispatcher::isHeadless(const QStringList& args) const
     if (args.isEmpty())
         return false;
     const QString& first = args.first();
+    if (isGuiOption(first))
+        return false;
     if (first.startsWith(u'-'))
-        return true;  // --help, --version, or an option we must reject with a message
+        return true; // --help, --version, or an option we must reject with a message
     if (find(first))
         return true;
     if (QFileInfo::exists(first))
@@ -60,12 +68,22 @@ bool Dispatcher::isHeadless(const QStringList& args) const
     return !looksLikePath;
 }
 
-QString Dispatcher::versionText() { return u"obslab " OBSLAB_VERSION "\n"_s; }
+bool Dispatcher::isGuiOption(const QString& arg)
+{
+    return arg == u"--open-log" || arg == u"--lab" || arg.startsWith(u"--lab=");
+}
+
+QString Dispatcher::versionText()
+{
+    return u"obslab " OBSLAB_VERSION "\n"_s;
+}
 
 QString Dispatcher::helpText() const
 {
     QString text = u"Usage:\n"
                    "  obslab [FILE…]                 open the desktop app (with these log files)\n"
+                   "  obslab --open-log              open the desktop app at the Open Log dialog\n"
+                   "  obslab --lab ID                open the desktop app at a lab\n"
                    "  obslab SUBCOMMAND [ARGS…]      run a headless subcommand\n"
                    "  obslab SUBCOMMAND --help       help for one subcommand\n"
                    "  obslab --version | --help\n\n"
@@ -104,7 +122,8 @@ int Dispatcher::run(const QStringList& args, const CliContext& ctx) const
     const Subcommand* s = find(first);
     if (!s) {
         if (first.startsWith(u'-'))
-            ctx.printError(u"obslab: unknown option '%1'. Run 'obslab --help' for usage.\n"_s.arg(first));
+            ctx.printError(
+                u"obslab: unknown option '%1'. Run 'obslab --help' for usage.\n"_s.arg(first));
         else
             ctx.printError(
                 u"obslab: '%1' is not a subcommand or an existing file. Run 'obslab --help' for usage.\n"_s
@@ -143,4 +162,4 @@ int runHeadless(int argc, char** argv)
     return code;
 }
 
-}  // namespace obslab::cli
+} // namespace obslab::cli

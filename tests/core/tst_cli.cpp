@@ -23,7 +23,7 @@ struct Captured
     QString stdoutText() const { return QString::fromUtf8(out.data()); }
     QString stderrText() const { return QString::fromUtf8(err.data()); }
 };
-}  // namespace
+} // namespace
 
 class TestCli : public QObject
 {
@@ -44,11 +44,13 @@ void TestCli::isHeadless_data()
     QTest::newRow("help") << QStringList{u"--help"_s} << true;
     QTest::newRow("version") << QStringList{u"--version"_s} << true;
     QTest::newRow("unknown-option") << QStringList{u"--frobnicate"_s} << true;
+    QTest::newRow("gui-open-log") << QStringList{u"--open-log"_s} << false;
+    QTest::newRow("gui-lab") << QStringList{u"--lab"_s, u"istio-tracing-jaeger"_s} << false;
     QTest::newRow("unknown-word") << QStringList{u"frobnicate"_s} << true;
     QTest::newRow("missing-file-path") << QStringList{u"/no/such/file.log"_s} << false;
     QTest::newRow("missing-file-name") << QStringList{u"proxy.log"_s} << false;
-    QTest::newRow("existing-file") << QStringList{QStringLiteral(OBSLAB_SOURCE_DIR "/CMakeLists.txt")}
-                                   << false;
+    QTest::newRow("existing-file")
+        << QStringList{QStringLiteral(OBSLAB_SOURCE_DIR "/CMakeLists.txt")} << false;
 }
 
 void TestCli::isHeadless()
@@ -68,10 +70,10 @@ void TestCli::run_data()
     QTest::newRow("short-help") << QStringList{u"-h"_s} << 0 << u"obslab --version"_s << QString();
     QTest::newRow("version") << QStringList{u"--version"_s} << 0 << u"obslab " OBSLAB_VERSION ""_s
                              << QString();
-    QTest::newRow("unknown-option") << QStringList{u"--frobnicate"_s} << 2 << QString()
-                                    << u"unknown option '--frobnicate'"_s;
-    QTest::newRow("unknown-subcommand") << QStringList{u"frobnicate"_s} << 2 << QString()
-                                        << u"'frobnicate' is not a subcommand"_s;
+    QTest::newRow("unknown-option")
+        << QStringList{u"--frobnicate"_s} << 2 << QString() << u"unknown option '--frobnicate'"_s;
+    QTest::newRow("unknown-subcommand")
+        << QStringList{u"frobnicate"_s} << 2 << QString() << u"'frobnicate' is not a subcommand"_s;
 }
 
 void TestCli::run()
