@@ -57,7 +57,7 @@ bool Dispatcher::isHeadless(const QStringList& args) const
     if (isGuiOption(first))
         return false;
     if (first.startsWith(u'-'))
-        return true; // --help, --version, or an option we must reject with a message
+        return true;  // --help, --version, or an option we must reject with a message
     if (find(first))
         return true;
     if (QFileInfo::exists(first))
@@ -162,4 +162,4 @@ int runHeadless(int argc, char** argv)
     return code;
 }
 
-} // namespace obslab::cli
+}  // namespace obslab::cli

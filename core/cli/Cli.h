@@ -24,16 +24,16 @@ struct CliContext
     QIODevice* out = nullptr;
     QIODevice* err = nullptr;
 
-    void print(const QString& text) const;      // to out, as UTF-8
-    void printError(const QString& text) const; // to err, as UTF-8
-    void write(const QByteArray& bytes) const;  // raw bytes to out
+    void print(const QString& text) const;       // to out, as UTF-8
+    void printError(const QString& text) const;  // to err, as UTF-8
+    void write(const QByteArray& bytes) const;   // raw bytes to out
 };
 
 struct Subcommand
 {
-    QString name;    // "logs"
-    QString summary; // one line for `obslab --help`
-    QString usage;   // full help for `obslab NAME --help`
+    QString name;     // "logs"
+    QString summary;  // one line for `obslab --help`
+    QString usage;    // full help for `obslab NAME --help`
     // Receives the arguments after the subcommand's name. Runs on the main thread with a
     // QCoreApplication present; may run a local event loop. Returns an ExitCode.
     std::function<int(const QStringList& args, const CliContext& ctx)> run;
@@ -42,7 +42,7 @@ struct Subcommand
 class Dispatcher
 {
 public:
-    Dispatcher(); // with every built-in subcommand registered
+    Dispatcher();  // with every built-in subcommand registered
     void add(Subcommand subcommand);
     const Subcommand* find(const QString& name) const;
     const QList<Subcommand>& subcommands() const { return subcommands_; }
@@ -68,4 +68,4 @@ private:
 // and runs the dispatcher on the process's stdin/stdout/stderr.
 int runHeadless(int argc, char** argv);
 
-} // namespace obslab::cli
+}  // namespace obslab::cli

@@ -13,8 +13,7 @@ constexpr int kMaxRecentFiles = 12;
 AppSettings::AppSettings(QObject* parent)
     : QObject(parent)
     , settings_(u"ObsLab"_s, u"obslab"_s)
-{
-}
+{}
 
 void AppSettings::set(const QString& key, const QVariant& value)
 {
@@ -24,29 +23,50 @@ void AppSettings::set(const QString& key, const QVariant& value)
     Q_EMIT changed();
 }
 
-QString AppSettings::kubectlPath() const { return settings_.value(u"tools/kubectl"_s).toString(); }
-void AppSettings::setKubectlPath(const QString& path) { set(u"tools/kubectl"_s, path.trimmed()); }
+QString AppSettings::kubectlPath() const
+{
+    return settings_.value(u"tools/kubectl"_s).toString();
+}
+void AppSettings::setKubectlPath(const QString& path)
+{
+    set(u"tools/kubectl"_s, path.trimmed());
+}
 QString AppSettings::istioctlPath() const
 {
     return settings_.value(u"tools/istioctl"_s).toString();
 }
-void AppSettings::setIstioctlPath(const QString& path) { set(u"tools/istioctl"_s, path.trimmed()); }
+void AppSettings::setIstioctlPath(const QString& path)
+{
+    set(u"tools/istioctl"_s, path.trimmed());
+}
 
-QUrl AppSettings::jaegerUrl() const { return settings_.value(u"jaeger/url"_s).toUrl(); }
-void AppSettings::setJaegerUrl(const QUrl& url) { set(u"jaeger/url"_s, url); }
+QUrl AppSettings::jaegerUrl() const
+{
+    return settings_.value(u"jaeger/url"_s).toUrl();
+}
+void AppSettings::setJaegerUrl(const QUrl& url)
+{
+    set(u"jaeger/url"_s, url);
+}
 
 double AppSettings::fontScale() const
 {
     const double scale = settings_.value(u"ui/fontScale"_s, 1.0).toDouble();
     return std::clamp(scale, 0.5, 4.0);
 }
-void AppSettings::setFontScale(double scale) { set(u"ui/fontScale"_s, std::clamp(scale, 0.5, 4.0)); }
+void AppSettings::setFontScale(double scale)
+{
+    set(u"ui/fontScale"_s, std::clamp(scale, 0.5, 4.0));
+}
 
 ThemeChoice AppSettings::theme() const
 {
     return themeFromName(settings_.value(u"ui/theme"_s).toString());
 }
-void AppSettings::setTheme(ThemeChoice theme) { set(u"ui/theme"_s, themeName(theme)); }
+void AppSettings::setTheme(ThemeChoice theme)
+{
+    set(u"ui/theme"_s, themeName(theme));
+}
 
 QString AppSettings::themeName(ThemeChoice theme)
 {

@@ -7,7 +7,12 @@
 
 namespace obslab {
 
-enum class ThemeChoice { System, Light, Dark };
+enum class ThemeChoice
+{
+    System,
+    Light,
+    Dark
+};
 
 // The user's preferences, persisted with QSettings ("ObsLab"/"obslab"). GUI thread only.
 // Emits changed() after any setter that changes a value.

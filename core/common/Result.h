@@ -20,8 +20,12 @@ template <typename T>
 class Result
 {
 public:
-    Result(T value) : data_(std::move(value)) {}
-    Result(Error error) : data_(std::move(error)) {}
+    Result(T value)
+        : data_(std::move(value))
+    {}
+    Result(Error error)
+        : data_(std::move(error))
+    {}
 
     bool ok() const { return std::holds_alternative<T>(data_); }
     explicit operator bool() const { return ok(); }

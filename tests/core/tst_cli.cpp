@@ -23,7 +23,7 @@ struct Captured
     QString stdoutText() const { return QString::fromUtf8(out.data()); }
     QString stderrText() const { return QString::fromUtf8(err.data()); }
 };
-} // namespace
+}  // namespace
 
 class TestCli : public QObject
 {
