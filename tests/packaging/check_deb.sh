@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the .deb from a configured build directory, checks its metadata and contents, unpacks
+# it into a scratch root and runs the installed binary from there.
+#   check_deb.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+(cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
+deb=$(ls "$work"/out/obslab_*.deb)
+echo "built $(basename "$deb") ($(du -h "$deb" | cut -f1))"
+
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+# Every shared library the binary needs must come from a package named in Depends, and the
+# run-time plugins (SVG icon engine, xcb platform) too.
+for lib in $(objdump -p "$build/bin/obslab" | awk '/NEEDED/ {print $2}'); do
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')
+    [[ -n "$path" ]] || fail "cannot resolve $lib"
+    pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || true
+    [[ -n "$pkg" ]] || pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
+    [[ "$depends" == *"$pkg"* ]] || fail "Depends lacks $pkg (for $lib)"
+done
+for pkg in libqt6svg6 libqt6gui6; do
+    [[ "$depends" == *"$pkg"* ]] || fail "Depends lacks $pkg"
+done
+[[ "$(dpkg-deb -f "$deb" Recommends)" == *kubernetes-client* ]] || fail "Recommends lacks kubernetes-client"
+
+contents=$(dpkg-deb -c "$deb")
+for f in ./usr/bin/obslab \
+         ./usr/share/applications/io.github.obslab.ObsLab.desktop \
+         ./usr/share/metainfo/io.github.obslab.ObsLab.metainfo.xml \
+         ./usr/share/man/man1/obslab.1.gz \
+         ./usr/share/icons/hicolor/scalable/apps/io.github.obslab.ObsLab.svg \
+         ./usr/share/icons/hicolor/48x48/apps/io.github.obslab.ObsLab.png \
+         ./usr/share/icons/hicolor/256x256/apps/io.github.obslab.ObsLab.png \
+         ./usr/share/obslab/samples/; do
+    grep -qF " $f" <<<"$contents" || fail "package lacks $f"
+done
+
+root="$work/root"
+dpkg -x "$deb" "$root"
+desktop-file-validate "$root/usr/share/applications/io.github.obslab.ObsLab.desktop"
+appstreamcli validate --no-net "$root/usr/share/metainfo/io.github.obslab.ObsLab.metainfo.xml" >/dev/null
+man -l "$root/usr/share/man/man1/obslab.1.gz" >/dev/null 2>&1 || zcat "$root/usr/share/man/man1/obslab.1.gz" | grep -q '^.TH OBSLAB 1'
+
+version=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/obslab" --version)
+[[ "$version" =~ ^obslab\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "installed obslab --version printed '$version'"
+echo "installed binary: $version"
+echo "package ok"
