@@ -1,0 +1,123 @@
+#pragma once
+
+#include <QByteArray>
+#include <QCache>
+#include <QFuture>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace obslab {
+
+// A log file on disk (plain or gzip) as numbered lines, never loaded whole.
+//
+// open() returns at once; a worker thread finds the line ends with large pread() blocks and
+// publishes them in chunks (linesAppended), so the first screen is readable long before the end.
+// line() re-reads rows on demand through a bounded block cache. pread, not mmap: a mapped file
+// that shrinks kills the process with SIGBUS; a read just returns less.
+//
+// While following (the default for plain files) the file is polled: appended lines arrive with
+// linesAppended (a last line without newline is a line too, and lastLineChanged() says when it
+// grew); a rotated file (the path now names another file) keeps every line read so far — the old
+// file stays open — and continues with the new one; a truncated one resets the lines.
+// A gzip file is inflated once, in the background, into a private temporary file.
+// Lives on the thread that created it (the GUI thread); all signals are emitted there.
+class LogFile : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State
+    {
+        Closed,
+        Indexing,
+        Ready,
+        Failed
+    };
+    Q_ENUM(State)
+
+    explicit LogFile(QObject* parent = nullptr);
+    ~LogFile() override;  // cancels indexing and waits for the worker's current block
+
+    // Starts indexing path. False (with errorString()) when it cannot be opened at all:
+    // missing, a directory, unreadable.
+    bool open(const QString& path);
+    void close();
+    void cancelIndexing();  // what is indexed stays available
+
+    void setFollowing(bool following);
+    bool isFollowing() const { return following_; }
+    void setPollInterval(int ms) { pollTimer_.setInterval(ms); }
+
+    QString path() const { return path_; }
+    State state() const { return state_; }
+    QString errorString() const { return error_; }
+    bool isCompressed() const { return compressed_; }
+
+    qint64 lineCount() const { return lineCount_; }
+    qint64 bytesIndexed() const;
+    qint64 sizeOnDisk() const { return sizeOnDisk_; }
+
+    // The line's bytes without its '\n' (and a '\r' before it). Empty when out of range or
+    // no longer readable. Reads through the block cache (GUI thread; one pread per missing block).
+    QByteArray line(qint64 index) const;
+
+    static constexpr qint64 kBlockSize = 4 * 1024 * 1024;  // scan unit
+    static constexpr qint64 kCacheBlockSize = 256 * 1024;  // display cache unit
+    static constexpr int kCacheBlocks = 64;                // 16 MiB of cache
+
+Q_SIGNALS:
+    void linesAppended(qint64 first, qint64 count);
+    void lastLineChanged(qint64 index);
+    void progressChanged(qint64 bytesDone, qint64 bytesTotal);
+    void indexingFinished();
+    void reset(const QString& reason);  // every line is gone (truncated file); indexing restarts
+    void rotated(const QString& message);
+    void failed(const QString& message);
+
+private:
+    struct Segment
+    {
+        int fd = -1;
+        QString path;
+        quint64 dev = 0;
+        quint64 ino = 0;
+        qint64 firstLine = 0;
+        std::vector<qint64> ends;  // offset just past each complete line's '\n'
+        qint64 scannedEnd = 0;     // bytes scanned (the file's size when the scan ended)
+        bool temporary = false;    // inflated gzip, deleted on close
+    };
+    struct Chunk;
+    struct Job;
+
+    void startScan(int segment, qint64 from);
+    void onChunk(quint64 generation, int segment, std::vector<qint64> ends, qint64 scannedEnd,
+                 qint64 total);
+    void onJobFinished(quint64 generation, int segment, QString error);
+    void poll();
+    void closeSegments();
+    qint64 segmentLineCount(const Segment& s) const;
+    int segmentOfLine(qint64 index) const;
+    QByteArray readRange(const Segment& s, int segment, qint64 begin, qint64 end) const;
+    void setState(State state);
+
+    QString path_;
+    QString error_;
+    State state_ = State::Closed;
+    bool compressed_ = false;
+    bool following_ = true;
+    qint64 lineCount_ = 0;
+    qint64 sizeOnDisk_ = 0;
+    std::vector<Segment> segments_;
+    QTimer pollTimer_;
+    quint64 generation_ = 0;
+    std::shared_ptr<std::atomic<bool>> cancel_;
+    QFuture<void> job_;
+    bool jobRunning_ = false;
+    mutable QCache<quint64, QByteArray> cache_;
+};
+
+}  // namespace obslab
