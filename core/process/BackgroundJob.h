@@ -19,7 +19,13 @@ class BackgroundJob : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Idle, Running, Stopping, Finished };
+    enum class State
+    {
+        Idle,
+        Running,
+        Stopping,
+        Finished
+    };
     Q_ENUM(State)
 
     BackgroundJob(CommandSpec spec, Transcript* transcript, QObject* parent = nullptr);

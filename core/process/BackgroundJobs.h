@@ -11,12 +11,19 @@ namespace obslab {
 class Transcript;
 
 // The app's list of background jobs, as a model for the status bar (one row per job:
-// Qt::DisplayRole = title, StateRole, CommandLineRole, StartedAtRole). Owns the jobs.
+// Qt::DisplayRole = title, StateRole (a BackgroundJob::State), CommandLineRole (redacted),
+// StartedAtRole, JobRole). Owns the jobs. GUI thread only.
 class BackgroundJobs : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role { StateRole = Qt::UserRole + 1, CommandLineRole, StartedAtRole, JobRole };
+    enum Role
+    {
+        StateRole = Qt::UserRole + 1,
+        CommandLineRole,
+        StartedAtRole,
+        JobRole
+    };
 
     explicit BackgroundJobs(Transcript* transcript, QObject* parent = nullptr);
     ~BackgroundJobs() override;
@@ -25,6 +32,8 @@ public:
     // removeFinished() is called.
     BackgroundJob* start(const CommandSpec& spec);
     void stop(int row);
+    // Removes (and deletes, later) a job that is not running; false when it still runs.
+    bool remove(int row);
     void stopAll();
     void removeFinished();
     int runningCount() const;
@@ -42,6 +51,7 @@ private:
 
     QPointer<Transcript> transcript_;
     QList<BackgroundJob*> jobs_;
+    int lastRunningCount_ = 0;
 };
 
 }  // namespace obslab

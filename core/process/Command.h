@@ -2,6 +2,7 @@
 
 #include "CommandResult.h"
 #include "CommandSpec.h"
+#include "LineSplitter.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -18,6 +19,8 @@ class Transcript;
 // '\r' removed; a partial last line is carried over to the next read and flushed at exit).
 // finished() is emitted exactly once, always asynchronously (even when the program is not
 // found), after the last line signal; the object then deletes itself with deleteLater().
+// Line signals carry the raw output (for parsers); the Transcript keeps a redacted copy.
+// Destroying it while the program runs kills the program (SIGKILL) without waiting.
 class Command : public QObject
 {
     Q_OBJECT
@@ -50,9 +53,10 @@ private:
     void onErrorOccurred(QProcess::ProcessError error);
     void onTimeout();
     void complete(CommandStatus status, const QString& message);
-    void emitLines(QByteArray& carry, bool isStderr, bool flushAll);
+    void deliverLine(const QByteArray& line, bool isStderr);
     void capture(const QByteArray& chunk, bool isStderr);
     void terminate();
+    QString resolveProgram(CommandStatus* failure, QString* message) const;
 
     CommandSpec spec_;
     QPointer<Transcript> transcript_;
@@ -61,8 +65,8 @@ private:
     QTimer timeoutTimer_;
     QTimer killTimer_;
     QElapsedTimer elapsed_;
-    QByteArray stdoutCarry_;
-    QByteArray stderrCarry_;
+    LineSplitter stdoutLines_;
+    LineSplitter stderrLines_;
     CommandResult result_;
     CommandStatus pendingStatus_ = CommandStatus::Succeeded;  // set by cancel()/timeout
     bool stopRequested_ = false;

@@ -7,7 +7,8 @@
 
 namespace obslab {
 
-enum class CommandStatus {
+enum class CommandStatus
+{
     Succeeded,      // exited with code 0
     Failed,         // exited with a non-zero code
     Crashed,        // killed by a signal we did not send
@@ -27,7 +28,7 @@ struct CommandResult
     QByteArray stderrData;         // idem
     bool stdoutTruncated = false;  // more was printed than was kept (every line was still streamed)
     bool stderrTruncated = false;
-    QDateTime startedAt;           // UTC
+    QDateTime startedAt;  // UTC
     qint64 durationMs = 0;
     QString message;  // for people: what happened and, when it failed, what to do
 

@@ -22,6 +22,7 @@ public:
 
     // Starts spec and returns its Command, which reports through its signals and deletes itself
     // after finished(); connect right away (nothing is emitted before the event loop runs).
+    // commandStarted() is emitted before start() returns; the transcript entry exists by then.
     Command* start(const CommandSpec& spec);
 
     QList<Command*> running() const;

@@ -14,12 +14,14 @@ struct CommandSpec
 {
     QString program;  // a bare name (looked up on PATH) or an absolute path
     QStringList arguments;
-    QByteArray stdinData;              // written, then stdin is closed (empty: closed at once)
+    QByteArray stdinData;                // written, then stdin is closed (empty: closed at once)
     QMap<QString, QString> environment;  // added to (or overriding) the inherited environment
-    QString workingDirectory;          // empty: the current one
+    QString workingDirectory;            // empty: the current one
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // zero: none (background jobs)
-    QString title;                     // what it does, for people: "Read the current kube context"
+    QString title;  // what it does, for people: "Read the current kube context"
     qsizetype captureLimit = 16 * 1024 * 1024;  // bytes of each stream kept in the result
+    // After cancel()/stop()/timeout: how long a SIGTERM gets before SIGKILL.
+    std::chrono::milliseconds killGrace{std::chrono::seconds(2)};
 
     // The command as a person would paste it into a POSIX shell (arguments quoted where needed,
     // environment additions as VAR=value prefixes, stdin noted as a heredoc-less comment).

@@ -6,7 +6,11 @@
 
 namespace obslab {
 
-enum class Tool { Kubectl, Istioctl };
+enum class Tool
+{
+    Kubectl,
+    Istioctl
+};
 
 // Finds the external tools. Pure lookups on PATH (QStandardPaths::findExecutable) or the user's
 // configured path; safe on any thread.
