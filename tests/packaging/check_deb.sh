@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the .deb from a configured build directory, checks its metadata and contents, unpacks
 # it into a scratch root and runs the installed binary from there.
-#   check_deb.sh BUILD_DIR
+#   check_deb.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
+source=$(cd "$2" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -36,9 +37,16 @@ for f in ./usr/bin/obslab \
          ./usr/share/man/man1/obslab.1.gz \
          ./usr/share/icons/hicolor/scalable/apps/io.github.obslab.ObsLab.svg \
          ./usr/share/icons/hicolor/48x48/apps/io.github.obslab.ObsLab.png \
-         ./usr/share/icons/hicolor/256x256/apps/io.github.obslab.ObsLab.png \
-         ./usr/share/obslab/samples/; do
+         ./usr/share/icons/hicolor/256x256/apps/io.github.obslab.ObsLab.png; do
     grep -qF " $f" <<<"$contents" || fail "package lacks $f"
+done
+# Every built-in lab and sample log of the source tree is installed.
+for dir in labs samples; do
+    [[ -d "$source/resources/$dir" ]] || continue
+    while IFS= read -r f; do
+        rel=${f#"$source/resources/"}
+        grep -qF " ./usr/share/obslab/$rel" <<<"$contents" || fail "package lacks share/obslab/$rel"
+    done < <(find "$source/resources/$dir" -type f)
 done
 
 root="$work/root"
