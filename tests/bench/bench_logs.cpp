@@ -1,0 +1,143 @@
+// Log engine benchmark: generates a realistic istio-proxy log (deterministic), then times, in one
+// run on the same file with the page cache warm, `wc -l`, `grep -F -c <trace id>` and ObsLab's
+// engine, and prints the ratios. Not a test: CI runs it on a small file as a smoke test only.
+//   bench_logs [--size MB] [--file PATH] [--keep]
+#include "LogGenerator.h"
+#include "logs/LogFile.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+
+#include <cstdio>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+struct Timed
+{
+    double seconds = 0;
+    QByteArray output;
+};
+
+// Best of three runs of an external tool (no shell: program and argument list).
+Timed timeTool(const QString& program, const QStringList& args)
+{
+    Timed best;
+    best.seconds = 1e9;
+    for (int i = 0; i < 3; ++i) {
+        QProcess p;
+        QElapsedTimer t;
+        t.start();
+        p.start(program, args);
+        p.waitForFinished(-1);
+        const double s = t.nsecsElapsed() / 1e9;
+        if (s < best.seconds) {
+            best.seconds = s;
+            best.output = p.readAllStandardOutput().trimmed();
+        }
+    }
+    return best;
+}
+
+template <typename F>
+double bestOf3(F&& f)
+{
+    double best = 1e9;
+    for (int i = 0; i < 3; ++i) {
+        QElapsedTimer t;
+        t.start();
+        f();
+        best = std::min(best, t.nsecsElapsed() / 1e9);
+    }
+    return best;
+}
+
+void row(const char* what, double seconds, double bytes, double reference, const char* refName)
+{
+    std::printf("%-34s %8.3f s  %7.2f GB/s", what, seconds, bytes / seconds / 1e9);
+    if (reference > 0)
+        std::printf("   %5.2f x %s", seconds / reference, refName);
+    std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser cli;
+    cli.setApplicationDescription(u"ObsLab log engine benchmark"_s);
+    cli.addHelpOption();
+    cli.addOption(
+        {u"size"_s, u"size of the generated log in MiB (default 1024)"_s, u"MB"_s, u"1024"_s});
+    cli.addOption({u"file"_s, u"where to write the log (default: the temp dir)"_s, u"PATH"_s});
+    cli.addOption({u"keep"_s, u"keep the generated file for the next run"_s});
+    cli.process(app);
+
+    const qint64 size = cli.value(u"size"_s).toLongLong() * 1024 * 1024;
+    const QString path = cli.isSet(u"file"_s)
+                             ? cli.value(u"file"_s)
+                             : QDir::temp().filePath(u"obslab-bench-%1.log"_s.arg(size));
+    obslab::bench::LogGenerator generator({});
+    QByteArray probeTrace;
+    {
+        QFile f(path);
+        const bool reuse = QFileInfo(path).size() >= size && cli.isSet(u"keep"_s);
+        QElapsedTimer t;
+        t.start();
+        if (!reuse && !f.open(QIODevice::WriteOnly)) {
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+            return 1;
+        }
+        qint64 written = 0;
+        while (written < size) {
+            QByteArray chunk;
+            chunk.reserve(8 * 1024 * 1024 + 65536);
+            while (chunk.size() < 8 * 1024 * 1024)
+                generator.appendTrace(chunk);
+            if (!reuse)
+                f.write(chunk);
+            written += chunk.size();
+        }
+        const auto& ids = generator.traceIds();
+        probeTrace = ids[ids.size() / 2];
+        std::printf("log: %s, %.1f MiB, %lld lines%s (%.1f s)\n", qPrintable(path),
+                    written / 1048576.0, static_cast<long long>(generator.linesGenerated()),
+                    reuse ? ", reused" : ", generated", t.nsecsElapsed() / 1e9);
+    }
+    const double bytes = double(QFileInfo(path).size());
+
+    timeTool(u"cat"_s, {path, u"/dev/null"_s});  // warm the page cache (cat FILE /dev/null)
+    const Timed wc = timeTool(u"wc"_s, {u"-l"_s, path});
+    const Timed grep =
+        timeTool(u"grep"_s, {u"-F"_s, u"-c"_s, QString::fromLatin1(probeTrace), path});
+
+    qint64 lines = 0;
+    const double index = bestOf3([&] {
+        obslab::LogFile file;
+        file.setFollowing(false);
+        QEventLoop loop;
+        QObject::connect(&file, &obslab::LogFile::indexingFinished, &loop, &QEventLoop::quit);
+        file.open(path);
+        loop.exec();
+        lines = file.lineCount();
+    });
+
+    std::printf("\n%-34s %10s  %12s   %s\n", "", "time", "throughput", "ratio");
+    row("wc -l", wc.seconds, bytes, 0, "");
+    row("grep -F -c <trace id>", grep.seconds, bytes, 0, "");
+    row("ObsLab line index (LogFile)", index, bytes, wc.seconds, "wc -l");
+    std::printf("\nwc -l says %s lines, ObsLab %lld; grep found the trace on %s lines\n",
+                wc.output.split(' ').value(0).constData(), static_cast<long long>(lines),
+                grep.output.constData());
+    if (!cli.isSet(u"keep"_s))
+        QFile::remove(path);
+    return wc.output.split(' ').value(0).toLongLong() == lines ? 0 : 1;
+}
