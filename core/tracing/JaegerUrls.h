@@ -1,0 +1,48 @@
+#pragma once
+
+#include "JaegerTraceId.h"
+#include "TraceQuery.h"
+
+#include <QDateTime>
+#include <QUrl>
+
+// Pure URL builders for Jaeger's UI (embed mode, FORMATS §5) and query API (v1 and v3, §4).
+// `base` is the resolved base URL including any base path, e.g. http://localhost:16686/jaeger.
+namespace obslab::jaegerurls {
+
+enum class UiTheme
+{
+    Light,
+    Dark
+};
+
+struct EmbedOptions
+{
+    UiTheme theme = UiTheme::Light;
+    bool collapseTitle = true;    // uiTimelineCollapseTitle
+    bool hideMinimap = true;      // uiTimelineHideMinimap
+    bool hideSummary = false;     // uiTimelineHideSummary
+    bool hideSearchGraph = true;  // uiSearchHideGraph
+};
+
+QUrl uiTrace(const QUrl& base, const JaegerTraceId& id, const EmbedOptions& options);
+// `now` fixes start/end so the URL is reproducible; lookback is also sent for the UI's form.
+QUrl uiSearch(const QUrl& base, const TraceQuery& query, const QDateTime& now,
+              const EmbedOptions& options);
+
+QUrl v1Services(const QUrl& base);
+QUrl v1Operations(const QUrl& base, const QString& service);
+QUrl v1Trace(const QUrl& base, const JaegerTraceId& id);
+QUrl v1Search(const QUrl& base, const TraceQuery& query, const QDateTime& now);
+
+QUrl v3Services(const QUrl& base);
+QUrl v3Operations(const QUrl& base, const QString& service);
+QUrl v3Trace(const QUrl& base, const JaegerTraceId& id);
+QUrl v3Search(const QUrl& base, const TraceQuery& query, const QDateTime& now);
+
+// base + path, with exactly one slash between them; keeps base's query-free path.
+QUrl join(const QUrl& base, const QString& path);
+// The tags as the compact JSON object Jaeger wants (`tags=` in v1, `query.attributes=` in v3).
+QString tagsJson(const QList<std::pair<QString, QString>>& tags);
+
+}  // namespace obslab::jaegerurls
