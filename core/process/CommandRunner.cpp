@@ -34,6 +34,11 @@ QList<Command*> CommandRunner::running() const
     return list;
 }
 
+Transcript* CommandRunner::transcript() const
+{
+    return transcript_;
+}
+
 void CommandRunner::cancelAll()
 {
     const QList<Command*> list = running();

@@ -27,7 +27,7 @@ public:
 
     QList<Command*> running() const;
     void cancelAll();
-    Transcript* transcript() const { return transcript_; }
+    Transcript* transcript() const;
 
 Q_SIGNALS:
     void commandStarted(obslab::Command* command);
