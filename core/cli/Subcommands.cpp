@@ -1,12 +1,13 @@
 #include "Subcommands.h"
 
 #include "Cli.h"
+#include "TraceCommand.h"
 
 namespace obslab::cli {
 
 void registerBuiltinSubcommands(Dispatcher& dispatcher)
 {
-    Q_UNUSED(dispatcher);
+    dispatcher.add(traceSubcommand());
 }
 
 }  // namespace obslab::cli

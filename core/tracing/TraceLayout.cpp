@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <utility>
 
+using namespace Qt::Literals::StringLiterals;
+
 namespace obslab {
 
 TraceLayout::TraceLayout(Trace trace)
@@ -26,6 +28,19 @@ int TraceLayout::hueForIndex(int serviceIndex)
     // 137.5° (the golden angle) spreads any number of services round the wheel; start at a blue
     // so that the most common one-service trace is not a warning-like red.
     return int((210 + qint64(serviceIndex) * 1375 / 10) % 360);
+}
+
+QString TraceLayout::formatDuration(qint64 us)
+{
+    const auto withUnit = [](double value, const QString& unit) -> QString {
+        const int decimals = value < 10 ? 2 : value < 100 ? 1 : 0;
+        return QString::number(value, 'f', decimals) + u' ' + unit;
+    };
+    if (us < 1000)
+        return QString::number(us) + u" µs";
+    if (us < 1000000)
+        return withUnit(double(us) / 1e3, u"ms"_s);
+    return withUnit(double(us) / 1e6, u"s"_s);
 }
 
 void TraceLayout::buildTree()

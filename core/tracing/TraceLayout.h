@@ -53,6 +53,8 @@ public:
 
     // A hue (0–359) for a service index: golden-angle steps keep neighbours far apart.
     static int hueForIndex(int serviceIndex);
+    // "905 µs", "11.93 ms", "1.24 s": three significant figures, for labels and the CLI.
+    static QString formatDuration(qint64 us);
 
 private:
     void buildTree();
