@@ -12,7 +12,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import SIM_NAME, kinds, patch as patchlib, selectors, websocket
+from . import SIM_NAME, kinds, patch as patchlib, protobuf, selectors, websocket
 from .cluster import K8S_VERSION, ApiError, parse_rfc3339, rfc3339nano
 
 TABLE_RE = re.compile(r"as=Table")
@@ -299,6 +299,13 @@ class ApiHandler(BaseHTTPRequestHandler):
 
     def json_body(self):
         raw = self.read_body()
+        if (self.headers.get("Content-Type") or "").startswith("application/vnd.kubernetes.protobuf"):
+            try:
+                return protobuf.decode(raw)
+            except protobuf.ProtobufError as e:
+                raise ApiError(415, "UnsupportedMediaType",
+                               "obslab-sim decodes protobuf bodies only for Namespace and ConfigMap (got %s); "
+                               "use kubectl apply -f (JSON) for this object" % e)
         try:
             body = json.loads(raw)
         except ValueError as e:

@@ -225,6 +225,9 @@ class Cluster:
 
     # --- defaults and controllers --------------------------------------------------------
     def _defaults(self, res, o, ns):
+        for k in ("annotations", "labels"):
+            if o["metadata"].get(k) == {}:
+                del o["metadata"][k]
         if res.kind == "Namespace":
             o.setdefault("spec", {"finalizers": ["kubernetes"]})
             o["status"] = {"phase": "Active"}
@@ -479,6 +482,13 @@ class Cluster:
             return
         o = copy.deepcopy(doc)
         ons = o.get("metadata", {}).get("namespace") or ns
+        # as if created by `kubectl apply`, so a later apply computes a clean three-way patch
+        applied = copy.deepcopy(doc)
+        applied.setdefault("metadata", {}).setdefault("annotations", {})
+        if res.namespaced:
+            applied["metadata"]["namespace"] = ons
+        o["metadata"].setdefault("annotations", {})["kubectl.kubernetes.io/last-applied-configuration"] = \
+            json.dumps(applied, sort_keys=True, separators=(",", ":")) + "\n"
         with self.lock:
             existing = self.get(res, ons, o["metadata"]["name"])
             if existing is None:

@@ -443,10 +443,9 @@ class Mesh:
             status, body = (200, "hello from %s" % svc["metadata"]["name"]) if dst else (503, "no healthy upstream")
             if dst:
                 for c in dst["spec"].get("containers") or []:
-                    mm = re.search(r"-text=(\"[^\"]*\"|'[^']*'|\S+)", " ".join(c.get("args") or []))
-                    if mm:
-                        body = mm.group(1).strip("\"'")
-                        break
+                    for arg in c.get("args") or []:
+                        if str(arg).startswith(("-text=", "--text=")):
+                            body = str(arg).split("=", 1)[1]
             t0 = _now_us()
             dur_total = random.randint(2, 6)
             src_ip = src["status"]["podIP"]
@@ -552,6 +551,8 @@ class Mesh:
         else:
             h["traceparent"] = "00-%s-%s-%s" % (trace_id.rjust(32, "0"), span_id, "01" if sampled else "00")
         span = {"trace_id": trace_id, "span_id": span_id, "parent": parent_id, "sampled": sampled}
+        if "x-request-id" not in h:
+            h["x-request-id"] = self._request_id(span)  # Envoy makes it where the request enters the mesh
         if sampled:
             if self.collector_ok(tr, pod["metadata"]["namespace"]):
                 self._report(pod, kind, span, ctx, h, start_us, dur_us)
@@ -684,6 +685,9 @@ class Mesh:
                         out(body + "\n")
                 if not loop or stop.wait(self.interval):
                     return code if not loop else 0
+        m = re.fullmatch(r"(?:sh|bash) -c exit (\d+)", text.strip())
+        if m:
+            return int(m.group(1))
         if argv and argv[0] == "echo":
             out(" ".join(argv[1:]) + "\n")
             return 0
