@@ -35,24 +35,31 @@ QString fromBase64(QStringView text, int bytes)
 
 JaegerTraceId JaegerTraceId::fromString(QStringView text)
 {
-    const QStringView t = text.trimmed();
-    JaegerTraceId id;
-    QString hex;
-    if (!t.isEmpty() && t.size() <= 32 && isHex(t))
-        hex = t.toString().toLower();
-    else
-        hex = fromBase64(t, 16);
-    if (hex.isEmpty() || hex.count(u'0') == hex.size())
-        return id;
-    id.key_ = QString(32 - hex.size(), u'0') + hex;
-    return id;
+    TraceId id = TraceId::fromString(text.toString());
+    if (!id.isValid()) {
+        const QString hex = fromBase64(text.trimmed(), 16);
+        if (!hex.isEmpty())
+            id = TraceId::fromString(hex);
+    }
+    return fromTraceId(id);
+}
+
+JaegerTraceId JaegerTraceId::fromTraceId(const TraceId& id)
+{
+    JaegerTraceId result;
+    if (id.isValid())
+        result.key_ = id.toString();
+    return result;
+}
+
+TraceId JaegerTraceId::toTraceId() const
+{
+    return TraceId::fromString(key_);
 }
 
 QString JaegerTraceId::toUrlForm() const
 {
-    if (key_.startsWith(u"0000000000000000"))
-        return key_.mid(16);
-    return key_;
+    return toTraceId().toShortString();
 }
 
 QString otlpIdToHex(QStringView text, int bytes)

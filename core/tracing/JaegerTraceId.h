@@ -1,13 +1,15 @@
 #pragma once
 
+#include "logs/TraceId.h"
+
 #include <QString>
 #include <QStringView>
 
 namespace obslab {
 
-// A trace id as Jaeger understands it (FORMATS §3.1). Holds the canonical key: lower-case hex,
-// left-padded to 32 characters, so a 64-bit B3 id and Jaeger's 128-bit form compare equal.
-// Private to core/tracing until core/logs' TraceId lands; then this should forward to it.
+// A trace id as Jaeger's API accepts it (FORMATS §3.1): core/logs' TraceId, plus the base64 form
+// OTLP JSON uses. Holds the canonical key: lower-case hex, left-padded to 32 characters, so a
+// 64-bit B3 id and Jaeger's 128-bit form compare equal.
 class JaegerTraceId
 {
 public:
@@ -16,6 +18,9 @@ public:
     // Accepts 1–32 hex digits (any case, surrounding blanks ignored) or a base64 OTLP id of 8 or
     // 16 bytes. Returns an invalid id for anything else, including the all-zero id.
     static JaegerTraceId fromString(QStringView text);
+    // From an id found in a log line (invalid stays invalid).
+    static JaegerTraceId fromTraceId(const TraceId& id);
+    TraceId toTraceId() const;
 
     bool isValid() const { return !key_.isEmpty(); }
     // 32 lower-hex characters; empty when invalid.
