@@ -292,6 +292,20 @@ class KubectlAgainstSim(unittest.TestCase):
         out = self.sim.kubectl("exec", "deploy/frontend", "-c", "frontend", "--", "sh", "-c", "exit 3")
         self.assertEqual(out.returncode, 3, out.stderr)
 
+    def test_08_older_kubectl(self):
+        """kubectl 1.27/1.28 learn about fieldValidation from /openapi/v2 (protobuf), not v3."""
+        real = os.path.realpath(KUBECTL)
+        old = [p for p in (real + ".1.27", real + ".1.28") if os.access(p, os.X_OK)]
+        if not old:
+            self.skipTest("no kubectl 1.27/1.28 binary next to kubectl")
+        with open(os.path.join(MANIFESTS, "backend.yaml"), encoding="utf-8") as f:
+            backend = f.read()
+        for binary in old:
+            out = self.sim.run(binary, "apply", "--validate=true", "-f", "-", stdin=backend)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            out = self.sim.run(binary, "apply", "-f", "-", stdin=backend.replace("  replicas: 1", "  replicas: 1\n  bogus: 1"))
+            self.assertIn('strict decoding error: unknown field "spec.bogus"', out.stderr)
+
     def test_07_label_and_delete(self):
         out = self.sim.kubectl("label", "ns", "default", "team=obs", "--overwrite")
         self.assertEqual(out.returncode, 0, out.stderr)

@@ -200,6 +200,13 @@ class ApiHandler(BaseHTTPRequestHandler):
             self.send_json(200, {"kind": "APIResourceList", "apiVersion": "v1",
                                  "groupVersion": (group + "/" + version) if group else version,
                                  "resources": resources})
+        elif path == "/openapi/v2" and "protobuf" in self.headers.get("Accept", ""):
+            body = kinds.openapi_v2_protobuf()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif path == "/openapi/v3":
             paths = {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=SIM1"}}
             for r in kinds.RESOURCES:

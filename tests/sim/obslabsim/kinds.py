@@ -376,3 +376,47 @@ def table_cells(res, o):
         return [age(o.get("lastTimestamp")), o.get("type", ""), o.get("reason", ""),
                 "%s/%s" % (io.get("kind", "").lower(), io.get("name", "")), o.get("message", "")]
     return [n, a]
+
+
+# --- OpenAPI v2 as protobuf (gnostic openapi_v2.Document), for kubectl 1.27/1.28 --------------
+# Those versions fetch /openapi/v2 (protobuf only) to learn whether the server supports the
+# fieldValidation query parameter on each kind's PATCH operation. This document carries exactly
+# that (paths with PATCH operations, their fieldValidation parameter and the
+# x-kubernetes-group-version-kind extension) and no definitions, so kubectl leaves validation to
+# the server and computes strategic patches from its compiled-in types.
+
+def _pb_varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def _pb(num, payload):
+    if isinstance(payload, str):
+        payload = payload.encode()
+    return _pb_varint(num << 3 | 2) + _pb_varint(len(payload)) + payload
+
+
+def _pb_bool(num, v):
+    return _pb_varint(num << 3) + _pb_varint(1 if v else 0)
+
+
+def openapi_v2_protobuf():
+    paths = b""
+    for r in RESOURCES:
+        for v in r.versions:
+            prefix = "/api/" + v if r.group == "" else "/apis/%s/%s" % (r.group, v)
+            path = prefix + ("/namespaces/{namespace}/" if r.namespaced else "/") + r.plural + "/{name}"
+            query = _pb(2, "query") + _pb(4, "fieldValidation") + _pb(6, "string") + _pb_bool(20, True)
+            param = _pb(8, _pb(1, _pb(2, _pb(3, query))))          # ParametersItem.parameter.non_body.query
+            gvk = "group: %s\nkind: %s\nversion: %s\n" % (('"%s"' % r.group) if r.group else '""', r.kind, v)
+            ext = _pb(13, _pb(1, "x-kubernetes-group-version-kind") + _pb(2, _pb(2, gvk)))
+            op = _pb(5, "patch%s%s" % (r.kind, v)) + param + ext
+            paths += _pb(2, _pb(1, path) + _pb(2, _pb(8, op)))    # Paths.path: NamedPathItem{name, PathItem.patch}
+    info = _pb(1, "obslab-sim (simulated Kubernetes)") + _pb(2, "v1.32.0")
+    return _pb(1, "2.0") + _pb(2, info) + _pb(8, paths)
