@@ -92,7 +92,18 @@ CONFIGMAP = obj(data=MAPSTR, binaryData=MAPSTR, immutable=B)
 NODE = obj(spec=ANY, status=ANY)
 EVENT = obj(involvedObject=ANY, reason=S, message=S, source=ANY, firstTimestamp=S, lastTimestamp=S,
             count=I, type=S, eventTime=S, reportingComponent=S, reportingInstance=S, action=S)
-TELEMETRY = obj(spec=ANY, status=ANY)  # Istio's CRD schema preserves unknown fields in spec
+PROVIDER_REFS = lst(obj(name=S))
+WORKLOAD_MATCH = obj(mode=S)
+TARGET_REF = obj(group=S, kind=S, name=S, namespace=S)
+TELEMETRY = obj(  # Istio's structural CRD schema for telemetry.istio.io (status is free-form)
+    spec=obj(selector=obj(matchLabels=MAPSTR), targetRef=TARGET_REF, targetRefs=lst(TARGET_REF),
+             tracing=lst(obj(match=WORKLOAD_MATCH, providers=PROVIDER_REFS, randomSamplingPercentage=N,
+                             disableSpanReporting=B, customTags={"map": ANY}, useRequestIdForTraceSampling=B,
+                             enableIstioTags=B)),
+             accessLogging=lst(obj(match=WORKLOAD_MATCH, providers=PROVIDER_REFS, disabled=B,
+                                   filter=obj(expression=S))),
+             metrics=lst(ANY)),
+    status=ANY)
 
 
 class Res:
