@@ -12,7 +12,8 @@ namespace obslab {
 class Transcript;
 
 // Starts commands, records each in the Transcript, and keeps track of the ones still running.
-// GUI or worker thread, but always the thread it lives on. Never blocks.
+// GUI or worker thread, but always the thread it lives on. Never blocks. The Transcript, when
+// given, must live on the same thread (it is called directly); pass none from a worker thread.
 class CommandRunner : public QObject
 {
     Q_OBJECT

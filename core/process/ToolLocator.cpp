@@ -22,7 +22,10 @@ Result<QString> ToolLocator::locate(Tool tool, const QString& configuredPath)
 {
     const QString name = toolName(tool);
     if (!configuredPath.isEmpty()) {
-        const QFileInfo info(configuredPath);
+        // A bare name in the setting ("kubectl-1.30") means a program on PATH.
+        const QFileInfo info(configuredPath.contains(u'/')
+                                 ? configuredPath
+                                 : QStandardPaths::findExecutable(configuredPath));
         if (info.isFile() && info.isExecutable())
             return info.absoluteFilePath();
         return Error{

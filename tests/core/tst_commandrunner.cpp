@@ -549,6 +549,9 @@ void TestCommandRunner::locateConfiguredPath()
     const auto configured = ToolLocator::locate(Tool::Kubectl, helperPath());
     QVERIFY(configured.ok());
     QCOMPARE(configured.value(), helperPath());
+    const auto onPath = ToolLocator::locate(Tool::Kubectl, u"sh"_s);  // a bare name: on PATH
+    QVERIFY(onPath.ok());
+    QVERIFY(onPath.value().endsWith(u"/sh"_s));
     const auto broken = ToolLocator::locate(Tool::Istioctl, u"/nonexistent/istioctl"_s);
     QVERIFY(!broken.ok());
     QVERIFY(broken.error().message.contains(u"/nonexistent/istioctl"_s));
