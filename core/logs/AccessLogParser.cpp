@@ -369,7 +369,9 @@ void LineParser::readPrefixes(Sz& p)
             qint64 us = 0;
             const Sz n = logtime::parseIso(v(p, qMin<Sz>(end_ - p, 40)), us);
             // kubectl separates its timestamp with a space; istio's own lines use a tab.
-            if (n > 0 && p + n < end_ && d_[p + n] == ' ') {
+            const bool rfc3339 =
+                n > 20 && d_[p + 10] == 'T' && (d_[p + n - 1] == 'Z' || d_[p + n - 3] == ':');
+            if (rfc3339 && p + n < end_ && d_[p + n] == ' ') {
                 out_.set(Field::KubeTimestamp, p, n);
                 out_.kubeTimeUs = us;
                 p += n + 1;

@@ -1,0 +1,255 @@
+#include "cli/Cli.h"
+#include "cli/LogsCommand.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <zlib.h>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace obslab::cli;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runLogs(const QStringList& args, const QByteArray& stdinBytes = {})
+{
+    QByteArray inBytes = stdinBytes;
+    QBuffer in(&inBytes);
+    QBuffer out;
+    QBuffer err;
+    in.open(QIODevice::ReadOnly);
+    out.open(QIODevice::WriteOnly);
+    err.open(QIODevice::WriteOnly);
+    const Dispatcher dispatcher;
+    Run r;
+    r.code = dispatcher.run(QStringList{u"logs"_s} + args, CliContext{&in, &out, &err});
+    r.out = out.data();
+    r.err = err.data();
+    return r;
+}
+
+QList<QJsonObject> ndjson(const QByteArray& out)
+{
+    QList<QJsonObject> objects;
+    const QList<QByteArray> lines = out.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (i == lines.size() - 1 && lines.at(i).isEmpty())
+            break;
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(lines.at(i), &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            qWarning() << "not a JSON object:" << lines.at(i).left(300) << error.errorString();
+            return {};
+        }
+        objects.append(doc.object());
+    }
+    return objects;
+}
+
+QByteArray gzip(const QByteArray& data)
+{
+    z_stream zs{};
+    deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    QByteArray out(int(deflateBound(&zs, uLong(data.size()))) + 64, Qt::Uninitialized);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = uInt(data.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(qsizetype(zs.total_out));
+    deflateEnd(&zs);
+    return out;
+}
+
+const QString kFixture = QStringLiteral(OBSLAB_FIXTURES_DIR "/istio-access-log-text-default.log");
+
+}  // namespace
+
+class TstLogsCommand : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void registered()
+    {
+        const Dispatcher dispatcher;
+        QVERIFY(dispatcher.find(u"logs"_s));
+        QVERIFY(dispatcher.helpText().contains(u"logs"_s));
+    }
+
+    void ndjsonFixture()
+    {
+        const Run r = runLogs({kFixture, u"--output"_s, u"ndjson"_s});
+        QCOMPARE(r.code, int(ExitOk));
+        QVERIFY(r.err.isEmpty());
+        const QList<QJsonObject> objects = ndjson(r.out);
+        QCOMPARE(objects.size(), 3);
+        QCOMPARE(objects.at(0).value(u"line"_s).toInt(), 1);
+        QCOMPARE(objects.at(0).value(u"kind"_s).toString(), u"request"_s);
+        QCOMPARE(objects.at(0).value(u"format"_s).toString(), u"istio_text"_s);
+        QCOMPARE(objects.at(0).value(u"response_code"_s).toInt(), 418);
+        QCOMPARE(objects.at(0).value(u"request_id"_s).toString(),
+                 u"84961386-6d84-929d-98bd-c5aee93b5c88"_s);
+        QCOMPARE(objects.at(1).value(u"upstream_cluster_direction"_s).toString(), u"inbound"_s);
+        QCOMPARE(objects.at(2).value(u"bytes_sent"_s).toInteger(), 2504306);
+        QVERIFY(!objects.at(2).contains(u"method"_s));  // TCP: absent, not "-"
+        const QJsonArray highlights = objects.at(0).value(u"highlights"_s).toArray();
+        QVERIFY(!highlights.isEmpty());
+        for (const QJsonValue& h : highlights)
+            QVERIFY(h.toObject().contains(u"offset"_s) && h.toObject().contains(u"length"_s));
+    }
+
+    void outputForms_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("separate") << QStringList{kFixture, u"--output"_s, u"ndjson"_s};
+        QTest::newRow("equals") << QStringList{u"--output=ndjson"_s, kFixture};
+        QTest::newRow("short") << QStringList{u"-o"_s, u"ndjson"_s, kFixture};
+    }
+    void outputForms()
+    {
+        QFETCH(QStringList, args);
+        const Run r = runLogs(args);
+        QCOMPARE(r.code, int(ExitOk));
+        QCOMPARE(ndjson(r.out).size(), 3);
+    }
+
+    void textOutput()
+    {
+        const Run r = runLogs({QStringLiteral(OBSLAB_FIXTURES_DIR "/seed-custom-format.log")});
+        QCOMPARE(r.code, int(ExitOk));
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 10);
+        QVERIFY(lines.at(0).startsWith("1 HTTP"));
+        QVERIFY(lines.at(1).contains("trace=0000000000000000e28cfcca4e031099"));
+        QVERIFY(lines.at(1).contains("span=07d23de702980446"));
+        QVERIFY(!lines.at(0).contains("trace="));
+    }
+
+    void stdinWithOddLines()
+    {
+        const QByteArray input =
+            "[2020-11-25T21:26:18.409Z] \"GET /a HTTP/1.1\" 200 traceID=e28cfcca4e031099\r\n"
+            "\n"
+            "\xff\xfe garbage \x01\x02\n"
+            "2024-01-11T21:09:41.502190Z\tinfo\tEnvoy proxy is ready"_ba;  // no final newline
+        const Run r = runLogs({u"-"_s, u"--output"_s, u"ndjson"_s}, input);
+        QCOMPARE(r.code, int(ExitOk));
+        const QList<QJsonObject> objects = ndjson(r.out);
+        QCOMPARE(objects.size(), 4);
+        QCOMPARE(objects.at(0).value(u"trace_id"_s).toString(),
+                 u"0000000000000000e28cfcca4e031099"_s);
+        QCOMPARE(objects.at(0).value(u"complete"_s).toBool(), true);
+        QCOMPARE(objects.at(1).value(u"kind"_s).toString(), u"unknown"_s);
+        QCOMPARE(objects.at(2).value(u"kind"_s).toString(), u"unknown"_s);
+        QCOMPARE(objects.at(3).value(u"kind"_s).toString(), u"proxy_log"_s);
+        QCOMPARE(objects.at(3).value(u"level"_s).toString(), u"info"_s);
+    }
+
+    void emptyInput()
+    {
+        const Run r = runLogs({u"-"_s}, QByteArray());
+        QCOMPARE(r.code, int(ExitOk));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    // Lines longer than the read block, and lines straddling blocks.
+    void longLinesAcrossBlocks()
+    {
+        QByteArray input;
+        const QByteArray longPath(3 * 1024 * 1024 + 17, 'p');
+        input += "[2020-11-25T21:26:18.409Z] \"GET /" + longPath + " HTTP/1.1\" 204 x=1\n";
+        for (int i = 0; i < 50000; ++i)
+            input += "[2020-11-25T21:26:18.409Z] \"GET / HTTP/1.1\" 200 traceID=e28cfcca4e031099\n";
+        input += QByteArray(2 * 1024 * 1024, '\0') + '\n';
+        const Run r = runLogs({u"-"_s, u"-o"_s, u"ndjson"_s}, input);
+        QCOMPARE(r.code, int(ExitOk));
+        const QList<QJsonObject> objects = ndjson(r.out);
+        QCOMPARE(objects.size(), 50002);
+        QCOMPARE(objects.first().value(u"response_code"_s).toInt(), 204);
+        QCOMPARE(objects.first().value(u"path"_s).toString().size(), longPath.size() + 1);
+        QCOMPARE(objects.at(50000).value(u"line"_s).toInt(), 50001);
+        QCOMPARE(objects.at(50000).value(u"response_code"_s).toInt(), 200);
+        QCOMPARE(objects.last().value(u"kind"_s).toString(), u"unknown"_s);
+    }
+
+    void gzipFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile source(kFixture);
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        const QByteArray plain = source.readAll();
+        QFile gz(dir.filePath(u"access.log.gz"_s));
+        QVERIFY(gz.open(QIODevice::WriteOnly));
+        gz.write(gzip(plain) + gzip(plain));  // two members, as `cat a.gz b.gz` makes
+        gz.close();
+        const Run r = runLogs({gz.fileName(), u"--output"_s, u"ndjson"_s});
+        QCOMPARE(r.code, int(ExitOk));
+        const QList<QJsonObject> objects = ndjson(r.out);
+        QCOMPARE(objects.size(), 6);
+        QCOMPARE(objects.at(3).value(u"response_code"_s).toInt(), 418);
+    }
+
+    void corruptGzip()
+    {
+        QTemporaryDir dir;
+        QFile gz(dir.filePath(u"broken.gz"_s));
+        QVERIFY(gz.open(QIODevice::WriteOnly));
+        gz.write(QByteArray::fromHex("1f8b08000000000000") + QByteArray(100, 'x'));
+        gz.close();
+        const Run r = runLogs({gz.fileName()});
+        QCOMPARE(r.code, int(ExitUsage));
+        QVERIFY(r.err.contains("gzip"));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("message");
+        QTest::newRow("no-file") << QStringList() << "missing FILE"_ba;
+        QTest::newRow("unknown-option")
+            << QStringList{kFixture, u"--frob"_s} << "unknown option"_ba;
+        QTest::newRow("bad-output")
+            << QStringList{kFixture, u"--output"_s, u"xml"_s} << "unknown output"_ba;
+        QTest::newRow("output-without-value")
+            << QStringList{kFixture, u"--output"_s} << "needs a value"_ba;
+        QTest::newRow("two-files") << QStringList{kFixture, kFixture} << "only one FILE"_ba;
+        QTest::newRow("missing-file")
+            << QStringList{u"/nonexistent/obslab/access.log"_s} << "cannot read"_ba;
+        QTest::newRow("directory")
+            << QStringList{QStringLiteral(OBSLAB_FIXTURES_DIR)} << "is a directory"_ba;
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, message);
+        const Run r = runLogs(args);
+        QCOMPARE(r.code, int(ExitUsage));
+        QVERIFY2(r.err.contains(message), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void help()
+    {
+        const Run r = runLogs({u"--help"_s});
+        QCOMPARE(r.code, int(ExitOk));
+        QVERIFY(r.out.contains("obslab logs FILE|-"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstLogsCommand)
+#include "tst_logscommand.moc"
