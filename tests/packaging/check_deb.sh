@@ -53,7 +53,12 @@ root="$work/root"
 dpkg -x "$deb" "$root"
 desktop-file-validate "$root/usr/share/applications/io.github.obslab.ObsLab.desktop"
 appstreamcli validate --no-net "$root/usr/share/metainfo/io.github.obslab.ObsLab.metainfo.xml" >/dev/null
-man -l "$root/usr/share/man/man1/obslab.1.gz" >/dev/null 2>&1 || zcat "$root/usr/share/man/man1/obslab.1.gz" | grep -q '^.TH OBSLAB 1'
+# (grep -c reads to the end: with pipefail, grep -q could SIGPIPE zcat and fail the pipeline)
+manpage=$(zcat "$root/usr/share/man/man1/obslab.1.gz")
+[[ "$(grep -c '^\.TH OBSLAB 1' <<<"$manpage")" == 1 ]] || fail "man page header missing"
+for sub in logs; do
+    grep -q "^\.B $sub" <<<"$manpage" || fail "man page does not cover '$sub'"
+done
 
 version=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/obslab" --version)
 [[ "$version" =~ ^obslab\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "installed obslab --version printed '$version'"
