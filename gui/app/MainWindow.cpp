@@ -1,13 +1,469 @@
 #include "MainWindow.h"
 
+#include "ConsoleArea.h"
+#include "ContextBar.h"
+#include "SettingsDialog.h"
+#include "ShortcutsDialog.h"
+#include "StatusArea.h"
+#include "cluster/ClusterArea.h"
+#include "cluster/ClusterGuidance.h"
+#include "cluster/KubeContextReader.h"
+#include "common/AppSettings.h"
+#include "lab/LabArea.h"
+#include "logs/LogsArea.h"
+#include "tracing/TracesArea.h"
+#include "widgets/Banner.h"
+#include "widgets/DockTitleBar.h"
+#include "widgets/Icons.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScreen>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QUrl>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab {
 
-MainWindow::MainWindow(QWidget* parent)
+namespace {
+// Bumped when the default arrangement changes, so an old saved state does not restore docks
+// that no longer exist into odd places.
+constexpr int kStateVersion = 1;
+}  // namespace
+
+MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     : QMainWindow(parent)
+    , services_(services)
 {
-    setWindowTitle(u"ObsLab"_s);
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(tr("ObsLab"));
+    setWindowIcon(Icons::icon(u"app"_s));
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks | GroupedDragging);
+    setTabPosition(Qt::AllDockWidgetAreas, QTabWidget::North);
+    setDocumentMode(true);
+
+    lab_ = new LabArea(this);
+    logs_ = new LogsArea(this);
+    cluster_ = new ClusterArea(this);
+    traces_ = new TracesArea(this);
+    console_ = new ConsoleArea(services_.transcript, this);
+    addArea(lab_, tr("Lab"), u"labDock"_s, u"lab"_s);
+    addArea(logs_, tr("Logs"), u"logsDock"_s, u"logs"_s);
+    addArea(cluster_, tr("Cluster"), u"clusterDock"_s, u"cluster"_s);
+    addArea(traces_, tr("Traces"), u"tracesDock"_s, u"traces"_s);
+    addArea(console_, tr("Console"), u"consoleDock"_s, u"console"_s);
+
+    reader_ = new KubeContextReader(services_.runner, services_.settings, this);
+    connect(reader_, &KubeContextReader::statusChanged, this, &MainWindow::onClusterStatus);
+
+    createToolBars();
+    createActions();
+
+    statusArea_ = new StatusArea(services_.runner, services_.jobs, this);
+    statusBar()->addPermanentWidget(statusArea_);
+    statusBar()->setSizeGripEnabled(true);
+
+    connect(logs_, &LogsArea::openRequested, this, &MainWindow::openLogDialog);
+    connect(logs_, &LogsArea::filesOpened, this, [this](const QStringList& paths) {
+        for (const QString& path : paths) {
+            // Bundled resources are not files a person can reopen from the recent list.
+            if (!path.startsWith(u':') && services_.settings)
+                services_.settings->addRecentFile(path);
+        }
+    });
+    connect(cluster_, &ClusterArea::refreshRequested, reader_, &KubeContextReader::refresh);
+    connect(cluster_, &ClusterArea::settingsRequested, this, &MainWindow::showSettings);
+    connect(cluster_, &ClusterArea::sampleLogRequested, this,
+            [this] { openFiles({LogsArea::sampleLogPath()}); });
+    connect(lab_, &LabArea::clusterDetailsRequested, this, [this] { showArea(Area::Cluster); });
+    connect(traces_, &TracesArea::settingsRequested, this, &MainWindow::showSettings);
+    connect(console_, &ConsoleArea::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+
+    if (services_.settings) {
+        lastKubectlPath_ = services_.settings->kubectlPath();
+        traces_->setJaegerUrl(services_.settings->jaegerUrl());
+        connect(services_.settings, &AppSettings::changed, this, &MainWindow::onSettingsChanged);
+    }
+
+    arrangeDefaultLayout();
+    restoreWindowState();
+    QTimer::singleShot(0, reader_, &KubeContextReader::refresh);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::updateDockTitleBars()
+{
+    for (QDockWidget* d : std::as_const(docks_)) {
+        auto* bar = qobject_cast<DockTitleBar*>(d->titleBarWidget());
+        if (!bar)
+            continue;
+        bool tabbed = false;
+        if (!d->isFloating()) {
+            const auto siblings = tabifiedDockWidgets(d);
+            tabbed = std::any_of(siblings.cbegin(), siblings.cend(),
+                                 [](const QDockWidget* other) { return !other->isHidden(); });
+        }
+        bar->setCollapsed(tabbed);
+    }
+    // QMainWindow's dock tab bars show titles only; give the tabs the areas' icons too.
+    for (QTabBar* tabs : findChildren<QTabBar*>(Qt::FindDirectChildrenOnly)) {
+        for (int i = 0; i < tabs->count(); ++i) {
+            for (QDockWidget* d : std::as_const(docks_)) {
+                if (d->windowTitle() == tabs->tabText(i)) {
+                    tabs->setTabIcon(i, d->windowIcon());
+                    break;
+                }
+            }
+        }
+    }
+}
+
+QDockWidget* MainWindow::addArea(QWidget* widget, const QString& title, const QString& objectName,
+                                 const QString& iconName)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(widget);
+    dock->setWindowIcon(Icons::icon(iconName));
+    // Areas move and float; the title bar has no close button, but the View menu may hide
+    // them (QDockWidget only hides a dock that is closable).
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
+    dock->setTitleBarWidget(new DockTitleBar(dock));
+    auto queueUpdate = [this] {
+        QMetaObject::invokeMethod(this, &MainWindow::updateDockTitleBars, Qt::QueuedConnection);
+    };
+    connect(dock, &QDockWidget::dockLocationChanged, this, queueUpdate);
+    connect(dock, &QDockWidget::topLevelChanged, this, queueUpdate);
+    connect(dock, &QDockWidget::visibilityChanged, this, queueUpdate);
+    docks_ << dock;
+    return dock;
+}
+
+QDockWidget* MainWindow::dock(Area area) const
+{
+    return docks_.value(int(area));
+}
+
+void MainWindow::arrangeDefaultLayout()
+{
+    for (QDockWidget* d : std::as_const(docks_)) {
+        d->setFloating(false);
+        d->show();
+    }
+    QDockWidget* lab = dock(Area::Lab);
+    addDockWidget(Qt::TopDockWidgetArea, lab);
+    for (Area area : {Area::Logs, Area::Cluster, Area::Traces}) {
+        addDockWidget(Qt::TopDockWidgetArea, dock(area));
+        tabifyDockWidget(lab, dock(area));
+    }
+    addDockWidget(Qt::BottomDockWidgetArea, dock(Area::Console));
+    lab->raise();
+    const int em = fontMetrics().height();
+    resizeDocks({lab, dock(Area::Console)}, {em * 30, em * 12}, Qt::Vertical);
+    updateDockTitleBars();
+}
+
+void MainWindow::resetLayout()
+{
+    arrangeDefaultLayout();
+    statusBar()->showMessage(tr("Layout reset"), 3000);
+}
+
+void MainWindow::restoreWindowState()
+{
+    if (!services_.settings)
+        return;
+    const QByteArray geometry = services_.settings->windowGeometry();
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        // First run: most of the screen, but not absurdly wide on an ultra-wide monitor.
+        const int em = fontMetrics().height();
+        QSize size(em * 80, em * 50);
+        if (const QScreen* s = screen())
+            size = size.boundedTo(s->availableGeometry().size() * 0.85);
+        resize(size);
+    }
+    const QByteArray state = services_.settings->windowState();
+    if (!state.isEmpty())
+        restoreState(state, kStateVersion);
+    // The banner's visibility is ours, not the saved layout's.
+    bannerBar_->setVisible(false);
+    updateDockTitleBars();
+}
+
+void MainWindow::saveWindowState()
+{
+    if (!services_.settings)
+        return;
+    services_.settings->setWindowGeometry(saveGeometry());
+    services_.settings->setWindowState(saveState(kStateVersion));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::createToolBars()
+{
+    mainToolBar_ = addToolBar(tr("Main"));
+    mainToolBar_->setObjectName(u"mainToolBar"_s);
+    mainToolBar_->setMovable(false);
+    mainToolBar_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
+    addToolBarBreak();
+    bannerBar_ = addToolBar(tr("Notice"));
+    bannerBar_->setObjectName(u"bannerToolBar"_s);
+    bannerBar_->setMovable(false);
+    bannerBar_->setFloatable(false);
+    bannerBar_->toggleViewAction()->setVisible(false);
+    banner_ = new Banner(bannerBar_);
+    banner_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bannerBar_->addWidget(banner_);
+    bannerBar_->setContentsMargins(0, 0, 0, 0);
+    bannerBar_->hide();
+    connect(banner_, &Banner::dismissed, this, [this] {
+        bannerDismissed_ = true;
+        bannerBar_->hide();
+    });
+}
+
+void MainWindow::createActions()
+{
+    auto* openLog = new QAction(Icons::icon(u"open"_s), tr("&Open Log…"), this);
+    openLog->setShortcut(QKeySequence::Open);
+    openLog->setToolTip(tr("Open a saved istio-proxy access log"));
+    connect(openLog, &QAction::triggered, this, &MainWindow::openLogDialog);
+    auto* openSample = new QAction(Icons::icon(u"sample"_s), tr("Open the &Sample Log"), this);
+    connect(openSample, &QAction::triggered, this,
+            [this] { openFiles({LogsArea::sampleLogPath()}); });
+    auto* settings = new QAction(Icons::icon(u"settings"_s), tr("Se&ttings…"), this);
+    settings->setShortcut(QKeySequence(u"Ctrl+,"_s));
+    settings->setMenuRole(QAction::PreferencesRole);
+    connect(settings, &QAction::triggered, this, &MainWindow::showSettings);
+    auto* quit = new QAction(Icons::icon(u"quit"_s), tr("&Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    auto* refresh = new QAction(Icons::icon(u"refresh"_s), tr("&Refresh Context"), this);
+    refresh->setObjectName(u"refreshContext"_s);
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setToolTip(tr("Read the kube context again and check the cluster (%1)")
+                            .arg(refresh->shortcut().toString(QKeySequence::NativeText)));
+    connect(refresh, &QAction::triggered, reader_, &KubeContextReader::refresh);
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(openLog);
+    file->addAction(openSample);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    recentMenu_->setObjectName(u"recentMenu"_s);
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addSeparator();
+    file->addAction(settings);
+    file->addSeparator();
+    file->addAction(quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(u"viewMenu"_s);
+    int number = 1;
+    for (QDockWidget* d : std::as_const(docks_)) {
+        QAction* toggle = d->toggleViewAction();
+        toggle->setIcon(d->windowIcon());
+        toggle->setObjectName(d->objectName() + u"Toggle"_s);
+        view->addAction(toggle);
+        // Alt+N brings an area to the front (showing it if hidden), like switching tabs.
+        auto* show = new QAction(tr("Show %1").arg(d->windowTitle()), this);
+        show->setShortcut(QKeySequence(u"Alt+%1"_s.arg(number++)));
+        connect(show, &QAction::triggered, this, [this, d] { showArea(Area(docks_.indexOf(d))); });
+        addAction(show);
+        shortcutActions_ << show;
+    }
+    view->addSeparator();
+    auto* reset = view->addAction(tr("Reset &Layout"));
+    connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
+    auto* full = view->addAction(tr("&Full Screen"));
+    full->setShortcut(QKeySequence::FullScreen);
+    full->setCheckable(true);
+    connect(full, &QAction::toggled, this, [this](bool on) {
+        setWindowState(on ? windowState() | Qt::WindowFullScreen
+                          : windowState() & ~Qt::WindowFullScreen);
+    });
+
+    QMenu* cluster = menuBar()->addMenu(tr("&Cluster"));
+    cluster->addAction(refresh);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    auto* shortcuts = help->addAction(Icons::icon(u"keyboard"_s), tr("&Keyboard Shortcuts"));
+    shortcuts->setShortcut(QKeySequence(u"Ctrl+/"_s));
+    connect(shortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
+    auto* kubectlHelp = help->addAction(Icons::icon(u"external"_s), tr("How to Install &kubectl"));
+    connect(kubectlHelp, &QAction::triggered, this,
+            [] { QDesktopServices::openUrl(QUrl(ClusterGuidance::installKubectlUrl())); });
+    help->addSeparator();
+    auto* about = help->addAction(Icons::icon(u"info"_s), tr("&About ObsLab"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+
+    shortcutActions_.prepend(shortcuts);
+    shortcutActions_.prepend(full);
+    shortcutActions_.prepend(refresh);
+    shortcutActions_.prepend(quit);
+    shortcutActions_.prepend(settings);
+    shortcutActions_.prepend(openLog);
+
+    mainToolBar_->addAction(openLog);
+    mainToolBar_->addSeparator();
+    contextBar_ = new ContextBar(mainToolBar_);
+    mainToolBar_->addWidget(contextBar_);
+    mainToolBar_->addAction(refresh);
+    auto* spacer = new QWidget(mainToolBar_);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    mainToolBar_->addWidget(spacer);
+    mainToolBar_->addAction(settings);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    recentMenu_->clear();
+    const QStringList files =
+        services_.settings ? services_.settings->recentFiles() : QStringList();
+    for (const QString& path : files) {
+        QAction* action = recentMenu_->addAction(QFileInfo(path).fileName());
+        action->setToolTip(path);
+        action->setStatusTip(path);
+        connect(action, &QAction::triggered, this, [this, path] { openFiles({path}); });
+    }
+    if (files.isEmpty())
+        recentMenu_->addAction(tr("No recent logs"))->setEnabled(false);
+}
+
+void MainWindow::showArea(Area area)
+{
+    QDockWidget* d = dock(area);
+    if (!d)
+        return;
+    d->show();
+    d->raise();
+    if (d->widget())
+        d->widget()->setFocus();
+}
+
+void MainWindow::openFiles(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    logs_->openFiles(paths);
+    showArea(Area::Logs);
+}
+
+void MainWindow::openLogDialog()
+{
+    auto* dialog = new QFileDialog(this, tr("Open istio-proxy logs"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFiles);
+    dialog->setNameFilters({tr("Logs (*.log *.txt *.log.gz *.gz)"), tr("All files (*)")});
+    const QStringList recent =
+        services_.settings ? services_.settings->recentFiles() : QStringList();
+    if (!recent.isEmpty())
+        dialog->setDirectory(QFileInfo(recent.constFirst()).absolutePath());
+    connect(dialog, &QFileDialog::filesSelected, this, &MainWindow::openFiles);
+    dialog->open();
+}
+
+void MainWindow::showSettings()
+{
+    if (!settingsDialog_) {
+        settingsDialog_ = new SettingsDialog(services_.settings, this);
+        settingsDialog_->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    settingsDialog_->show();
+    settingsDialog_->raise();
+    settingsDialog_->activateWindow();
+}
+
+void MainWindow::showShortcuts()
+{
+    auto* dialog = new ShortcutsDialog(shortcutActions_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About ObsLab"),
+        tr("<h3>ObsLab %1</h3>"
+           "<p>A guided Istio distributed-tracing lab and a fast browser for Envoy access "
+           "logs.</p>"
+           "<p>ObsLab runs <code>kubectl</code> and <code>istioctl</code> for you — never a "
+           "shell — and shows every command in the Console before it runs.</p>"
+           "<p>Built with Qt %2.</p>")
+            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::onSettingsChanged()
+{
+    if (!services_.settings)
+        return;
+    traces_->setJaegerUrl(services_.settings->jaegerUrl());
+    if (services_.settings->kubectlPath() != lastKubectlPath_) {
+        lastKubectlPath_ = services_.settings->kubectlPath();
+        reader_->refresh();
+    }
+}
+
+void MainWindow::onClusterStatus(const ClusterStatus& status)
+{
+    using State = ClusterStatus::State;
+    contextBar_->setStatus(status);
+    cluster_->setStatus(status);
+    lab_->setClusterStatus(status);
+
+    if (status.state == State::Checking || status.state == State::Unknown)
+        return;
+    // A dismissed banner stays away until the situation it described changes.
+    if (status.state != bannerState_)
+        bannerDismissed_ = false;
+    bannerState_ = status.state;
+    banner_->clearActions();
+    switch (status.state) {
+    case State::KubectlMissing:
+        banner_->setMessage(Tone::Warning, u"warning"_s, ClusterGuidance::kubectlMissingShort());
+        banner_->addAction(tr("Set kubectl path…"), [this] { showSettings(); });
+        banner_->addAction(tr("Open the sample log"),
+                           [this] { openFiles({LogsArea::sampleLogPath()}); });
+        break;
+    case State::NoContext:
+    case State::Unreachable:
+        banner_->setMessage(Tone::Info, u"info"_s, ClusterGuidance::noClusterShort(status));
+        banner_->addAction(tr("Open the sample log"),
+                           [this] { openFiles({LogsArea::sampleLogPath()}); });
+        banner_->addAction(tr("Details"), [this] { showArea(Area::Cluster); });
+        break;
+    case State::Reachable:
+    case State::Checking:
+    case State::Unknown:
+        bannerBar_->hide();
+        if (status.state == State::Reachable)
+            statusBar()->showMessage(tr("Connected to %1").arg(status.context), 4000);
+        return;
+    }
+    banner_->show();
+    bannerBar_->setVisible(!bannerDismissed_);
 }
 
 }  // namespace obslab

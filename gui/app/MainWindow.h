@@ -1,14 +1,102 @@
 #pragma once
 
+#include "AppServices.h"
+#include "cluster/ClusterStatus.h"
+
 #include <QMainWindow>
+#include <QPointer>
+
+class QDockWidget;
+class QMenu;
+class QToolBar;
 
 namespace obslab {
 
+class Banner;
+class ClusterArea;
+class ConsoleArea;
+class ContextBar;
+class KubeContextReader;
+class LabArea;
+class LogsArea;
+class SettingsDialog;
+class StatusArea;
+class TracesArea;
+
+// The ObsLab window: five areas as dock widgets the user can rearrange (Lab, Logs, Cluster and
+// Traces tabbed together above, Console below), a toolbar with the kube context, a status bar
+// with what is running. Layout and geometry persist through AppSettings. Reads the kube context
+// as soon as the event loop runs.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    enum class Area
+    {
+        Lab,
+        Logs,
+        Cluster,
+        Traces,
+        Console
+    };
+
+    explicit MainWindow(const AppServices& services, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    QDockWidget* dock(Area area) const;
+    LogsArea* logsArea() const { return logs_; }
+    ConsoleArea* consoleArea() const { return console_; }
+    ClusterArea* clusterArea() const { return cluster_; }
+    ContextBar* contextBar() const { return contextBar_; }
+    Banner* banner() const { return banner_; }
+    KubeContextReader* contextReader() const { return reader_; }
+    StatusArea* statusArea() const { return statusArea_; }
+
+    void openFiles(const QStringList& paths);
+    void saveWindowState();
+    void showArea(Area area);
+
+public Q_SLOTS:
+    void openLogDialog();
+    void showSettings();
+    void showShortcuts();
+    void showAbout();
+    void resetLayout();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    QDockWidget* addArea(QWidget* widget, const QString& title, const QString& objectName,
+                         const QString& iconName);
+    void createActions();
+    void createToolBars();
+    void arrangeDefaultLayout();
+    void restoreWindowState();
+    void onClusterStatus(const ClusterStatus& status);
+    void onSettingsChanged();
+    void rebuildRecentMenu();
+    void updateDockTitleBars();
+
+    AppServices services_;
+    LabArea* lab_ = nullptr;
+    LogsArea* logs_ = nullptr;
+    ClusterArea* cluster_ = nullptr;
+    TracesArea* traces_ = nullptr;
+    ConsoleArea* console_ = nullptr;
+    QList<QDockWidget*> docks_;
+    KubeContextReader* reader_ = nullptr;
+    ContextBar* contextBar_ = nullptr;
+    Banner* banner_ = nullptr;
+    QToolBar* mainToolBar_ = nullptr;
+    QToolBar* bannerBar_ = nullptr;
+    StatusArea* statusArea_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QPointer<SettingsDialog> settingsDialog_;
+    QList<QAction*> shortcutActions_;
+    QString lastKubectlPath_;
+    bool bannerDismissed_ = false;
+    ClusterStatus::State bannerState_ = ClusterStatus::State::Unknown;
 };
 
 }  // namespace obslab

@@ -292,6 +292,19 @@ class KubectlAgainstSim(unittest.TestCase):
         out = self.sim.kubectl("exec", "deploy/frontend", "-c", "frontend", "--", "sh", "-c", "exit 3")
         self.assertEqual(out.returncode, 3, out.stderr)
 
+    def test_09_telemetry_crd(self):
+        path = os.path.join(MANIFESTS, "telemetry-tracing.yaml")
+        out = self.sim.kubectl("apply", "-f", path)
+        self.assertEqual(out.stdout.strip(), "telemetry.telemetry.istio.io/mesh-default created", out.stderr)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        out = self.sim.kubectl("apply", "-f", "-", stdin=text.replace("randomSamplingPercentage: 100", "randomSamplingPercentage: 50"))
+        self.assertEqual(out.stdout.strip(), "telemetry.telemetry.istio.io/mesh-default configured", out.stderr)
+        out = self.sim.kubectl("apply", "-f", "-", stdin=text.replace("randomSamplingPercentage", "randomSampling"))
+        self.assertIn('unknown field "spec.tracing[0].randomSampling"', out.stderr)
+        out = self.sim.kubectl("get", "telemetry", "-n", "istio-system", "-o", "jsonpath={.items[0].spec.tracing[0].randomSamplingPercentage}")
+        self.assertEqual(out.stdout, "50")
+
     def test_08_older_kubectl(self):
         """kubectl 1.27/1.28 learn about fieldValidation from /openapi/v2 (protobuf), not v3."""
         real = os.path.realpath(KUBECTL)

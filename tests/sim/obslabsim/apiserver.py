@@ -471,8 +471,11 @@ class ApiHandler(BaseHTTPRequestHandler):
         while time.time() < deadline and not self.sim.stopping:
             out = []
             with cl.lock:
-                for (erv, key, evns, typ, o) in cl.events:
-                    if erv > since and key == res.key and wanted(evns, o):
+                i = len(cl.events)
+                while i > 0 and cl.events[i - 1][0] > since:
+                    i -= 1
+                for (erv, key, evns, typ, o) in cl.events[i:]:
+                    if key == res.key and wanted(evns, o):
                         out.append(encode(typ, o))
                 if cl.events:
                     since = max(since, cl.rv)

@@ -1,0 +1,20 @@
+#pragma once
+
+namespace obslab {
+
+class AppSettings;
+class BackgroundJobs;
+class CommandRunner;
+class Transcript;
+
+// The app-wide objects the windows work with, created by runGui (or a test) and passed down
+// explicitly; not owned by the receiver and expected to outlive it.
+struct AppServices
+{
+    AppSettings* settings = nullptr;
+    Transcript* transcript = nullptr;
+    CommandRunner* runner = nullptr;
+    BackgroundJobs* jobs = nullptr;
+};
+
+}  // namespace obslab

@@ -1,0 +1,98 @@
+#include "StatusArea.h"
+
+#include "JobsPopup.h"
+#include "process/BackgroundJobs.h"
+#include "process/Command.h"
+#include "process/CommandRunner.h"
+#include "process/Transcript.h"
+#include "widgets/Icons.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab {
+
+StatusArea::StatusArea(CommandRunner* runner, BackgroundJobs* jobs, QWidget* parent)
+    : QWidget(parent)
+    , runner_(runner)
+    , jobs_(jobs)
+    , icon_(new QLabel(this))
+    , label_(new QLabel(this))
+    , button_(new QToolButton(this))
+    , popup_(new JobsPopup(runner, jobs, this))
+{
+    setObjectName(u"statusArea"_s);
+    label_->setObjectName(u"runningSummary"_s);
+    button_->setObjectName(u"jobsButton"_s);
+    button_->setIcon(Icons::icon(u"jobs"_s));
+    button_->setText(tr("Jobs"));
+    button_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    button_->setAutoRaise(true);
+    button_->setToolTip(tr("Show running commands and background jobs, with a Stop for each"));
+    connect(button_, &QToolButton::clicked, this, &StatusArea::showJobs);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(icon_);
+    layout->addWidget(label_);
+    layout->addWidget(button_);
+
+    if (runner_) {
+        // Count from the commands' own finished signals: exact even if the runner reports
+        // commandFinished before or after it forgets the command.
+        connect(runner_, &CommandRunner::commandStarted, this, [this](Command* command) {
+            ++runningCommands_;
+            connect(command, &Command::finished, this, [this] {
+                runningCommands_ = qMax(0, runningCommands_ - 1);
+                update();
+            });
+            update();
+        });
+    }
+    if (jobs_)
+        connect(jobs_, &BackgroundJobs::runningCountChanged, this, [this] { update(); });
+    update();
+}
+
+QString StatusArea::summary() const
+{
+    return label_->text();
+}
+
+void StatusArea::update()
+{
+    const int jobs = jobs_ ? jobs_->runningCount() : 0;
+    QStringList parts;
+    if (runningCommands_ > 0)
+        parts << tr("%n command(s) running", nullptr, runningCommands_);
+    if (jobs > 0)
+        parts << tr("%n background job(s)", nullptr, jobs);
+    label_->setText(parts.isEmpty() ? tr("Idle") : parts.join(u" · "_s));
+    iconName_ = parts.isEmpty() ? u"ok"_s : u"running"_s;
+    button_->setText(jobs > 0 ? tr("Jobs (%1)").arg(jobs) : tr("Jobs"));
+    updateIcon();
+}
+
+void StatusArea::updateIcon()
+{
+    const int size = fontMetrics().height() * 4 / 5;
+    icon_->setPixmap(Icons::icon(iconName_).pixmap(QSize(size, size), devicePixelRatioF()));
+}
+
+void StatusArea::showJobs()
+{
+    popup_->popupAbove(button_);
+}
+
+void StatusArea::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::FontChange)
+        updateIcon();
+    QWidget::changeEvent(event);
+}
+
+}  // namespace obslab

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QIcon>
+#include <QString>
+
+namespace obslab::Icons {
+
+// The icon resources/icons/NAME.svg, drawn at any size by SvgIconEngine. A missing name gives an
+// empty icon (and a warning in the log).
+QIcon icon(const QString& name);
+
+}  // namespace obslab::Icons

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QTemporaryDir>
+
+namespace obslab::test {
+
+// Puts QSettings in Qt's test location and empties ObsLab's keys there, so a test never reads
+// or writes the user's own preferences. Call from initTestCase()/init().
+void isolateSettings();
+
+// Writes a stand-in kubectl (a /bin/sh script: test equipment, the product never runs a shell)
+// into dir. It answers `config current-context`, `config view --minify -o jsonpath=…` and
+// `version -o json`; an empty context makes current-context fail like kubectl does, and
+// reachable=false makes `version` fail like an unreachable server.
+QString writeFakeKubectl(const QString& dir, const QString& context, const QString& ns,
+                         bool reachable = true);
+
+// Replaces PATH for the rest of the test (restored by the returned guard's destructor).
+class PathGuard
+{
+public:
+    explicit PathGuard(const QString& path);
+    ~PathGuard();
+    PathGuard(const PathGuard&) = delete;
+    PathGuard& operator=(const PathGuard&) = delete;
+
+private:
+    QByteArray saved_;
+};
+
+}  // namespace obslab::test

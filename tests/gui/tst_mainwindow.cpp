@@ -1,0 +1,251 @@
+#include "GuiTestSupport.h"
+
+#include "app/ContextBar.h"
+#include "app/MainWindow.h"
+#include "cluster/ClusterArea.h"
+#include "cluster/KubeContextReader.h"
+#include "common/AppSettings.h"
+#include "logs/LogsArea.h"
+#include "process/BackgroundJobs.h"
+#include "process/CommandRunner.h"
+#include "process/Transcript.h"
+#include "widgets/Banner.h"
+#include "widgets/EmptyState.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QDockWidget>
+#include <QFile>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolBar>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace obslab;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void fiveAreas();
+    void stateRoundTrip();
+    void viewMenuToggles();
+    void kubectlMissing();
+    void fakeKubectlShowsContext();
+    void unreachableOffersSampleLog();
+    void filesFromCommandLine();
+
+private:
+    std::unique_ptr<MainWindow> makeWindow();
+
+    std::unique_ptr<QTemporaryDir> dir_;
+    std::unique_ptr<AppSettings> settings_;
+    std::unique_ptr<Transcript> transcript_;
+    std::unique_ptr<CommandRunner> runner_;
+    std::unique_ptr<BackgroundJobs> jobs_;
+    std::unique_ptr<test::PathGuard> path_;
+};
+
+void TestMainWindow::init()
+{
+    test::isolateSettings();
+    dir_ = std::make_unique<QTemporaryDir>();
+    QVERIFY(dir_->isValid());
+    QDir(dir_->path()).mkdir(u"emptybin"_s);
+    // No kubectl anywhere unless a test writes one: the developer's own is never used.
+    path_ = std::make_unique<test::PathGuard>(dir_->filePath(u"emptybin"_s));
+    settings_ = std::make_unique<AppSettings>();
+    settings_->setKubectlPath(dir_->filePath(u"no-such-kubectl"_s));
+    transcript_ = std::make_unique<Transcript>();
+    runner_ = std::make_unique<CommandRunner>(transcript_.get());
+    jobs_ = std::make_unique<BackgroundJobs>(transcript_.get());
+}
+
+void TestMainWindow::cleanup()
+{
+    jobs_.reset();
+    runner_.reset();
+    transcript_.reset();
+    settings_.reset();
+    path_.reset();
+    dir_.reset();
+}
+
+std::unique_ptr<MainWindow> TestMainWindow::makeWindow()
+{
+    return std::make_unique<MainWindow>(
+        AppServices{settings_.get(), transcript_.get(), runner_.get(), jobs_.get()});
+}
+
+void TestMainWindow::fiveAreas()
+{
+    auto window = makeWindow();
+    const QList<QPair<MainWindow::Area, QPair<QString, QString>>> expected{
+        {MainWindow::Area::Lab, {u"Lab"_s, u"labDock"_s}},
+        {MainWindow::Area::Logs, {u"Logs"_s, u"logsDock"_s}},
+        {MainWindow::Area::Cluster, {u"Cluster"_s, u"clusterDock"_s}},
+        {MainWindow::Area::Traces, {u"Traces"_s, u"tracesDock"_s}},
+        {MainWindow::Area::Console, {u"Console"_s, u"consoleDock"_s}},
+    };
+    for (const auto& [area, names] : expected) {
+        QDockWidget* dock = window->dock(area);
+        QVERIFY(dock);
+        QCOMPARE(dock->windowTitle(), names.first);
+        QCOMPARE(dock->objectName(), names.second);
+        QVERIFY(dock->widget());
+        QVERIFY(dock->features() & QDockWidget::DockWidgetMovable);
+        QVERIFY(dock->features() & QDockWidget::DockWidgetFloatable);
+        // No close button: areas are hidden and shown from the View menu.
+        QVERIFY(dock->titleBarWidget());
+        QVERIFY(dock->titleBarWidget()->findChildren<QAbstractButton*>().size() == 1);
+    }
+    QCOMPARE(window->findChildren<QDockWidget*>().size(), 5);
+    QCOMPARE(window->dockWidgetArea(window->dock(MainWindow::Area::Console)),
+             Qt::BottomDockWidgetArea);
+    const auto tabbed = window->tabifiedDockWidgets(window->dock(MainWindow::Area::Lab));
+    QCOMPARE(tabbed.size(), 3);
+    QVERIFY(tabbed.contains(window->dock(MainWindow::Area::Traces)));
+}
+
+void TestMainWindow::stateRoundTrip()
+{
+    {
+        auto window = makeWindow();
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        window->addDockWidget(Qt::RightDockWidgetArea, window->dock(MainWindow::Area::Console));
+        window->dock(MainWindow::Area::Traces)->hide();
+        window->resize(900, 700);
+        window->saveWindowState();
+    }
+    QVERIFY(!settings_->windowState().isEmpty());
+    QVERIFY(!settings_->windowGeometry().isEmpty());
+
+    auto restored = makeWindow();
+    restored->show();
+    QVERIFY(QTest::qWaitForWindowExposed(restored.get()));
+    QCOMPARE(restored->dockWidgetArea(restored->dock(MainWindow::Area::Console)),
+             Qt::RightDockWidgetArea);
+    QVERIFY(restored->dock(MainWindow::Area::Traces)->isHidden());
+    QVERIFY(!restored->dock(MainWindow::Area::Logs)->isHidden());
+    QCOMPARE(restored->size(), QSize(900, 700));
+}
+
+void TestMainWindow::viewMenuToggles()
+{
+    auto window = makeWindow();
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    auto* viewMenu = window->menuBar()->findChild<QMenu*>(u"viewMenu"_s);
+    QVERIFY(viewMenu);
+    for (const QString& name :
+         {u"labDock"_s, u"logsDock"_s, u"clusterDock"_s, u"tracesDock"_s, u"consoleDock"_s}) {
+        QAction* toggle = nullptr;
+        for (QAction* action : viewMenu->actions()) {
+            if (action->objectName() == name + u"Toggle"_s)
+                toggle = action;
+        }
+        QVERIFY2(toggle, qPrintable(name));
+        auto* dock = window->findChild<QDockWidget*>(name);
+        QVERIFY(toggle->isChecked());
+        toggle->trigger();
+        QVERIFY(dock->isHidden());
+        QVERIFY(!toggle->isChecked());
+        toggle->trigger();
+        QVERIFY(!dock->isHidden());
+    }
+}
+
+void TestMainWindow::kubectlMissing()
+{
+    auto window = makeWindow();
+    window->show();
+    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::KubectlMissing);
+    QCOMPARE(window->contextBar()->contextText(), u"kubectl not found"_s);
+    QTRY_VERIFY(window->banner()->isVisible());
+    QVERIFY(window->banner()->message().contains(u"https://kubernetes.io/docs/tasks/tools/"_s));
+    QCOMPARE(window->clusterArea()->emptyState()->title(), u"kubectl not found"_s);
+    QVERIFY(window->clusterArea()->emptyState()->text().contains(u"1.20"_s));
+    // Nothing was run: there was nothing to run it with.
+    QCOMPARE(transcript_->rowCount(), 0);
+}
+
+void TestMainWindow::fakeKubectlShowsContext()
+{
+    settings_->setKubectlPath(
+        test::writeFakeKubectl(dir_->path(), u"kind-obslab-test"_s, u"bookinfo"_s));
+    auto window = makeWindow();
+    window->show();
+    QTRY_COMPARE(window->contextBar()->contextText(), u"kind-obslab-test"_s);
+    QTRY_COMPARE(window->contextBar()->namespaceText(), u"bookinfo"_s);
+    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Reachable);
+    const ClusterStatus& status = window->contextReader()->status();
+    QCOMPARE(status.server, u"https://127.0.0.1:40443"_s);
+    QVERIFY(status.local);
+    QCOMPARE(status.versions.server.minor, 31);
+    QVERIFY(!window->banner()->isVisible());
+    // Every command the toolbar ran is in the transcript, context passed explicitly.
+    QCOMPARE(transcript_->rowCount(), 4);
+    QVERIFY(transcript_->entries().at(1).shellLine.contains(u"--context kind-obslab-test"_s));
+
+    // Refresh reads it again.
+    QAction* refresh = window->findChild<QAction*>(u"refreshContext"_s);
+    QVERIFY(refresh);
+    refresh->trigger();
+    QTRY_COMPARE(transcript_->rowCount(), 8);
+    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Reachable);
+}
+
+void TestMainWindow::unreachableOffersSampleLog()
+{
+    settings_->setKubectlPath(
+        test::writeFakeKubectl(dir_->path(), u"prod-eu"_s, QString(), /*reachable=*/false));
+    auto window = makeWindow();
+    window->show();
+    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Unreachable);
+    QCOMPARE(window->contextBar()->namespaceText(), u"default"_s);
+    QVERIFY(window->contextReader()->status().error.contains(u"was refused"_s));
+    QTRY_VERIFY(window->banner()->isVisible());
+    // No dead buttons: the rehearsal does not exist yet, so nothing offers it.
+    QPushButton* sample = nullptr;
+    for (QPushButton* button : window->banner()->findChildren<QPushButton*>()) {
+        QVERIFY(!button->text().contains(u"rehears"_s, Qt::CaseInsensitive));
+        if (button->text() == u"Open the sample log"_s)
+            sample = button;
+    }
+    QVERIFY(sample);
+    sample->click();
+    QTRY_VERIFY(window->logsArea()->previewText().contains(u"GET /productpage HTTP/1.1"_s));
+    QVERIFY(window->logsArea()->previewText().contains(u"traceID="_s));
+    QVERIFY(settings_->recentFiles().isEmpty());  // a bundled resource is not a recent file
+}
+
+void TestMainWindow::filesFromCommandLine()
+{
+    const QString path = dir_->filePath(u"proxy.log"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[2020-11-25T21:26:18.409Z] \"GET /status/418 HTTP/1.1\" 418 - via_upstream\n");
+    file.close();
+    auto window = makeWindow();
+    QSignalSpy shown(window->logsArea(), &LogsArea::previewShown);
+    window->openFiles({path});
+    QVERIFY(shown.wait());
+    QCOMPARE(window->logsArea()->files(), QStringList{path});
+    QVERIFY(window->logsArea()->previewText().contains(u"GET /status/418"_s));
+    QCOMPARE(settings_->recentFiles(), QStringList{path});
+    // Opening it again neither duplicates it nor re-reads it.
+    window->openFiles({path});
+    QCOMPARE(window->logsArea()->files().size(), 1);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
