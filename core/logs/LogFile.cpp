@@ -1,11 +1,13 @@
 #include "LogFile.h"
 
+#include "AccessLogParser.h"
 #include "common/Logging.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cerrno>
@@ -18,6 +20,21 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab {
+
+// One published batch of work: line ends, and (when indexing) one record per complete line.
+struct ScanChunk
+{
+    std::vector<qint64> ends;
+    std::vector<LineRecord> records;  // records[i] is the line ending at ends[i]
+    std::vector<qint64> times;        // its time (absolute ms), encoded by the owner
+    bool hasTail = false;             // a last line without newline at end of file
+    LineRecord tail;
+    qint64 tailTime = ParsedLine::kMissing;
+    QList<QByteArray> newPods;  // pod names first seen in this chunk, in id order
+    qint64 scannedEnd = 0;
+    qint64 done = 0;
+    qint64 total = 0;
+};
 
 namespace {
 
@@ -100,37 +117,141 @@ int anonymousTempFile(QString* error)
     return fd;
 }
 
-using Publish =
-    std::function<void(std::vector<qint64>&& ends, qint64 scannedEnd, qint64 done, qint64 total)>;
+using Publish = std::function<void(ScanChunk&&)>;
 
-// Worker: finds line ends in [from, EOF) of fd. Returns an error message or an empty string.
-QString scanPlain(int fd, qint64 from, const std::atomic<bool>& cancel, const Publish& publish)
+// Worker side of the index: reads blocks that start on a line boundary, finds the complete lines
+// and parses them (on two cores when there are enough), and publishes each block's results.
+class Scanner
 {
-    struct stat st
-    {};
-    const qint64 total = ::fstat(fd, &st) == 0 ? qint64(st.st_size) : 0;
-    std::unique_ptr<char[]> buffer(new char[size_t(LogFile::kBlockSize)]);
-    qint64 offset = from;
-    std::vector<qint64> ends;
-    while (!cancel.load(std::memory_order_relaxed)) {
-        const qint64 n = preadFully(fd, buffer.get(), LogFile::kBlockSize, offset);
-        if (n < 0)
-            return u"read error at byte %1: %2"_s.arg(offset).arg(errnoText(errno));
-        if (n == 0)
-            break;
-        scanLineEnds(buffer.get(), n, offset, ends);
-        offset += n;
-        publish(std::move(ends), offset, offset, std::max(total, offset));
-        ends.clear();
-        if (n < LogFile::kBlockSize)
-            break;
-    }
-    return {};
-}
+public:
+    Scanner(bool indexing, PodTable pods)
+        : indexing_(indexing)
+        , pods_(std::move(pods))
+        , buffer_(new char[size_t(LogFile::kBlockSize)])
+        , capacity_(LogFile::kBlockSize)
+    {}
 
-// Worker: inflates a gzip stream (several members allowed) from in into out, finding line ends
-// in the inflated bytes as they come.
-QString inflateGzip(int in, int out, const std::atomic<bool>& cancel, const Publish& publish)
+    // Scans [from, EOF) of fd, where EOF is what pread finds now. Returns an error or "".
+    QString scan(int fd, qint64 from, const std::atomic<bool>& cancel, const Publish& publish,
+                 const std::function<void(ScanChunk&)>& progress)
+    {
+        qint64 offset = from;
+        while (!cancel.load(std::memory_order_relaxed)) {
+            const qint64 n = preadFully(fd, buffer_.get(), capacity_, offset);
+            if (n < 0)
+                return u"read error at byte %1: %2"_s.arg(offset).arg(errnoText(errno));
+            if (n == 0)
+                break;
+            const char* data = buffer_.get();
+            const char* lastNl = static_cast<const char*>(memrchr(data, '\n', size_t(n)));
+            if (!lastNl && n == capacity_) {
+                // One line longer than the buffer: grow it and read that line again.
+                capacity_ *= 2;
+                buffer_.reset(new char[size_t(capacity_)]);
+                continue;
+            }
+            ScanChunk chunk;
+            const qint64 complete = lastNl ? (lastNl - data) + 1 : 0;
+            collect(data, complete, offset, chunk);
+            offset += complete;
+            const bool atEof = n < capacity_;
+            if (atEof && complete < n) {
+                // The last line has no newline (yet): it is a line, re-read when it grows.
+                chunk.hasTail = true;
+                if (indexing_)
+                    chunk.tail =
+                        parseOne(QByteArrayView(data + complete, n - complete), &chunk.tailTime);
+                chunk.scannedEnd = offset + (n - complete);
+            } else {
+                chunk.scannedEnd = offset;
+            }
+            takeNewPods(chunk);
+            progress(chunk);
+            publish(std::move(chunk));
+            if (atEof)
+                break;
+        }
+        return {};
+    }
+
+private:
+    LineRecord parseOne(QByteArrayView line, qint64* time)
+    {
+        AccessLogParser::parse(line, parsed_);
+        return makeRecord(parsed_, line, pods_, time);
+    }
+
+    void takeNewPods(ScanChunk& chunk)
+    {
+        for (qsizetype i = podsReported_; i < pods_.size(); ++i)
+            chunk.newPods.append(pods_.name(quint16(i)));
+        podsReported_ = pods_.size();
+    }
+
+    // Line ends of data[0, size) (which ends with '\n'), and their records.
+    void collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk)
+    {
+        std::vector<qint64>& ends = chunk.ends;
+        scanLineEnds(data, size, base, ends);
+        if (!indexing_ || ends.empty())
+            return;
+        const qsizetype count = qsizetype(ends.size());
+        chunk.records.resize(size_t(count));
+        chunk.times.resize(size_t(count));
+        std::vector<QByteArrayView> podNames;
+        podNames.resize(size_t(count));
+        auto parseRange = [&](qsizetype first, qsizetype last, ParsedLine& parsed) {
+            for (qsizetype i = first; i < last; ++i) {
+                const qint64 begin = i == 0 ? base : ends[size_t(i - 1)];
+                qint64 end = ends[size_t(i)] - 1;  // drop '\n'
+                const QByteArrayView line(data + (begin - base), end - begin);
+                AccessLogParser::parse(line, parsed);
+                // Pods are interned afterwards, on this thread (the table is not shared).
+                PodTable none;
+                LineRecord r = makeRecord(parsed, line, none, &chunk.times[size_t(i)]);
+                if (parsed.has(Field::Pod))
+                    podNames[size_t(i)] = parsed.view(line, Field::Pod);
+                chunk.records[size_t(i)] = r;
+            }
+        };
+        // Parsing dominates indexing: split big blocks over the pool's second core.
+        if (count >= 4096 && QThreadPool::globalInstance()->maxThreadCount() > 1) {
+            const qsizetype half = count / 2;
+            QFuture<void> other = QtConcurrent::run([&] {
+                ParsedLine parsed;
+                parseRange(half, count, parsed);
+            });
+            parseRange(0, half, parsed_);
+            other.waitForFinished();
+        } else {
+            parseRange(0, count, parsed_);
+        }
+        QByteArrayView lastPod;
+        quint16 lastId = LineRecord::kNoPod;
+        for (qsizetype i = 0; i < count; ++i) {
+            const QByteArrayView pod = podNames[size_t(i)];
+            if (pod.isEmpty())
+                continue;
+            if (pod != lastPod) {
+                lastPod = pod;
+                lastId = pods_.intern(pod);
+            }
+            chunk.records[size_t(i)].pod = lastId;
+        }
+    }
+
+    bool indexing_;
+    PodTable pods_;
+    qsizetype podsReported_ = 0;
+    std::unique_ptr<char[]> buffer_;
+    qint64 capacity_;
+    ParsedLine parsed_;
+};
+
+// Worker: inflates a gzip stream (several members allowed) from in into out, indexing the
+// inflated bytes as they come.
+QString inflateGzip(int in, int out, Scanner& scanner, const std::atomic<bool>& cancel,
+                    const Publish& publish)
 {
     struct stat st
     {};
@@ -142,9 +263,29 @@ QString inflateGzip(int in, int out, const std::atomic<bool>& cancel, const Publ
     std::unique_ptr<char[]> output(new char[size_t(LogFile::kBlockSize)]);
     qint64 inOffset = 0;
     qint64 outOffset = 0;
+    qint64 indexed = 0;  // inflated bytes indexed so far (up to the last complete line)
     bool streamEnded = false;
     QString error;
-    std::vector<qint64> ends;
+    const auto progress = [&](ScanChunk& chunk) {
+        chunk.done = inOffset - zs.avail_in;
+        chunk.total = total;
+    };
+    // Index what was inflated, line-complete; the tail waits for more (or for the end).
+    const auto indexUpTo = [&](bool final) {
+        qint64 last = indexed;
+        const Publish track = [&](ScanChunk&& chunk) {
+            if (!final && chunk.hasTail) {
+                // Not the end yet: leave the unfinished line for the next round.
+                chunk.hasTail = false;
+                chunk.scannedEnd = chunk.ends.empty() ? indexed : chunk.ends.back();
+            }
+            last = std::max(last, chunk.scannedEnd);
+            publish(std::move(chunk));
+        };
+        const QString e = scanner.scan(out, indexed, cancel, track, progress);
+        indexed = last;
+        return e;
+    };
     while (!cancel.load(std::memory_order_relaxed)) {
         if (zs.avail_in == 0) {
             const qint64 n = preadFully(in, input.get(), kGzipInputBlock, inOffset);
@@ -179,10 +320,14 @@ QString inflateGzip(int in, int out, const std::atomic<bool>& cancel, const Publ
                     errnoText(errno));
                 break;
             }
-            scanLineEnds(output.get(), produced, outOffset, ends);
             outOffset += produced;
-            publish(std::move(ends), outOffset, inOffset - zs.avail_in, total);
-            ends.clear();
+            if (outOffset - indexed >= LogFile::kBlockSize) {
+                const QString e = indexUpTo(false);
+                if (!e.isEmpty()) {
+                    error = e;
+                    break;
+                }
+            }
         }
         if (rc == Z_STREAM_END) {
             streamEnded = true;
@@ -195,7 +340,9 @@ QString inflateGzip(int in, int out, const std::atomic<bool>& cancel, const Publ
         }
     }
     inflateEnd(&zs);
-    return error;
+    // Whatever was inflated is indexed, even after an error: nothing readable is lost.
+    const QString e = indexUpTo(true);
+    return error.isEmpty() ? e : error;
 }
 
 }  // namespace
@@ -263,19 +410,10 @@ bool LogFile::open(const QString& path)
         jobRunning_ = true;
         const quint64 generation = generation_;
         auto cancel = cancel_;
-        const Publish publish = [this, generation](std::vector<qint64>&& ends, qint64 scannedEnd,
-                                                   qint64 done, qint64 total) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, generation, ends = std::move(ends), scannedEnd, done, total]() mutable {
-                    onChunk(generation, 0, std::move(ends), scannedEnd, total);
-                    if (generation == generation_)
-                        Q_EMIT progressChanged(done, total);
-                },
-                Qt::QueuedConnection);
-        };
-        job_ = QtConcurrent::run([this, fd, tmp, cancel, publish, generation] {
-            QString message = inflateGzip(fd, tmp, *cancel, publish);
+        const Publish publish = publisher(generation, 0);
+        auto scanner = std::make_shared<Scanner>(indexing_, pods_);
+        job_ = QtConcurrent::run([this, fd, tmp, cancel, publish, generation, scanner] {
+            QString message = inflateGzip(fd, tmp, *scanner, *cancel, publish);
             ::close(fd);
             QMetaObject::invokeMethod(
                 this, [this, generation, message] { onJobFinished(generation, 0, message); },
@@ -290,6 +428,20 @@ bool LogFile::open(const QString& path)
     return true;
 }
 
+std::function<void(ScanChunk&&)> LogFile::publisher(quint64 generation, int segment)
+{
+    return [this, generation, segment](ScanChunk&& chunk) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, segment, chunk = std::move(chunk)]() mutable {
+                onChunk(generation, segment, chunk);
+                if (generation == generation_)
+                    Q_EMIT progressChanged(chunk.done, chunk.total);
+            },
+            Qt::QueuedConnection);
+    };
+}
+
 void LogFile::startScan(int segment, qint64 from)
 {
     Segment& s = segments_[size_t(segment)];
@@ -299,20 +451,17 @@ void LogFile::startScan(int segment, qint64 from)
     const quint64 generation = generation_;
     const int fd = s.fd;
     auto cancel = cancel_;
-    const Publish publish = [this, generation, segment](std::vector<qint64>&& ends,
-                                                        qint64 scannedEnd, qint64 done,
-                                                        qint64 total) {
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, segment, ends = std::move(ends), scannedEnd, done, total]() mutable {
-                onChunk(generation, segment, std::move(ends), scannedEnd, total);
-                if (generation == generation_)
-                    Q_EMIT progressChanged(done, total);
-            },
-            Qt::QueuedConnection);
-    };
-    job_ = QtConcurrent::run([this, fd, from, cancel, publish, generation, segment] {
-        QString error = scanPlain(fd, from, *cancel, publish);
+    const Publish publish = publisher(generation, segment);
+    auto scanner = std::make_shared<Scanner>(indexing_, pods_);
+    job_ = QtConcurrent::run([this, fd, from, cancel, publish, generation, segment, scanner] {
+        struct stat st
+        {};
+        const qint64 total = ::fstat(fd, &st) == 0 ? qint64(st.st_size) : 0;
+        const auto progress = [total](ScanChunk& chunk) {
+            chunk.done = chunk.scannedEnd;
+            chunk.total = std::max(total, chunk.scannedEnd);
+        };
+        QString error = scanner->scan(fd, from, *cancel, publish, progress);
         QMetaObject::invokeMethod(
             this, [this, generation, segment, error] { onJobFinished(generation, segment, error); },
             Qt::QueuedConnection);
@@ -325,8 +474,7 @@ qint64 LogFile::segmentLineCount(const Segment& s) const
     return qint64(s.ends.size()) + (s.scannedEnd > lastEnd ? 1 : 0);
 }
 
-void LogFile::onChunk(quint64 generation, int segment, std::vector<qint64> ends, qint64 scannedEnd,
-                      qint64 total)
+void LogFile::onChunk(quint64 generation, int segment, ScanChunk& chunk)
 {
     if (generation != generation_ || segment >= int(segments_.size()))
         return;
@@ -335,7 +483,7 @@ void LogFile::onChunk(quint64 generation, int segment, std::vector<qint64> ends,
     const qint64 lastEndBefore = s.ends.empty() ? 0 : s.ends.back();
     const qint64 scannedBefore = s.scannedEnd;
     const bool hadTail = scannedBefore > lastEndBefore;
-    if (scannedEnd > s.scannedEnd || !ends.empty()) {
+    if (chunk.scannedEnd > s.scannedEnd || !chunk.ends.empty()) {
         // Blocks read at the old end of file were short: drop them so the new bytes show.
         const quint64 firstStale = quint64(lastEndBefore / kCacheBlockSize);
         const QList<quint64> keys = cache_.keys();
@@ -344,9 +492,22 @@ void LogFile::onChunk(quint64 generation, int segment, std::vector<qint64> ends,
                 cache_.remove(key);
         }
     }
-    s.ends.insert(s.ends.end(), ends.begin(), ends.end());
-    s.scannedEnd = std::max(s.scannedEnd, scannedEnd);
-    sizeOnDisk_ = compressed_ ? sizeOnDisk_ : std::max(sizeOnDisk_, total);
+    for (const QByteArray& pod : std::as_const(chunk.newPods))
+        pods_.intern(pod);
+    const qint64 firstNew = s.firstLine + qint64(s.ends.size());
+    s.ends.append(chunk.ends.begin(), chunk.ends.end());
+    for (size_t i = 0; i < chunk.records.size(); ++i) {
+        LineRecord r = chunk.records[i];
+        r.timeOffsetMs = times_.encode(chunk.times[i], firstNew + qint64(i));
+        s.records.push_back(r);
+    }
+    s.tail = LineRecord();
+    if (chunk.hasTail && indexing_) {
+        s.tail = chunk.tail;
+        s.tail.timeOffsetMs = times_.encode(chunk.tailTime, s.firstLine + qint64(s.ends.size()));
+    }
+    s.scannedEnd = std::max(s.scannedEnd, chunk.scannedEnd);
+    sizeOnDisk_ = compressed_ ? sizeOnDisk_ : std::max(sizeOnDisk_, chunk.total);
     const qint64 after = segmentLineCount(s);
     lineCount_ += after - before;
     if (hadTail && s.scannedEnd > scannedBefore)
@@ -467,6 +628,28 @@ int LogFile::segmentOfLine(qint64 index) const
     return found;
 }
 
+LineRecord LogFile::record(qint64 index) const
+{
+    if (index < 0 || index >= lineCount_ || segments_.empty() || !indexing_)
+        return {};
+    const Segment& s = segments_[size_t(segmentOfLine(index))];
+    const qint64 local = index - s.firstLine;
+    return local < s.records.size() ? s.records[local] : s.tail;
+}
+
+qint64 LogFile::timeMs(qint64 index) const
+{
+    return times_.timeMs(record(index), index);
+}
+
+qint64 LogFile::indexBytes() const
+{
+    qint64 total = 0;
+    for (const Segment& s : segments_)
+        total += s.ends.bytesAllocated() + s.records.bytesAllocated();
+    return total;
+}
+
 QByteArray LogFile::readRange(const Segment& s, int segment, qint64 begin, qint64 end) const
 {
     QByteArray result;
@@ -512,8 +695,8 @@ QByteArray LogFile::line(qint64 index) const
     const int segment = segmentOfLine(index);
     const Segment& s = segments_[size_t(segment)];
     const qint64 local = index - s.firstLine;
-    const qint64 begin = local == 0 ? 0 : s.ends[size_t(local - 1)];
-    const qint64 end = local < qint64(s.ends.size()) ? s.ends[size_t(local)] : s.scannedEnd;
+    const qint64 begin = local == 0 ? 0 : s.ends[local - 1];
+    const qint64 end = local < s.ends.size() ? s.ends[local] : s.scannedEnd;
     QByteArray bytes = readRange(s, segment, begin, end);
     if (bytes.endsWith('\n'))
         bytes.chop(1);
@@ -542,6 +725,8 @@ void LogFile::close()
     jobRunning_ = false;
     ++generation_;  // chunks still queued from the old job are ignored
     closeSegments();
+    pods_ = PodTable();
+    times_.clear();
     lineCount_ = 0;
     sizeOnDisk_ = 0;
     compressed_ = false;

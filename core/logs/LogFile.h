@@ -1,5 +1,8 @@
 #pragma once
 
+#include "ChunkedVector.h"
+#include "LineRecord.h"
+
 #include <QByteArray>
 #include <QCache>
 #include <QFuture>
@@ -8,15 +11,19 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
 namespace obslab {
 
+struct ScanChunk;  // a batch of index results from the worker (LogFile.cpp)
+
 // A log file on disk (plain or gzip) as numbered lines, never loaded whole.
 //
-// open() returns at once; a worker thread finds the line ends with large pread() blocks and
-// publishes them in chunks (linesAppended), so the first screen is readable long before the end.
+// open() returns at once; a worker thread finds the line ends with large pread() blocks, parses
+// every line into a compact LineRecord (unless setIndexing(false)) and publishes them in chunks
+// (linesAppended), so the first screen is readable long before the end.
 // line() re-reads rows on demand through a bounded block cache. pread, not mmap: a mapped file
 // that shrinks kills the process with SIGBUS; a read just returns less.
 //
@@ -48,6 +55,10 @@ public:
     void close();
     void cancelIndexing();  // what is indexed stays available
 
+    // Whether lines are parsed into records (default) or only counted; set before open().
+    void setIndexing(bool indexing) { indexing_ = indexing; }
+    bool isIndexing() const { return indexing_; }
+
     void setFollowing(bool following);
     bool isFollowing() const { return following_; }
     void setPollInterval(int ms) { pollTimer_.setInterval(ms); }
@@ -64,6 +75,14 @@ public:
     // The line's bytes without its '\n' (and a '\r' before it). Empty when out of range or
     // no longer readable. Reads through the block cache (GUI thread; one pread per missing block).
     QByteArray line(qint64 index) const;
+
+    // The line's index record (default-constructed when not indexing or out of range), its
+    // time in UTC ms since the epoch (ParsedLine::kMissing when it has none), and pod names.
+    LineRecord record(qint64 index) const;
+    qint64 timeMs(qint64 index) const;
+    const PodTable& pods() const { return pods_; }
+    // Bytes the index itself holds (line offsets and records), for the memory budget.
+    qint64 indexBytes() const;
 
     static constexpr qint64 kBlockSize = 4 * 1024 * 1024;  // scan unit
     static constexpr qint64 kCacheBlockSize = 256 * 1024;  // display cache unit
@@ -86,16 +105,15 @@ private:
         quint64 dev = 0;
         quint64 ino = 0;
         qint64 firstLine = 0;
-        std::vector<qint64> ends;  // offset just past each complete line's '\n'
-        qint64 scannedEnd = 0;     // bytes scanned (the file's size when the scan ended)
-        bool temporary = false;    // inflated gzip, deleted on close
+        ChunkedVector<qint64> ends;         // offset just past each complete line's '\n'
+        ChunkedVector<LineRecord> records;  // one per complete line, when indexing
+        LineRecord tail;                    // the last line without newline, if any
+        qint64 scannedEnd = 0;              // bytes scanned (the file's size when the scan ended)
+        bool temporary = false;             // inflated gzip, deleted on close
     };
-    struct Chunk;
-    struct Job;
-
     void startScan(int segment, qint64 from);
-    void onChunk(quint64 generation, int segment, std::vector<qint64> ends, qint64 scannedEnd,
-                 qint64 total);
+    std::function<void(ScanChunk&&)> publisher(quint64 generation, int segment);
+    void onChunk(quint64 generation, int segment, ScanChunk& chunk);
     void onJobFinished(quint64 generation, int segment, QString error);
     void poll();
     void closeSegments();
@@ -109,6 +127,9 @@ private:
     State state_ = State::Closed;
     bool compressed_ = false;
     bool following_ = true;
+    bool indexing_ = true;
+    PodTable pods_;
+    LineTimes times_;
     qint64 lineCount_ = 0;
     qint64 sizeOnDisk_ = 0;
     std::vector<Segment> segments_;

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <memory>
+#include <vector>
+
+namespace obslab {
+
+// An append-only array in fixed-size chunks: no reallocation copy while it grows, and at most
+// one partly filled chunk of slack, so memory stays proportional to the element count (a
+// std::vector can hold twice what it needs after a doubling). Not thread-safe.
+template <typename T, int ChunkBits = 16>
+class ChunkedVector
+{
+public:
+    static constexpr qsizetype kChunk = qsizetype(1) << ChunkBits;
+
+    qsizetype size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+
+    const T& operator[](qsizetype i) const
+    {
+        return chunks_[size_t(i >> ChunkBits)][i & (kChunk - 1)];
+    }
+    T& operator[](qsizetype i) { return chunks_[size_t(i >> ChunkBits)][i & (kChunk - 1)]; }
+    const T& back() const { return (*this)[size_ - 1]; }
+
+    void push_back(const T& value)
+    {
+        if ((size_ & (kChunk - 1)) == 0 && size_ >> ChunkBits == qsizetype(chunks_.size()))
+            chunks_.emplace_back(new T[size_t(kChunk)]);
+        (*this)[size_] = value;
+        ++size_;
+    }
+
+    template <typename It>
+    void append(It first, It last)
+    {
+        for (; first != last; ++first)
+            push_back(*first);
+    }
+
+    // Drops elements past n (keeps the chunks for reuse).
+    void truncate(qsizetype n)
+    {
+        if (n < size_)
+            size_ = n;
+    }
+
+    void clear()
+    {
+        chunks_.clear();
+        size_ = 0;
+    }
+
+    qsizetype bytesAllocated() const
+    {
+        return qsizetype(chunks_.size()) * kChunk * qsizetype(sizeof(T));
+    }
+
+private:
+    std::vector<std::unique_ptr<T[]>> chunks_;
+    qsizetype size_ = 0;
+};
+
+}  // namespace obslab
