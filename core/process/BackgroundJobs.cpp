@@ -95,7 +95,7 @@ QVariant BackgroundJobs::data(const QModelIndex& index, int role) const
         return j->title().isEmpty() ? j->spec().program : j->title();
     case Qt::ToolTipRole:
     case CommandLineRole:
-        return Redactor::redactText(j->spec().toShellLine());
+        return Redactor::redactSpec(j->spec()).toShellLine();
     case StateRole:
         return QVariant::fromValue(j->state());
     case StartedAtRole:

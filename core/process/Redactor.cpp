@@ -104,6 +104,19 @@ QString Redactor::redactManifest(const QString& yaml)
     return redactText(yaml);
 }
 
+CommandSpec Redactor::redactSpec(const CommandSpec& spec)
+{
+    static const QRegularExpression secretName(u"TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|_KEY$"_s,
+                                               QRegularExpression::CaseInsensitiveOption);
+    CommandSpec shown = spec;
+    shown.arguments = redactArguments(spec.arguments);
+    for (auto it = shown.environment.begin(); it != shown.environment.end(); ++it)
+        it.value() = it.key().contains(secretName) ? mask() : redactLine(it.value());
+    if (!spec.stdinData.isEmpty())
+        shown.stdinData = redactManifest(QString::fromUtf8(spec.stdinData)).toUtf8();
+    return shown;
+}
+
 QStringList Redactor::redactArguments(const QStringList& arguments)
 {
     const Patterns& p = patterns();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CommandSpec.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -21,6 +23,10 @@ QStringList redactArguments(const QStringList& arguments);
 QString redactManifest(const QString& yaml);
 // One line without YAML context: tokens, passwords, kubeconfig credential keys.
 QString redactLine(const QString& line);
+// A copy fit to show: arguments as redactArguments(), environment values masked when the name
+// looks secret (…TOKEN, …PASSWORD, …SECRET, …_KEY) and redacted otherwise, stdin redacted. Show
+// a command before it runs with redactSpec(spec).toShellLine(); never run the copy.
+CommandSpec redactSpec(const CommandSpec& spec);
 inline constexpr auto kMask = "<redacted>";
 }  // namespace Redactor
 

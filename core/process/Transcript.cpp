@@ -3,8 +3,6 @@
 #include "Redactor.h"
 #include "StreamRedactor.h"
 
-#include <QRegularExpression>
-
 #include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
@@ -19,14 +17,6 @@ struct Transcript::LiveOutput
 };
 
 namespace {
-
-QString redactEnvironmentValue(const QString& name, const QString& value)
-{
-    static const QRegularExpression secretName(u"TOKEN|PASSWORD|SECRET|PASSWD|CREDENTIAL|_KEY$"_s,
-                                               QRegularExpression::CaseInsensitiveOption);
-    return name.contains(secretName) ? QString::fromLatin1(Redactor::kMask)
-                                     : Redactor::redactLine(value);
-}
 
 QString heredocDelimiter(const QString& text)
 {
@@ -96,21 +86,17 @@ quint64 Transcript::begin(const CommandSpec& spec, bool background, const QDateT
     e.id = nextId_++;
     e.title = spec.title;
     e.program = spec.program;
-    e.arguments = Redactor::redactArguments(spec.arguments);
+    CommandSpec shown = Redactor::redactSpec(spec);
+    e.arguments = shown.arguments;
     e.background = background;
     e.running = true;
     e.startedAt = startedAt.toUTC();
 
-    CommandSpec shown = spec;
-    shown.arguments = e.arguments;
-    for (auto it = shown.environment.begin(); it != shown.environment.end(); ++it)
-        it.value() = redactEnvironmentValue(it.key(), it.value());
+    e.stdinText = QString::fromUtf8(shown.stdinData);
+    shown.stdinData = spec.stdinData;  // the note gives the size of what was really sent
+    e.shellLine = shown.toShellLine();
     shown.stdinData.clear();
     e.scriptLine = shown.toShellLine();
-    shown.stdinData = spec.stdinData;
-    e.shellLine = shown.toShellLine();
-    if (!spec.stdinData.isEmpty())
-        e.stdinText = Redactor::redactManifest(QString::fromUtf8(spec.stdinData));
 
     const int row = int(entries_.size());
     beginInsertRows({}, row, row);

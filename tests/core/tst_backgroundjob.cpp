@@ -215,7 +215,7 @@ void TestBackgroundJob::model()
     QVERIFY(jobs.index(1).data().toString().endsWith(u"obslab_testhelper"_s));  // no title
     QCOMPARE(first.data(BackgroundJobs::StateRole).value<State>(), State::Running);
     QCOMPARE(first.data(BackgroundJobs::CommandLineRole).toString(),
-             helperSpec({}).program + u" hang --token=<redacted>"_s);
+             helperSpec({}).program + u" hang '--token=<redacted>'"_s);
     QVERIFY(first.data(BackgroundJobs::StartedAtRole).toDateTime().isValid());
     QCOMPARE(first.data(BackgroundJobs::JobRole).value<BackgroundJob*>(), follow);
     QVERIFY(jobs.roleNames().contains(BackgroundJobs::CommandLineRole));

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void streamingIsConservative_data();
     void streamingIsConservative();
     void idempotent();
+    void redactSpec();
 };
 
 void TestRedactor::redactText_data()
@@ -226,6 +227,33 @@ void TestRedactor::idempotent()
     const QString once = Redactor::redactText(text);
     QCOMPARE(Redactor::redactText(once), once);
     QVERIFY(!once.contains(u": b"_s));
+}
+
+void TestRedactor::redactSpec()
+{
+    obslab::CommandSpec spec;
+    spec.program = u"kubectl"_s;
+    spec.arguments = {u"--token"_s, u"abc"_s, u"apply"_s, u"-f"_s, u"-"_s};
+    spec.environment = {{u"GITHUB_TOKEN"_s, u"ghp_x"_s},
+                        {u"KUBECONFIG"_s, u"/tmp/kc"_s},
+                        {u"SSH_KEY"_s, u"k"_s},
+                        {u"EXTRA"_s, u"Authorization: Bearer abcdefghijk"_s}};
+    spec.stdinData = "kind: Secret\ndata:\n  a: b\n";
+    spec.title = u"Apply"_s;
+    const obslab::CommandSpec shown = Redactor::redactSpec(spec);
+    QCOMPARE(shown.program, spec.program);
+    QCOMPARE(shown.title, spec.title);
+    QCOMPARE(shown.arguments,
+             (QStringList{u"--token"_s, u"<redacted>"_s, u"apply"_s, u"-f"_s, u"-"_s}));
+    QCOMPARE(shown.environment.value(u"GITHUB_TOKEN"_s), u"<redacted>"_s);
+    QCOMPARE(shown.environment.value(u"KUBECONFIG"_s), u"/tmp/kc"_s);
+    QCOMPARE(shown.environment.value(u"SSH_KEY"_s), u"<redacted>"_s);
+    QCOMPARE(shown.environment.value(u"EXTRA"_s), u"Authorization: Bearer <redacted>"_s);
+    QCOMPARE(shown.stdinData, QByteArray("kind: Secret\ndata:\n  a: <redacted>\n"));
+    QCOMPARE(shown.toShellLine(),
+             u"EXTRA='Authorization: Bearer <redacted>' GITHUB_TOKEN='<redacted>' "
+             "KUBECONFIG=/tmp/kc SSH_KEY='<redacted>' kubectl --token '<redacted>' apply -f -  "
+             "# stdin: 35 bytes"_s);
 }
 
 QTEST_GUILESS_MAIN(TestRedactor)
