@@ -25,9 +25,15 @@ int TraceLayout::rowOfSpan(int spanIndex) const
 
 int TraceLayout::hueForIndex(int serviceIndex)
 {
-    // 137.5° (the golden angle) spreads any number of services round the wheel; start at a blue
-    // so that the most common one-service trace is not a warning-like red.
-    return int((210 + qint64(serviceIndex) * 1375 / 10) % 360);
+    // Hand-picked, well separated hues first; none is red, which the timeline keeps for errors.
+    static constexpr int kHues[] = {210, 140, 275, 30, 180, 320, 50, 245, 95, 300};
+    constexpr int count = int(std::size(kHues));
+    if (serviceIndex >= 0 && serviceIndex < count)
+        return kHues[serviceIndex];
+    // Beyond them, golden-angle steps (137.5°) spread any number of services, folded away from
+    // red.
+    const int hue = int((qint64(std::max(0, serviceIndex - count)) * 1375 / 10 + 20) % 360);
+    return hue > 340 ? hue - 320 : std::max(hue, 20);
 }
 
 QString TraceLayout::formatDuration(qint64 us)

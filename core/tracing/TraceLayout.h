@@ -51,7 +51,8 @@ public:
     int maxDepth() const { return maxDepth_; }
     const QList<CriticalSegment>& criticalPath() const { return criticalPath_; }  // in time order
 
-    // A hue (0–359) for a service index: golden-angle steps keep neighbours far apart.
+    // A hue (0–359) for a service index, never red (errors are): ten well separated hues, then
+    // golden-angle steps.
     static int hueForIndex(int serviceIndex);
     // "905 µs", "11.93 ms", "1.24 s": three significant figures, for labels and the CLI.
     static QString formatDuration(qint64 us);
