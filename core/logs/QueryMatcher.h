@@ -1,0 +1,65 @@
+#pragma once
+
+#include "LineRecord.h"
+#include "LogQuery.h"
+#include "ParsedLine.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <vector>
+
+namespace obslab {
+
+// Evaluates a LogQuery on lines. Terms that the index answers (status, flags, duration, time,
+// pod, trace and request hashes) are checked on the LineRecord first; the line is parsed only
+// when a term needs its text (free text, regex, method, path, service) or a hash must be
+// confirmed. One matcher per thread: it keeps scratch state.
+class QueryMatcher
+{
+public:
+    // pods: the pod table the records' pod numbers refer to.
+    QueryMatcher(const LogQuery& query, const PodTable& pods);
+
+    // timeMs: the line's time (UTC ms; ParsedLine::kMissing when none).
+    bool matches(const LineRecord& record, qint64 timeMs, QByteArrayView line);
+
+    // The query is a single free-text term: a caller may search whole blocks instead of lines.
+    bool isPlainText() const;
+    QByteArray plainText() const;
+    bool plainTextCaseSensitive() const;
+
+    // Case-insensitive (ASCII) substring search; needleLower must be lower case.
+    static bool containsIgnoreCase(QByteArrayView haystack, QByteArrayView needleLower);
+
+private:
+    struct Term
+    {
+        const QueryTerm* term = nullptr;
+        quint32 hash = 0;             // Trace / Request
+        TraceId traceId;              // Trace
+        quint32 flagBits = 0;         // Flag
+        QByteArray textLower;         // Text (case-insensitive)
+        std::vector<qint8> podMatch;  // Pod: per pod number, -1 unknown, 0 no, 1 yes
+    };
+    struct Compiled
+    {
+        LogQuery::Node::Type type = LogQuery::Node::Type::Term;
+        int term = -1;
+        std::vector<Compiled> children;
+    };
+    Compiled compile(const LogQuery::Node* node);
+    bool evalNode(const Compiled& node, const LineRecord& r, qint64 timeMs, QByteArrayView line);
+    bool evalTerm(Term& t, const LineRecord& r, qint64 timeMs, QByteArrayView line);
+    const ParsedLine& parsed(QByteArrayView line);
+
+    LogQuery query_;
+    const PodTable* pods_;
+    std::vector<Term> terms_;
+    Compiled root_;
+    bool empty_ = true;
+    ParsedLine parsed_;
+    const char* parsedFor_ = nullptr;  // the line parsed_ holds (pointer + size identify it)
+    qsizetype parsedSize_ = -1;
+};
+
+}  // namespace obslab
