@@ -1,6 +1,7 @@
 #include "Subcommands.h"
 
 #include "Cli.h"
+#include "KubeCommand.h"
 #include "LogsCommand.h"
 #include "TraceCommand.h"
 
@@ -9,6 +10,7 @@ namespace obslab::cli {
 void registerBuiltinSubcommands(Dispatcher& dispatcher)
 {
     dispatcher.add(logsSubcommand());
+    dispatcher.add(kubeSubcommand());
     dispatcher.add(traceSubcommand());
 }
 

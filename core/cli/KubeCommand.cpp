@@ -1,0 +1,205 @@
+#include "KubeCommand.h"
+
+#include "kube/ClusterContext.h"
+#include "kube/KubeTarget.h"
+#include "kube/ToolVersions.h"
+#include "process/CommandRunner.h"
+
+#include <QEventLoop>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab::cli {
+
+namespace {
+
+const QString kUsage =
+    u"Usage: obslab kube check [--context NAME] [--kubectl PATH] "
+    "[--kubeconfig FILE] [--istioctl PATH]\n"
+    "\n"
+    "Checks what ObsLab needs to drive a cluster: kubectl (found, version), the\n"
+    "kube context, its namespace and API server, whether the cluster answers,\n"
+    "the kubectl/server version skew, and istioctl (optional until needed).\n"
+    "Reads the kubeconfig only; changes nothing.\n"
+    "\n"
+    "Exit status: 0 kubectl and the cluster are fine, 1 they are not, 2 usage.\n"_s;
+
+struct Options
+{
+    QString context;
+    QString kubectl = u"kubectl"_s;
+    QString kubeconfig;
+    QString istioctl = u"istioctl"_s;
+};
+
+// Returns an error message, empty on success.
+QString parseOptions(const QStringList& args, Options& options)
+{
+    if (args.value(0) != u"check")
+        return args.isEmpty() ? u"kube: missing action (check)"_s
+                              : u"kube: unknown action '%1'"_s.arg(args.value(0));
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString& a = args.at(i);
+        QString* target = nullptr;
+        QString name = a;
+        QString value;
+        bool inlineValue = false;
+        if (a.startsWith(u"--") && a.contains(u'=')) {
+            name = a.section(u'=', 0, 0);
+            value = a.section(u'=', 1);
+            inlineValue = true;
+        }
+        if (name == u"--context")
+            target = &options.context;
+        else if (name == u"--kubectl")
+            target = &options.kubectl;
+        else if (name == u"--kubeconfig")
+            target = &options.kubeconfig;
+        else if (name == u"--istioctl")
+            target = &options.istioctl;
+        else
+            return u"kube check: unknown option '%1'"_s.arg(a);
+        if (!inlineValue) {
+            if (i + 1 >= args.size())
+                return u"kube check: %1 needs a value"_s.arg(name);
+            value = args.at(++i);
+        }
+        if (value.isEmpty())
+            return u"kube check: %1 needs a value"_s.arg(name);
+        *target = value;
+    }
+    return {};
+}
+
+QString mark(bool ok)
+{
+    return ok ? u"[ok]   "_s : u"[FAIL] "_s;
+}
+
+int runCheck(const Options& options, const CliContext& ctx)
+{
+    CommandRunner runner;
+    ToolVersions tools(&runner);
+    ClusterContext cluster(&runner);
+    cluster.setKubectl(options.kubectl);
+    cluster.setKubeconfig(options.kubeconfig);
+
+    QEventLoop loop;
+    int waiting = 2;
+    auto one = [&] {
+        if (--waiting == 0)
+            loop.quit();
+    };
+    QString contextError;
+    QString contextHint;
+    QObject::connect(&tools, &ToolVersions::finished, &loop, one);
+    QObject::connect(&cluster, &ClusterContext::refreshed, &loop, one);
+    QObject::connect(&cluster, &ClusterContext::refreshFailed, &loop,
+                     [&](const QString& message, const QString& hint) {
+                         contextError = message;
+                         contextHint = hint;
+                         one();
+                     });
+    if (options.context.isEmpty())
+        cluster.refresh();
+    else
+        cluster.switchContext(options.context);
+    // The version check needs the context: start it with the one asked for (or kubectl's current
+    // one, which is what no --context means).
+    KubeTarget target;
+    target.kubectl = options.kubectl;
+    target.kubeconfig = options.kubeconfig;
+    target.context = options.context;
+    tools.check(target, options.istioctl);
+    loop.exec();
+
+    const ToolReport& report = tools.report();
+    QStringList lines;
+    bool ok = true;
+    if (!report.kubectlFound()) {
+        ok = false;
+        lines << mark(false) + u"kubectl: "_s + report.kubectlError->message;
+        if (!report.kubectlError->hint.isEmpty())
+            lines << u"         "_s + report.kubectlError->hint;
+    } else {
+        lines << mark(true) + u"kubectl: %1 (client %2)"_s.arg(
+                                  report.kubectlPath, report.versions.client.gitVersion.isEmpty()
+                                                          ? u"version unknown"_s
+                                                          : report.versions.client.gitVersion);
+    }
+
+    if (!contextError.isEmpty()) {
+        if (report.kubectlFound()) {
+            ok = false;
+            lines << mark(false) + u"context: "_s + contextError;
+            if (!contextHint.isEmpty())
+                lines << u"         "_s + contextHint;
+        }
+    } else {
+        lines << mark(true) + u"context: "_s + cluster.context();
+        lines << mark(true) + u"namespace: "_s + cluster.ns();
+        lines << mark(true) + u"server: %1 (%2)"_s.arg(
+                                  cluster.server().isEmpty() ? u"unknown"_s : cluster.server(),
+                                  cluster.looksLocal()
+                                      ? u"looks local: changes run without asking"_s
+                                      : u"not local: ObsLab asks before changing anything"_s);
+    }
+
+    if (report.kubectlFound()) {
+        if (report.serverReachable) {
+            lines << mark(true) +
+                         u"cluster answers: server %1"_s.arg(report.versions.server.gitVersion);
+            if (report.skewWarning.isEmpty())
+                lines << mark(true) + u"version skew: within one minor version"_s;
+            else
+                lines << u"[warn] version skew: "_s + report.skewWarning;
+        } else if (contextError.isEmpty()) {
+            ok = false;
+            lines << mark(false) + u"cluster does not answer: "_s +
+                         (report.serverError.message.isEmpty() ? u"no server version"_s
+                                                               : report.serverError.message);
+        }
+    }
+
+    if (report.istioctlFound()) {
+        lines << mark(true) + u"istioctl: %1 (client %2)"_s.arg(report.istioctlPath,
+                                                                report.istio.client.isEmpty()
+                                                                    ? u"version unknown"_s
+                                                                    : report.istio.client);
+    } else {
+        lines << u"[info] istioctl: %1 (%2)"_s.arg(report.istioctlError->message,
+                                                   ToolVersions::istioctlOptionalNote());
+        if (!report.istioctlError->hint.isEmpty())
+            lines << u"         "_s + report.istioctlError->hint;
+    }
+    lines << (ok ? u"Ready: ObsLab can drive this cluster."_s
+                 : u"Not ready: fix the [FAIL] lines above."_s);
+    ctx.print(lines.join(u'\n') + u'\n');
+    return ok ? ExitOk : ExitFailure;
+}
+
+}  // namespace
+
+Subcommand kubeSubcommand()
+{
+    Subcommand sub;
+    sub.name = u"kube"_s;
+    sub.summary = u"Check kubectl, istioctl and the cluster (kube check)"_s;
+    sub.usage = kUsage;
+    sub.run = [](const QStringList& args, const CliContext& ctx) {
+        if (args.contains(u"--help") || args.contains(u"-h")) {
+            ctx.print(kUsage);
+            return int(ExitOk);
+        }
+        Options options;
+        const QString error = parseOptions(args, options);
+        if (!error.isEmpty()) {
+            ctx.printError(error + u"\n\n"_s + kUsage);
+            return int(ExitUsage);
+        }
+        return runCheck(options, ctx);
+    };
+    return sub;
+}
+
+}  // namespace obslab::cli

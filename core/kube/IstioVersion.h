@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+namespace obslab {
+
+// What `istioctl version` printed: the client, the control plane (istiod) and the sidecars.
+struct IstioVersionInfo
+{
+    struct DataPlane
+    {
+        QString version;
+        int proxies = 0;
+    };
+    QString client;              // "1.22.0"; empty when not printed
+    QString controlPlane;        // empty when Istio is not installed or not asked (--remote=false)
+    QList<DataPlane> dataPlane;  // empty for "none"
+    bool controlPlaneMissing =
+        false;  // "Istio is not present in the cluster" / "no running Istio pods"
+
+    // "1.22" from "1.22.3"; -1 when unknown.
+    static int minorOf(const QString& version);
+};
+
+namespace IstioVersion {
+// Accepts the remote form (`client version: …` / `control plane version: …` / `data plane
+// version: 1.22.0 (4 proxies), 1.21.2 (1 proxies)` or `none`) and the bare `1.22.0` of
+// `--remote=false --short` and of old versions.
+IstioVersionInfo parse(QByteArrayView output);
+}  // namespace IstioVersion
+
+}  // namespace obslab

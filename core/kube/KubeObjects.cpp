@@ -1,0 +1,128 @@
+#include "KubeObjects.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab::KubeObjects {
+
+namespace {
+
+QMap<QString, QString> stringMap(const QJsonValue& value)
+{
+    QMap<QString, QString> map;
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it)
+        map.insert(it.key(), it.value().toString());
+    return map;
+}
+
+int counter(const QJsonObject& object, const QString& key, int absent = 0)
+{
+    return object.contains(key) ? object.value(key).toInt() : absent;
+}
+
+}  // namespace
+
+KubeObject fromJson(const QJsonObject& object)
+{
+    KubeObject result;
+    result.apiVersion = object.value(u"apiVersion"_s).toString();
+    result.kind = object.value(u"kind"_s).toString();
+    const QJsonObject metadata = object.value(u"metadata"_s).toObject();
+    result.name = metadata.value(u"name"_s).toString();
+    result.ns = metadata.value(u"namespace"_s).toString();
+    result.labels = stringMap(metadata.value(u"labels"_s));
+    result.annotations = stringMap(metadata.value(u"annotations"_s));
+    result.raw = object;
+    return result;
+}
+
+Result<QList<KubeObject>> parse(QByteArrayView json)
+{
+    if (json.trimmed().isEmpty())
+        return Error{u"kubectl printed nothing where JSON was expected."_s, {}};
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError)
+        return Error{u"kubectl's output is not JSON (%1 at offset %2)."_s.arg(error.errorString())
+                         .arg(error.offset),
+                     u"Look at the command's output: kubectl may have printed an error instead."_s};
+    if (!doc.isObject())
+        return Error{u"kubectl's JSON is not an object."_s, {}};
+    const QJsonObject root = doc.object();
+    QList<KubeObject> objects;
+    // `get` of several objects (or a selector) prints kind List, and typed lists (PodList) when
+    // asked for raw; both carry items.
+    if (root.value(u"items"_s).isArray()) {
+        const QJsonArray items = root.value(u"items"_s).toArray();
+        objects.reserve(items.size());
+        for (const QJsonValue& item : items) {
+            if (item.isObject())
+                objects.append(fromJson(item.toObject()));
+        }
+        return objects;
+    }
+    if (!root.value(u"kind"_s).isString() || !root.value(u"metadata"_s).isObject())
+        return Error{u"kubectl's JSON is neither a list nor an object with kind and metadata."_s,
+                     {}};
+    objects.append(fromJson(root));
+    return objects;
+}
+
+DeploymentState deploymentState(const KubeObject& deployment)
+{
+    DeploymentState state;
+    const QJsonObject spec = deployment.raw.value(u"spec"_s).toObject();
+    const QJsonObject status = deployment.raw.value(u"status"_s).toObject();
+    const QJsonObject metadata = deployment.raw.value(u"metadata"_s).toObject();
+    state.desired = counter(spec, u"replicas"_s, 1);
+    state.replicas = counter(status, u"replicas"_s);
+    state.updated = counter(status, u"updatedReplicas"_s);
+    state.ready = counter(status, u"readyReplicas"_s);
+    state.available = counter(status, u"availableReplicas"_s);
+    state.generation = metadata.value(u"generation"_s).toInteger();
+    state.observedGeneration = status.value(u"observedGeneration"_s).toInteger();
+    state.restartedAt = spec.value(u"template"_s)
+                            .toObject()
+                            .value(u"metadata"_s)
+                            .toObject()
+                            .value(u"annotations"_s)
+                            .toObject()
+                            .value(u"kubectl.kubernetes.io/restartedAt"_s)
+                            .toString();
+    return state;
+}
+
+PodState podState(const KubeObject& pod)
+{
+    PodState state;
+    const QJsonObject spec = pod.raw.value(u"spec"_s).toObject();
+    const QJsonObject status = pod.raw.value(u"status"_s).toObject();
+    state.phase = status.value(u"phase"_s).toString();
+    for (const QJsonValue& c : spec.value(u"containers"_s).toArray()) {
+        const QString name = c.toObject().value(u"name"_s).toString();
+        state.containers << name;
+        if (name == u"istio-proxy")
+            state.hasIstioProxy = true;
+    }
+    for (const QJsonValue& c : spec.value(u"initContainers"_s).toArray()) {
+        const QJsonObject container = c.toObject();
+        const QString name = container.value(u"name"_s).toString();
+        state.initContainers << name;
+        // Native sidecars (Kubernetes ≥ 1.28): an init container that keeps running.
+        if (name == u"istio-proxy" && container.value(u"restartPolicy"_s).toString() == u"Always") {
+            state.hasIstioProxy = true;
+            state.nativeSidecar = true;
+        }
+    }
+    for (const QJsonValue& c : status.value(u"conditions"_s).toArray()) {
+        const QJsonObject condition = c.toObject();
+        if (condition.value(u"type"_s).toString() == u"Ready")
+            state.ready = condition.value(u"status"_s).toString() == u"True";
+    }
+    return state;
+}
+
+}  // namespace obslab::KubeObjects

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "common/Result.h"
+
+#include <QByteArrayView>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace obslab {
+
+// One object of `kubectl get -o json`: the fields every kind has, and the whole object.
+struct KubeObject
+{
+    QString apiVersion;
+    QString kind;
+    QString name;
+    QString ns;  // empty for cluster-scoped objects
+    QMap<QString, QString> labels;
+    QMap<QString, QString> annotations;
+    QJsonObject raw;
+};
+
+// A Deployment's rollout counters. kubectl omits zero counters (omitempty): absent means 0.
+struct DeploymentState
+{
+    int desired = 1;  // spec.replicas (absent: 1)
+    int replicas = 0;
+    int updated = 0;
+    int ready = 0;
+    int available = 0;
+    qint64 generation = 0;
+    qint64 observedGeneration = 0;
+    QString restartedAt;  // the template annotation `kubectl rollout restart` sets
+
+    bool rolledOut() const
+    {
+        return observedGeneration >= generation && updated >= desired && replicas <= updated &&
+               available >= updated;
+    }
+};
+
+// A Pod's containers, with the sidecar question answered (classic or native sidecar).
+struct PodState
+{
+    QString phase;
+    QStringList containers;
+    QStringList initContainers;
+    bool hasIstioProxy = false;  // a container, or a restartPolicy: Always init container
+    bool nativeSidecar = false;  // the istio-proxy is an init container
+    bool ready = false;          // the Ready condition is True
+};
+
+namespace KubeObjects {
+// `get -o json` output: a List (its items) or a single object. An Error for anything else
+// (kubectl's error text, truncated JSON, an empty output).
+Result<QList<KubeObject>> parse(QByteArrayView json);
+KubeObject fromJson(const QJsonObject& object);
+DeploymentState deploymentState(const KubeObject& deployment);
+PodState podState(const KubeObject& pod);
+}  // namespace KubeObjects
+
+}  // namespace obslab
