@@ -10,6 +10,29 @@ namespace obslab {
 // An append-only array in fixed-size chunks: no reallocation copy while it grows, and at most
 // one partly filled chunk of slack, so memory stays proportional to the element count (a
 // std::vector can hold twice what it needs after a doubling). Not thread-safe.
+// A read-only view of the first `size` elements of a ChunkedVector, safe to use from another
+// thread while the owner appends (appending never moves existing chunks) as long as the owner
+// neither truncates nor clears it meanwhile.
+template <typename T, int ChunkBits = 16>
+class ChunkedView
+{
+public:
+    ChunkedView() = default;
+    ChunkedView(std::vector<const T*> chunks, qsizetype size)
+        : chunks_(std::move(chunks))
+        , size_(size)
+    {}
+    qsizetype size() const { return size_; }
+    const T& operator[](qsizetype i) const
+    {
+        return chunks_[size_t(i >> ChunkBits)][i & ((qsizetype(1) << ChunkBits) - 1)];
+    }
+
+private:
+    std::vector<const T*> chunks_;
+    qsizetype size_ = 0;
+};
+
 template <typename T, int ChunkBits = 16>
 class ChunkedVector
 {
@@ -52,6 +75,15 @@ public:
     {
         chunks_.clear();
         size_ = 0;
+    }
+
+    ChunkedView<T, ChunkBits> view() const
+    {
+        std::vector<const T*> chunks;
+        chunks.reserve(chunks_.size());
+        for (const auto& c : chunks_)
+            chunks.push_back(c.get());
+        return {std::move(chunks), size_};
     }
 
     qsizetype bytesAllocated() const

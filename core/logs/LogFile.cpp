@@ -642,6 +642,27 @@ qint64 LogFile::timeMs(qint64 index) const
     return times_.timeMs(record(index), index);
 }
 
+LogFile::Snapshot LogFile::snapshot() const
+{
+    Snapshot snap;
+    snap.lineCount = lineCount_;
+    snap.indexed = indexing_;
+    snap.pods = pods_;
+    snap.times = times_;
+    for (const Segment& s : segments_) {
+        Snapshot::Segment v;
+        v.fd = s.fd;
+        v.firstLine = s.firstLine;
+        v.ends = s.ends.view();
+        v.records = s.records.view();
+        v.tail = s.tail;
+        v.scannedEnd = s.scannedEnd;
+        v.lineCount = segmentLineCount(s);
+        snap.segments.push_back(std::move(v));
+    }
+    return snap;
+}
+
 qint64 LogFile::indexBytes() const
 {
     qint64 total = 0;
@@ -717,6 +738,8 @@ void LogFile::closeSegments()
 
 void LogFile::close()
 {
+    if (!segments_.empty())
+        Q_EMIT aboutToClose();
     pollTimer_.stop();
     if (cancel_)
         cancel_->store(true);

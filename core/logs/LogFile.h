@@ -81,6 +81,40 @@ public:
     LineRecord record(qint64 index) const;
     qint64 timeMs(qint64 index) const;
     const PodTable& pods() const { return pods_; }
+    // What a worker needs to read lines [0, lineCount) and their records from another thread.
+    // Valid until the file is closed or reset: aboutToClose() is emitted first (direct
+    // connections let a worker's owner cancel and wait).
+    struct Snapshot
+    {
+        struct Segment
+        {
+            int fd = -1;
+            qint64 firstLine = 0;
+            ChunkedView<qint64> ends;
+            ChunkedView<LineRecord> records;
+            LineRecord tail;
+            qint64 scannedEnd = 0;
+            qint64 lineCount = 0;
+        };
+        std::vector<Segment> segments;
+        qint64 lineCount = 0;
+        bool indexed = false;
+        PodTable pods;
+        LineTimes times;
+        // [begin, end) byte range of a line in its segment.
+        std::pair<qint64, qint64> range(const Segment& s, qint64 local) const
+        {
+            const qint64 begin = local == 0 ? 0 : s.ends[local - 1];
+            const qint64 end = local < s.ends.size() ? s.ends[local] : s.scannedEnd;
+            return {begin, end};
+        }
+        LineRecord record(const Segment& s, qint64 local) const
+        {
+            return !indexed ? LineRecord() : local < s.records.size() ? s.records[local] : s.tail;
+        }
+    };
+    Snapshot snapshot() const;
+
     // Bytes the index itself holds (line offsets and records), for the memory budget.
     qint64 indexBytes() const;
 
@@ -93,7 +127,9 @@ Q_SIGNALS:
     void lastLineChanged(qint64 index);
     void progressChanged(qint64 bytesDone, qint64 bytesTotal);
     void indexingFinished();
-    void reset(const QString& reason);  // every line is gone (truncated file); indexing restarts
+    void reset(const QString& reason);
+    void aboutToClose();  // snapshots become invalid right after this; stop readers now  // every
+                          // line is gone (truncated file); indexing restarts
     void rotated(const QString& message);
     void failed(const QString& message);
 
