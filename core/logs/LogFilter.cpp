@@ -72,9 +72,30 @@ std::vector<qint64> LogFilter::filterRange(const LogFile::Snapshot& snap, const 
     const bool caseSensitive = matcher.plainTextCaseSensitive();
     const QByteArray needle = caseSensitive ? matcher.plainText() : matcher.plainText().toLower();
     QByteArray buffer;
+    // A query that needs one trace: the index's trace hashes say which few lines to read.
+    const QByteArray requiredTrace = query.requiredTraceId();
+    const quint32 requiredHash =
+        requiredTrace.isEmpty() || !snap.indexed ? 0 : traceHash(TraceId::fromHex(requiredTrace));
     for (const LogFile::Snapshot::Segment& seg : snap.segments) {
         qint64 a = std::max(first, seg.firstLine) - seg.firstLine;
         const qint64 b = std::min(last, seg.firstLine + seg.lineCount) - seg.firstLine;
+        if (requiredHash) {
+            for (qint64 local = a; local < b && !cancel.load(std::memory_order_relaxed); ++local) {
+                const LineRecord r = snap.record(seg, local);
+                if (r.traceHash != requiredHash)
+                    continue;
+                const auto [lb, le] = snap.range(seg, local);
+                buffer.resize(le - lb);
+                buffer.truncate(std::max<qint64>(preadAll(seg.fd, buffer.data(), le - lb, lb), 0));
+                QByteArrayView v(buffer);
+                while (v.endsWith('\n') || v.endsWith('\r'))
+                    v.chop(1);
+                const qint64 global = seg.firstLine + local;
+                if (matcher.matches(r, snap.times.timeMs(r, global), v))
+                    out.push_back(global);
+            }
+            continue;
+        }
         while (a < b && !cancel.load(std::memory_order_relaxed)) {
             // Read whole lines from line a, about one block's worth (more for one huge line).
             const qint64 begin = snap.range(seg, a).first;

@@ -5,6 +5,7 @@
 #include "LogGenerator.h"
 #include "logs/AccessLogParser.h"
 #include "logs/LogFile.h"
+#include "logs/LogFilter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,6 +16,7 @@
 #include <QFileInfo>
 #include <QProcess>
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 
@@ -63,7 +65,7 @@ double bestOf3(F&& f)
 
 void row(const char* what, double seconds, double bytes, double reference, const char* refName)
 {
-    std::printf("%-34s %8.3f s  %7.2f GB/s", what, seconds, bytes / seconds / 1e9);
+    std::printf("%-34s %9.1f ms  %7.2f GB/s", what, seconds * 1000, bytes / seconds / 1e9);
     if (reference > 0)
         std::printf("   %5.2f x %s", seconds / reference, refName);
     std::printf("\n");
@@ -137,6 +139,35 @@ int main(int argc, char** argv)
     const double index = bestOf3([&] { openAndIndex(false); });
     const double fullIndex = bestOf3([&] { openAndIndex(true); });
 
+    // Queries on an indexed file: one trace, and a free-text filter over every line.
+    obslab::LogFile indexed;
+    indexed.setFollowing(false);
+    {
+        QEventLoop loop;
+        QObject::connect(&indexed, &obslab::LogFile::indexingFinished, &loop, &QEventLoop::quit);
+        indexed.open(path);
+        loop.exec();
+    }
+    const obslab::LogFile::Snapshot snap = indexed.snapshot();
+    const std::atomic<bool> noCancel{false};
+    const auto traceQuery =
+        *obslab::LogQuery::parse(u"trace:"_s + QString::fromLatin1(probeTrace), 0);
+    qint64 traceLines = 0;
+    const double trace = bestOf3([&] {
+        traceLines = qint64(
+            obslab::LogFilter::filterRange(snap, traceQuery, 0, snap.lineCount, noCancel).size());
+    });
+    const auto textQuery = *obslab::LogQuery::parse(QString::fromLatin1(probeTrace), 0);
+    qint64 textLines = 0;
+    const double text = bestOf3([&] {
+        obslab::LogFilter filter(&indexed);
+        QEventLoop loop;
+        QObject::connect(&filter, &obslab::LogFilter::finished, &loop, &QEventLoop::quit);
+        filter.start(textQuery);
+        loop.exec();
+        textLines = qint64(filter.matches().size());
+    });
+
     // The parser alone, one core: blocks read with QFile, lines split with memchr.
     qint64 requests = 0;
     const double parse = bestOf3([&] {
@@ -188,13 +219,19 @@ int main(int argc, char** argv)
     row("ObsLab line index (LogFile)", index, bytes, wc.seconds, "wc -l");
     row("ObsLab full index (every field)", fullIndex, bytes, wc.seconds, "wc -l");
     row("ObsLab parser, every line, 1 core", parse, bytes, wc.seconds, "wc -l");
+    row("ObsLab trace query (indexed)", trace, bytes, 0, "");
+    row("ObsLab free-text filter (2 cores)", text, bytes, grep.seconds, "grep -F -c");
     std::printf("\nparsed %lld request lines; the index holds %.1f bytes a line\n",
                 static_cast<long long>(requests),
                 double(indexBytes) / double(std::max<qint64>(lines, 1)));
-    std::printf("wc -l says %s lines, ObsLab %lld; grep found the trace on %s lines\n",
+    std::printf("wc -l says %s lines, ObsLab %lld; grep found the trace on %s lines, the trace "
+                "query on %lld, the text filter on %lld\n",
                 wc.output.split(' ').value(0).constData(), static_cast<long long>(lines),
-                grep.output.constData());
+                grep.output.constData(), static_cast<long long>(traceLines),
+                static_cast<long long>(textLines));
     if (!cli.isSet(u"keep"_s))
         QFile::remove(path);
-    return wc.output.split(' ').value(0).toLongLong() == lines ? 0 : 1;
+    const bool agree = wc.output.split(' ').value(0).toLongLong() == lines &&
+                       grep.output.toLongLong() == textLines && traceLines == textLines;
+    return agree ? 0 : 1;
 }

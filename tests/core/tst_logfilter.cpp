@@ -59,6 +59,7 @@ private:
     QTemporaryDir dir_;
     QString path_;
     QByteArray content_;
+    QByteArray traceProbe_;
 };
 
 void TestLogFilter::initTestCase()
@@ -68,6 +69,11 @@ void TestLogFilter::initTestCase()
     options.timestamps = true;
     bench::LogGenerator generator(options);
     content_ = generator.generate(6 * 1024 * 1024);  // > one read block, > one round
+    // A trace that is in the log (the default TEXT format may not log its id).
+    for (size_t i = generator.traceIds().size() / 3; traceProbe_.isEmpty(); ++i) {
+        if (content_.contains(generator.traceIds().at(i)))
+            traceProbe_ = generator.traceIds().at(i);
+    }
     content_ += "a last line without newline, Upstream";
     path_ = dir_.filePath(u"mesh.log"_s);
     QFile f(path_);
@@ -91,6 +97,9 @@ void TestLogFilter::sameAsBruteForce_data()
     QTest::newRow("regex") << u"/details\\/[0-9]/"_s;
     QTest::newRow("time-window") << u"since:2025-11-11T10:35:00Z until:2025-11-11T10:40:00Z"_s;
     QTest::newRow("warnings") << u"\"\\twarning\\t\" OR grpc"_s;
+    QTest::newRow("one-trace") << u"trace:%1"_s.arg(QString::fromLatin1(traceProbe_));
+    QTest::newRow("one-trace-and-pod")
+        << u"trace:%1 pod:istio-ingressgateway-*"_s.arg(QString::fromLatin1(traceProbe_));
 }
 
 void TestLogFilter::sameAsBruteForce()
@@ -111,6 +120,8 @@ void TestLogFilter::sameAsBruteForce()
     const std::vector<qint64> expected = bruteForce(content_, *q);
     QCOMPARE(filter.matches().size(), expected.size());
     QVERIFY(filter.matches() == expected);
+    if (query.startsWith(u"trace:"_s))
+        QVERIFY(!expected.empty());
     qint64 announced = 0;
     for (const auto& args : appended)
         announced += args.at(1).toLongLong();
