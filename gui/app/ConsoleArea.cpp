@@ -98,6 +98,7 @@ ConsoleArea::ConsoleArea(Transcript* transcript, QWidget* parent)
     exportButton->setMenu(exportMenu);
     bar->addWidget(exportButton);
 
+    empty_->setCompact(true);
     empty_->setIconName(u"console"_s);
     empty_->setTitle(tr("Every command, exactly as it runs"));
     empty_->setText(tr("ObsLab never runs a shell: each kubectl or istioctl call appears here "

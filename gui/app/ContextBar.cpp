@@ -3,6 +3,7 @@
 #include "widgets/Chip.h"
 #include "widgets/Icons.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 
 using namespace Qt::Literals::StringLiterals;
@@ -74,6 +75,18 @@ void ContextBar::setStatus(const ClusterStatus& status)
                 ? tr("A local cluster at %1").arg(status.server)
                 : tr("A remote cluster at %1: changes ask for confirmation").arg(status.server));
         break;
+    }
+    // The chips changed size: make the toolbar lay out again now, not at the next resize.
+    layout()->activate();
+    updateGeometry();
+}
+
+void ContextBar::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) {
+        layout()->invalidate();
+        updateGeometry();
     }
 }
 

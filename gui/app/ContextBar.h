@@ -20,6 +20,9 @@ public:
     QString contextText() const;
     QString namespaceText() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     Chip* context_ = nullptr;
     Chip* namespace_ = nullptr;

@@ -28,6 +28,13 @@ QUrl parseJaegerUrl(const QString& text)
     return QUrl::fromUserInput(text.trimmed());
 }
 
+QString installUrl(Tool tool)
+{
+    return tool == Tool::Kubectl
+               ? u"https://kubernetes.io/docs/tasks/tools/"_s
+               : u"https://istio.io/latest/docs/setup/getting-started/#download"_s;
+}
+
 bool acceptableJaegerUrl(const QString& text)
 {
     if (text.trimmed().isEmpty())
@@ -118,7 +125,12 @@ QWidget* SettingsDialog::makeToolRow(ToolRow& row)
     line->addWidget(browse);
     row.status = new QLabel(box);
     row.status->setWordWrap(true);
-    row.status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    row.status->setTextFormat(Qt::RichText);
+    row.status->setOpenExternalLinks(true);
+    row.status->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    // Room for two lines from the start, so the dialog does not jump when a check finishes.
+    row.status->setMinimumHeight(row.status->fontMetrics().lineSpacing() * 2);
+    row.status->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     column->addLayout(line);
     column->addWidget(row.status);
 
@@ -149,23 +161,20 @@ void SettingsDialog::checkTool(ToolRow& row)
     auto* watcher = new QFutureWatcher<Result<QString>>(this);
     ToolRow* rowPtr = &row;
     connect(watcher, &QFutureWatcherBase::finished, this,
-            [this, watcher, rowPtr, generation, tool, configured] {
+            [this, watcher, rowPtr, generation, tool] {
                 watcher->deleteLater();
                 if (generation != rowPtr->generation)
                     return;
                 const Result<QString> found = watcher->result();
                 if (found) {
-                    // locate() falls back to PATH; say so when the typed path was not used.
-                    const bool fellBack = !configured.isEmpty() && found.value() != configured;
-                    rowPtr->status->setText(
-                        fellBack ? tr("✗ Not usable: %1 — using %2 from PATH instead")
-                                       .arg(configured, found.value())
-                                 : tr("✓ Found at %1").arg(found.value()));
+                    rowPtr->status->setText(tr("✓ Found at %1").arg(found.value().toHtmlEscaped()));
+                    rowPtr->status->setToolTip({});
                 } else {
-                    rowPtr->status->setText(tr("✗ Not found. %1")
-                                                .arg(found.error().hint.isEmpty()
-                                                         ? found.error().message
-                                                         : found.error().hint));
+                    // The short message fits under the field; the whole hint is a hover away.
+                    rowPtr->status->setText(u"✗ %1 <a href=\"%2\">%3</a>"_s.arg(
+                        found.error().message.toHtmlEscaped(), installUrl(tool),
+                        tr("How to get %1").arg(ToolLocator::toolName(tool))));
+                    rowPtr->status->setToolTip(found.error().hint);
                 }
                 Q_EMIT toolChecked(tool, bool(found));
             });

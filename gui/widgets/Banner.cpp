@@ -39,10 +39,10 @@ Banner::Banner(QWidget* parent)
     const int pad = fontMetrics().height() / 2;
     layout->setContentsMargins(pad * 2, pad, pad, pad);
     layout->setSpacing(pad * 2);
-    layout->addWidget(icon_, 0, Qt::AlignTop);
+    layout->addWidget(icon_, 0, Qt::AlignVCenter);
     layout->addWidget(text_, 1);
     layout->addLayout(actions_);
-    layout->addWidget(close_, 0, Qt::AlignTop);
+    layout->addWidget(close_, 0, Qt::AlignVCenter);
 }
 
 void Banner::setMessage(Tone tone, const QString& iconName, const QString& html)

@@ -117,6 +117,12 @@ void EmptyState::setDetails(QWidget* details)
         detailsSlot_->addWidget(details_, 0, Qt::AlignHCenter);
 }
 
+void EmptyState::setCompact(bool compact)
+{
+    compact_ = compact;
+    updateFonts();
+}
+
 void EmptyState::clearActions()
 {
     while (QLayoutItem* item = actions_->takeAt(0)) {
@@ -144,7 +150,7 @@ void EmptyState::updateFonts()
     // Setting child fonts sends us no FontChange, but guard anyway: it is cheap.
     updatingFonts_ = true;
     QFont titleFont = font();
-    titleFont.setPointSizeF(font().pointSizeF() * 1.5);
+    titleFont.setPointSizeF(font().pointSizeF() * (compact_ ? 1.15 : 1.5));
     titleFont.setWeight(QFont::DemiBold);
     title_->setFont(titleFont);
     QFont small = font();
@@ -159,7 +165,7 @@ void EmptyState::updateFonts()
     footnote_->setPalette(dim);
 
     const int em = fontMetrics().height();
-    column_->setSpacing(em);
+    column_->setSpacing(compact_ ? em / 3 : em);
     body_->setMaximumWidth(em * 36);
     body_->setMinimumWidth(qMin(em * 36, em * 16));
     actions_->setSpacing(em / 2);
@@ -173,7 +179,7 @@ void EmptyState::updateIcon()
         icon_->clear();
         return;
     }
-    const int size = fontMetrics().height() * 4;
+    const int size = fontMetrics().height() * (compact_ ? 2 : 4);
     icon_->setPixmap(Icons::icon(iconName_).pixmap(QSize(size, size), devicePixelRatioF()));
 }
 

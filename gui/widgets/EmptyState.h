@@ -29,6 +29,9 @@ public:
     // An optional widget between the text and the buttons (a details form); owned by this.
     void setDetails(QWidget* details);
 
+    // Compact: a small icon and title, for areas that are often short (the Console).
+    void setCompact(bool compact);
+
     void clearActions();
     // The first action added is the primary (default) button.
     QPushButton* addAction(const QString& text, const QString& iconName,
@@ -52,6 +55,7 @@ private:
     QWidget* details_ = nullptr;
     QHBoxLayout* actions_ = nullptr;
     bool updatingFonts_ = false;
+    bool compact_ = false;
 };
 
 }  // namespace obslab

@@ -2,6 +2,7 @@
 
 #include "app/ConsoleArea.h"
 #include "app/MainWindow.h"
+#include "app/SettingsDialog.h"
 #include "app/ThemeManager.h"
 #include "cluster/KubeContextReader.h"
 #include "common/AppSettings.h"
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void initTestCase();
     void mainWindowIsNotBlank_data();
     void mainWindowIsNotBlank();
+    void gallery();
 
 private:
     static void save(const QImage& image, const QString& name);
@@ -99,6 +101,42 @@ void TestScreenshot::mainWindowIsNotBlank()
     // window gives a handful.
     QVERIFY(histogram.size() > 200);
     QVERIFY(commonest < pixels * 0.85);
+}
+
+// For people reviewing the look (only with OBSLAB_SCREENSHOT_DIR): first run without kubectl
+// at 150 % type, and the settings dialog.
+void TestScreenshot::gallery()
+{
+    if (qEnvironmentVariableIsEmpty("OBSLAB_SCREENSHOT_DIR"))
+        QSKIP("set OBSLAB_SCREENSHOT_DIR to save the gallery");
+    test::isolateSettings();
+    QTemporaryDir dir;
+    QDir(dir.path()).mkdir(u"bin"_s);
+    test::PathGuard path(dir.filePath(u"bin"_s));
+    AppSettings settings;
+    settings.setTheme(ThemeChoice::Light);
+    settings.setFontScale(1.5);
+    ThemeManager themes(&settings);
+    themes.apply();
+    Transcript transcript;
+    CommandRunner runner(&transcript);
+    BackgroundJobs jobs(&transcript);
+    {
+        MainWindow window(AppServices{&settings, &transcript, &runner, &jobs});
+        window.resize(1500, 950);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(window.contextReader()->status().state, ClusterStatus::State::KubectlMissing);
+        window.showArea(MainWindow::Area::Cluster);
+        QCoreApplication::processEvents();
+        save(window.grab().toImage(), u"no-kubectl-150.png"_s);
+        window.showSettings();
+        auto* dialog = window.findChild<SettingsDialog*>();
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->toolStatus(Tool::Kubectl).startsWith(u"✗"_s));
+        save(dialog->grab().toImage(), u"settings.png"_s);
+    }
+    settings.setFontScale(1.0);
 }
 
 void TestScreenshot::save(const QImage& image, const QString& name)

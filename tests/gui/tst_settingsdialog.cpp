@@ -91,12 +91,14 @@ void TestSettingsDialog::toolValidation()
     const QString kubectl = test::writeFakeKubectl(dir.path(), u"kind-a"_s, u"default"_s);
     AppSettings settings;
     SettingsDialog dialog(&settings);
-    QTRY_VERIFY(dialog.toolStatus(Tool::Kubectl).contains(u"Not found"_s));
-    QTRY_VERIFY(dialog.toolStatus(Tool::Istioctl).contains(u"Not found"_s));
+    QTRY_VERIFY(dialog.toolStatus(Tool::Kubectl).contains(u"kubectl was not found on PATH"_s));
+    QTRY_VERIFY(dialog.toolStatus(Tool::Istioctl).contains(u"istioctl was not found on PATH"_s));
     dialog.findChild<QLineEdit*>(u"kubectlPath"_s)->setText(kubectl);
     QTRY_COMPARE(dialog.toolStatus(Tool::Kubectl), u"✓ Found at %1"_s.arg(kubectl));
     dialog.findChild<QLineEdit*>(u"kubectlPath"_s)->setText(dir.filePath(u"nope"_s));
-    QTRY_VERIFY(dialog.toolStatus(Tool::Kubectl).startsWith(u"✗ Not found"_s));
+    QTRY_VERIFY(dialog.toolStatus(Tool::Kubectl).startsWith(u"✗ The configured kubectl"_s));
+    QVERIFY(
+        dialog.toolStatus(Tool::Kubectl).contains(u"https://kubernetes.io/docs/tasks/tools/"_s));
 }
 
 void TestSettingsDialog::darkTheme()
