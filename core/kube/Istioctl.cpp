@@ -7,15 +7,12 @@ namespace obslab::Istioctl {
 
 namespace {
 
-CommandSpec make(const IstioTarget& target, QStringList arguments, const QString& title,
-                 bool cluster = true)
+CommandSpec make(const IstioTarget& target, QStringList arguments, const QString& title)
 {
-    if (cluster) {
-        if (!target.kubeconfig.isEmpty())
-            arguments << u"--kubeconfig"_s << target.kubeconfig;
-        if (!target.context.isEmpty())
-            arguments << u"--context"_s << target.context;
-    }
+    if (!target.kubeconfig.isEmpty())
+        arguments << u"--kubeconfig"_s << target.kubeconfig;
+    if (!target.context.isEmpty())
+        arguments << u"--context"_s << target.context;
     CommandSpec spec;
     spec.program = target.istioctl;
     spec.arguments = arguments;
@@ -46,9 +43,10 @@ CommandSpec installFile(const IstioTarget& target, const QString& file)
 
 CommandSpec version(const IstioTarget& target, bool remote)
 {
+    // --remote=false never contacts the cluster; the kubeconfig flags are still passed so that
+    // an istioctl wrapper (or the simulated one) finds the same cluster as every other command.
     if (!remote)
-        return make(target, {u"version"_s, u"--remote=false"_s}, u"Read istioctl's version"_s,
-                    false);
+        return make(target, {u"version"_s, u"--remote=false"_s}, u"Read istioctl's version"_s);
     CommandSpec spec = make(target, {u"version"_s, u"-i"_s, target.istioNamespace},
                             u"Read the Istio versions of istioctl and the cluster"_s);
     spec.timeout = 30s;

@@ -17,7 +17,7 @@ CommandSpec install(const IstioTarget& target, const QByteArray& istioOperator);
 // `install -f FILE -y`.
 CommandSpec installFile(const IstioTarget& target, const QString& file);
 // `version` (client, control plane, data plane), or only the client with `--remote=false`,
-// which needs no cluster.
+// which needs no cluster (the kubeconfig flags are passed all the same).
 CommandSpec version(const IstioTarget& target, bool remote = true);
 // `analyze -n NS` (or `-A`). Findings below the failure threshold (Error) still exit 0.
 CommandSpec analyze(const IstioTarget& target, const QString& ns, bool allNamespaces = false);

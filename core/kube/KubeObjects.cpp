@@ -71,6 +71,21 @@ Result<QList<KubeObject>> parse(QByteArrayView json)
     return objects;
 }
 
+Result<WatchEvent> parseWatchEvent(QByteArrayView line)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(line.trimmed().toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return Error{u"Not a watch event: %1"_s.arg(
+                         QString::fromUtf8(line.first(qMin(line.size(), qsizetype(200))))),
+                     {}};
+    const QJsonObject root = doc.object();
+    if (!root.value(u"type"_s).isString() || !root.value(u"object"_s).isObject())
+        return Error{u"A watch event needs a type and an object."_s, {}};
+    return WatchEvent{root.value(u"type"_s).toString(),
+                      fromJson(root.value(u"object"_s).toObject())};
+}
+
 DeploymentState deploymentState(const KubeObject& deployment)
 {
     DeploymentState state;

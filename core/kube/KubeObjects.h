@@ -53,11 +53,20 @@ struct PodState
     bool ready = false;          // the Ready condition is True
 };
 
+// One event of `get -w -o json --output-watch-events` (kubectl 1.32 prints one per line).
+struct WatchEvent
+{
+    QString type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
+    KubeObject object;
+};
+
 namespace KubeObjects {
 // `get -o json` output: a List (its items) or a single object. An Error for anything else
 // (kubectl's error text, truncated JSON, an empty output).
 Result<QList<KubeObject>> parse(QByteArrayView json);
 KubeObject fromJson(const QJsonObject& object);
+// One watch event line; an Error for anything else (kubectl's error text, a partial line).
+Result<WatchEvent> parseWatchEvent(QByteArrayView line);
 DeploymentState deploymentState(const KubeObject& deployment);
 PodState podState(const KubeObject& pod);
 }  // namespace KubeObjects

@@ -177,7 +177,8 @@ void TestKubectlBuilders::istioctl_data()
         << Istioctl::version(t) << words("version -i istio-system --context kind-workshop")
         << qint64(30000);
     QTest::newRow("version-client")
-        << Istioctl::version(t, false) << words("version --remote=false") << qint64(60000);
+        << Istioctl::version(t, false) << words("version --remote=false --context kind-workshop")
+        << qint64(60000);
     QTest::newRow("analyze") << Istioctl::analyze(t, u"shop"_s)
                              << words("analyze -n shop --context kind-workshop") << qint64(120000);
     QTest::newRow("analyze-all") << Istioctl::analyze(t, {}, true)
@@ -235,7 +236,7 @@ void TestKubectlBuilders::stdinAndKubeconfig()
     i.kubeconfig = u"/tmp/kc"_s;
     QCOMPARE(Istioctl::install(i, "x").stdinData, QByteArray("x"));
     QVERIFY(Istioctl::analyze(i, u"shop"_s).arguments.contains(u"/tmp/kc"_s));
-    QVERIFY(!Istioctl::version(i, false).arguments.contains(u"/tmp/kc"_s));
+    QVERIFY(Istioctl::version(i, false).arguments.contains(u"/tmp/kc"_s));
 }
 
 void TestKubectlBuilders::labelValues()

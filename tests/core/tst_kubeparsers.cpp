@@ -53,6 +53,8 @@ private Q_SLOTS:
     void objects_data();
     void objects();
     void deploymentAndPodState();
+    void watchEvent_data();
+    void watchEvent();
     void applyResult_data();
     void applyResult();
     void kubeError_data();
@@ -206,6 +208,41 @@ void TestKubeParsers::deploymentAndPodState()
     QVERIFY(nativeState.hasIstioProxy);
     QVERIFY(nativeState.nativeSidecar);
     QVERIFY(!nativeState.ready);
+}
+
+void TestKubeParsers::watchEvent_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("added")
+        << QByteArray(
+               R"({"type":"ADDED","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"istiod-q6hktzhbjb-fnvc4","namespace":"istio-system"}}})")
+        << u"ADDED"_s << u"istiod-q6hktzhbjb-fnvc4"_s;
+    QTest::newRow("deleted-crlf") << QByteArray("{\"type\":\"DELETED\",\"object\":{\"kind\":"
+                                                "\"Pod\",\"metadata\":{\"name\":\"p\"}}}\r\n")
+                                  << u"DELETED"_s << u"p"_s;
+    QTest::newRow("empty") << QByteArray() << QString() << QString();
+    QTest::newRow("kubectl-error-text")
+        << QByteArray("error: the server doesn't have a resource type \"foo\"") << QString()
+        << QString();
+    QTest::newRow("truncated-json")
+        << QByteArray(R"({"type":"ADDED","object":{"kind")") << QString() << QString();
+    QTest::newRow("object-not-event")
+        << QByteArray(R"({"kind":"Pod","metadata":{"name":"p"}})") << QString() << QString();
+}
+
+void TestKubeParsers::watchEvent()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, type);
+    QFETCH(QString, name);
+    const auto event = KubeObjects::parseWatchEvent(line);
+    QCOMPARE(event.ok(), !type.isEmpty());
+    if (!event)
+        return;
+    QCOMPARE(event->type, type);
+    QCOMPARE(event->object.name, name);
 }
 
 void TestKubeParsers::applyResult_data()
