@@ -104,7 +104,7 @@ enum class Key : quint8
 
 struct KeyName
 {
-    const char* name;  // normalised: lower case, no '-', '_', '.', '@'
+    QByteArrayView name;  // normalised: lower case, no '-', '_', '.', '@'
     Key key;
 };
 
@@ -177,15 +177,20 @@ Key lookupKey(const char* k, Sz len)
     }
     const QByteArrayView norm(buf, n);
     for (const KeyName& kn : kKeys) {
-        if (norm == kn.name)
+        if (kn.name.size() == n && std::memcmp(kn.name.data(), buf, size_t(n)) == 0)
             return kn.key;
     }
     // Custom names such as `my_trace_id` or `x-b3-spanid-client`.
-    if (norm.contains("traceid"))
+    static constexpr QByteArrayView kTraceId("traceid");
+    static constexpr QByteArrayView kParentSpan("parentspan");
+    static constexpr QByteArrayView kSpanId("spanid");
+    if (n < kSpanId.size())
+        return Key::None;
+    if (norm.contains(kTraceId))
         return Key::TraceId;
-    if (norm.contains("parentspan"))
+    if (norm.contains(kParentSpan))
         return Key::ParentSpanId;
-    if (norm.contains("spanid"))
+    if (norm.contains(kSpanId))
         return Key::SpanId;
     return Key::None;
 }
@@ -209,8 +214,9 @@ struct Reader
         if (atEnd() || d[pos] == '"')
             return false;
         off = pos;
-        const Sz sp = findByte(d, pos, end, ' ');
-        pos = sp < 0 ? end : sp;
+        // Tokens are short: an inline loop beats a memchr call here.
+        while (pos < end && d[pos] != ' ')
+            ++pos;
         len = pos - off;
         skipSpaces();
         return true;
@@ -294,7 +300,10 @@ public:
 
 private:
     QByteArrayView v(Sz off, Sz len) const { return QByteArrayView(d_ + off, len); }
-    static bool missing(QByteArrayView value) { return value.isEmpty() || value == "-"; }
+    static bool missing(QByteArrayView value)
+    {
+        return value.isEmpty() || (value.size() == 1 && value[0] == '-');
+    }
 
     void readPrefixes(Sz& p);
     bool parseEnvoyLog(Sz p);
@@ -990,6 +999,7 @@ void LineParser::classifyValue(Sz off, Sz len)
         return;
     }
     if ((len == 16 || len == 32) && TraceId::fromHex(value).isValid()) {
+        // apply() parses the id again; this branch runs once or twice per line.
         while (positionalHex_ < 3) {
             const int slot = positionalHex_++;
             if (slot == 0 && !out_.has(Field::TraceId)) {

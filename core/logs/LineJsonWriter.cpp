@@ -1,5 +1,7 @@
 #include "LineJsonWriter.h"
 
+#include <charconv>
+
 namespace obslab {
 
 namespace {
@@ -50,7 +52,19 @@ void appendKey(QByteArray& out, const char* key)
 
 void appendNumber(QByteArray& out, qint64 n)
 {
-    out.append(QByteArray::number(n));
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, r.ptr - buf);
+}
+
+// A field's bytes for output: a view into the line unless JSON escapes must be decoded.
+void appendField(QByteArray& out, QByteArrayView line, const ParsedLine& p, Field f)
+{
+    const QByteArrayView v = p.view(line, f);
+    if (p.escapesJson() && v.contains('\\'))
+        LineJsonWriter::appendJsonString(out, p.bytes(line, f));
+    else
+        LineJsonWriter::appendJsonString(out, v);
 }
 
 }  // namespace
@@ -140,7 +154,8 @@ void LineJsonWriter::appendJson(QByteArray& out, QByteArrayView line, const Pars
     out.append(p.complete ? "true" : "false");
     if (p.timeUs != ParsedLine::kMissing) {
         appendKey(out, "time");
-        appendJsonString(out, logtime::toIsoString(p.timeUs).toLatin1());
+        char buf[40];
+        appendJsonString(out, QByteArrayView(buf, logtime::writeIso(p.timeUs, buf)));
         appendKey(out, "time_us");
         appendNumber(out, p.timeUs);
     }
@@ -177,17 +192,28 @@ void LineJsonWriter::appendJson(QByteArray& out, QByteArrayView line, const Pars
             break;
         }
         appendKey(out, ParsedLine::fieldName(f));
-        appendJsonString(out, p.bytes(line, f));
+        appendField(out, line, p, f);
     }
     if (!p.responseFlags.isEmpty()) {
         appendKey(out, "response_flags_explained");
         out.append('[');
-        const QStringList explained = p.responseFlags.explanations();
-        for (qsizetype i = 0; i < explained.size(); ++i) {
-            if (i > 0)
+        int count = 0;
+        const ResponseFlags::Info* table = ResponseFlags::table(&count);
+        bool first = true;
+        for (int i = 0; i < count; ++i) {
+            if (!p.responseFlags.has(table[i].flag))
+                continue;
+            if (!first)
                 out.append(',');
-            appendJsonString(out, explained.at(i).toUtf8());
+            first = false;
+            out.append('"');
+            out.append(table[i].code);
+            out.append(": ");
+            out.append(table[i].meaning);
+            out.append('"');
         }
+        if (p.responseFlags.has(ResponseFlags::UnknownFlag))
+            out.append(first ? "\"unknown flag\"" : ",\"unknown flag\"");
         out.append(']');
     }
     if (p.clusterKind != UpstreamCluster::Kind::None) {
@@ -210,11 +236,15 @@ void LineJsonWriter::appendJson(QByteArray& out, QByteArrayView line, const Pars
     }
     if (p.trace.spanId != 0) {
         appendKey(out, "span_id");
-        appendJsonString(out, hex::spanIdToHex(p.trace.spanId));
+        char buf[16];
+        hex::writeU64(p.trace.spanId, buf);
+        appendJsonString(out, QByteArrayView(buf, 16));
     }
     if (p.trace.parentSpanId != 0) {
         appendKey(out, "parent_span_id");
-        appendJsonString(out, hex::spanIdToHex(p.trace.parentSpanId));
+        char buf[16];
+        hex::writeU64(p.trace.parentSpanId, buf);
+        appendJsonString(out, QByteArrayView(buf, 16));
     }
     if (p.trace.sampling != TraceContext::Sampling::Unknown) {
         appendKey(out, "sampled");

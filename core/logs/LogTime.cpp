@@ -123,10 +123,10 @@ qint64 parse(QByteArrayView t)
     return secs * 1000000 + micros;
 }
 
-QString toIsoString(qint64 us)
+qsizetype writeIso(qint64 us, char* buf)
 {
     if (us == kMissing)
-        return {};
+        return 0;
     qint64 secs = us / 1000000;
     qint64 micros = us % 1000000;
     if (micros < 0) {
@@ -143,11 +143,16 @@ QString toIsoString(qint64 us)
     int m = 0;
     int d = 0;
     civilFromDays(days, y, m, d);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ",
-                  static_cast<long long>(y), m, d, int(rem / 3600), int(rem / 60 % 60),
-                  int(rem % 60), static_cast<long long>(micros));
-    return QString::fromLatin1(buf);
+    const int n = std::snprintf(buf, 40, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+                                static_cast<long long>(y), m, d, int(rem / 3600),
+                                int(rem / 60 % 60), int(rem % 60), static_cast<long long>(micros));
+    return n < 0 ? 0 : qMin<qsizetype>(n, 39);
+}
+
+QString toIsoString(qint64 us)
+{
+    char buf[40];
+    return QString::fromLatin1(buf, writeIso(us, buf));
 }
 
 }  // namespace obslab::logtime

@@ -22,6 +22,8 @@ qsizetype parseIso(QByteArrayView text, qint64& us);
 qint64 parse(QByteArrayView text);
 // `2020-11-25T21:26:18.409000Z`, or empty for kMissing.
 QString toIsoString(qint64 us);
+// The same into buf (at least 40 bytes) without allocating; returns the length written.
+qsizetype writeIso(qint64 us, char* buf);
 
 }  // namespace logtime
 }  // namespace obslab

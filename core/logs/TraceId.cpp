@@ -9,12 +9,14 @@ bool parseU64(QByteArrayView text, quint64& out)
     if (text.isEmpty() || text.size() > 16)
         return false;
     quint64 v = 0;
+    int bad = 0;
     for (char c : text) {
         const int d = digit(c);
-        if (d < 0)
-            return false;
-        v = (v << 4) | quint64(d);
+        bad |= d;  // any -1 sets the sign bit; one test after the loop
+        v = (v << 4) | quint64(d & 0xf);
     }
+    if (bad < 0)
+        return false;
     out = v;
     return true;
 }

@@ -59,16 +59,27 @@ private:
 
 // Hex helpers shared by the trace-context parsers (no allocation).
 namespace hex {
-// -1 when c is not a hex digit.
+// -1 when c is not a hex digit. A table: the parser calls this for every byte of every id.
+struct DigitTable
+{
+    signed char value[256];
+    constexpr DigitTable()
+        : value{}
+    {
+        for (int i = 0; i < 256; ++i)
+            value[i] = -1;
+        for (int i = 0; i < 10; ++i)
+            value['0' + i] = static_cast<signed char>(i);
+        for (int i = 0; i < 6; ++i) {
+            value['a' + i] = static_cast<signed char>(10 + i);
+            value['A' + i] = static_cast<signed char>(10 + i);
+        }
+    }
+};
+inline constexpr DigitTable kDigitTable{};
 constexpr int digit(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return kDigitTable.value[static_cast<unsigned char>(c)];
 }
 constexpr bool isDigit(char c)
 {

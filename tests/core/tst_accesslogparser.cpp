@@ -20,64 +20,62 @@
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
 
-// Counts heap allocations so a test can prove parse() makes none.
+// Counts heap allocations so a test can prove parse() makes none. QByteArray/QString allocate
+// with malloc, not new, so glibc's allocator is interposed too. Not under AddressSanitizer,
+// which owns the allocator (the test is skipped there).
+#if defined(__SANITIZE_ADDRESS__)
+#define OBSLAB_COUNT_ALLOCATIONS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OBSLAB_COUNT_ALLOCATIONS 0
+#endif
+#endif
+#if !defined(OBSLAB_COUNT_ALLOCATIONS) && defined(__GLIBC__)
+#define OBSLAB_COUNT_ALLOCATIONS 1
+#endif
+#ifndef OBSLAB_COUNT_ALLOCATIONS
+#define OBSLAB_COUNT_ALLOCATIONS 0
+#endif
+
 namespace {
 std::atomic<bool> g_counting{false};
 std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size)
+[[maybe_unused]] void countAllocation()
 {
     if (g_counting.load(std::memory_order_relaxed))
         g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size ? size : 1))
-        return p;
-    throw std::bad_alloc();
 }
+}  // namespace
 
-// QByteArray/QString allocate with malloc, not new: count those too where we may interpose
-// glibc's allocator (not under AddressSanitizer, which owns malloc).
-#if defined(__SANITIZE_ADDRESS__)
-#define OBSLAB_COUNT_MALLOC 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OBSLAB_COUNT_MALLOC 0
-#endif
-#endif
-#ifndef OBSLAB_COUNT_MALLOC
-#if defined(__GLIBC__)
-#define OBSLAB_COUNT_MALLOC 1
-#else
-#define OBSLAB_COUNT_MALLOC 0
-#endif
-#endif
-
-#if OBSLAB_COUNT_MALLOC
+#if OBSLAB_COUNT_ALLOCATIONS
 extern "C" {
 void* __libc_malloc(size_t);
 void* __libc_calloc(size_t, size_t);
 void* __libc_realloc(void*, size_t);
 void* malloc(size_t size)
 {
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
+    countAllocation();
     return __libc_malloc(size);
 }
 void* calloc(size_t n, size_t size)
 {
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
+    countAllocation();
     return __libc_calloc(n, size);
 }
 void* realloc(void* p, size_t size)
 {
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
+    countAllocation();
     return __libc_realloc(p, size);
 }
 }
-#endif
 
+void* operator new(std::size_t size)
+{
+    countAllocation();
+    if (void* p = __libc_malloc(size ? size : 1))
+        return p;
+    throw std::bad_alloc();
+}
 void operator delete(void* p) noexcept
 {
     std::free(p);
@@ -86,6 +84,7 @@ void operator delete(void* p, std::size_t) noexcept
 {
     std::free(p);
 }
+#endif
 
 namespace {
 
@@ -417,8 +416,9 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         AccessLogParser::parse(line, parsed);
-        // Linear time: a 20 MB line takes milliseconds even in a debug build.
-        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        // Linear time: well under a second in a release build, a few seconds under ASan; a
+        // quadratic scan would take hours.
+        QVERIFY2(timer.elapsed() < 30000, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(int(parsed.kind), kind);
         if (QByteArrayView(QTest::currentDataTag()) == "20MB-path") {
             QCOMPARE(parsed.range(Field::Path).length, quint32(20 * 1024 * 1024 + 1));
@@ -432,6 +432,8 @@ private Q_SLOTS:
 
     void parseAllocatesNothing()
     {
+        if (!OBSLAB_COUNT_ALLOCATIONS)
+            QSKIP("the allocator cannot be interposed in this build (sanitizer)");
         QList<QByteArray> lines;
         for (const QString& path : logFiles())
             lines += readLines(path);
@@ -447,7 +449,7 @@ private Q_SLOTS:
         g_counting = true;
         const QByteArray probe = QByteArray(100, 'x') + lines.first();
         g_counting = false;
-        QVERIFY(g_allocations.load() > 0 || !OBSLAB_COUNT_MALLOC);
+        QVERIFY(g_allocations.load() > 0);
         QVERIFY(!probe.isEmpty());
     }
 
