@@ -200,17 +200,23 @@ void TraceLayout::computeCriticalPath()
     stack.append({-1, 0, durationUs_, lastFinishingFirst(rootRows)});
     while (!stack.isEmpty()) {
         Frame& f = stack.last();
-        while (f.next < f.kids.size() && rows_[f.kids[f.next]].offsetUs >= f.cursor)
+        // Clock skew puts children before or after their parent: only the part of a child that
+        // overlaps what is left of the parent counts, so segments nest and never overlap.
+        const auto overlaps = [&](int kid) {
+            return rows_[kid].offsetUs < f.cursor && endOf(kid) > f.start;
+        };
+        while (f.next < f.kids.size() && !overlaps(f.kids[f.next]))
             ++f.next;
         if (f.next < f.kids.size()) {
             const int kid = f.kids[f.next++];
+            const qint64 kidStart = std::max(rows_[kid].offsetUs, f.start);
             const qint64 kidEnd = std::min(endOf(kid), f.cursor);
             if (f.row >= 0 && kidEnd < f.cursor)
                 reversed.append({f.row, kidEnd, f.cursor});
-            f.cursor = std::max(rows_[kid].offsetUs, f.start);
+            f.cursor = kidStart;
             rows_[kid].onCriticalPath = true;
             // `f` dangles after append; nothing below uses it.
-            stack.append({kid, rows_[kid].offsetUs, kidEnd, lastFinishingFirst(childRows[kid])});
+            stack.append({kid, kidStart, kidEnd, lastFinishingFirst(childRows[kid])});
         } else {
             if (f.row >= 0 && f.cursor > f.start)
                 reversed.append({f.row, f.start, f.cursor});

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void sameFromOtlp();
     void followsFromAndDuplicates();
     void followsFromOnlyAndCycles();
+    void clockSkew();
     void empty();
     void longChainNoRecursion();
     void hues();
@@ -192,6 +193,43 @@ void TestTimeline::followsFromOnlyAndCycles()
     QCOMPARE(path,
              (QList<std::tuple<int, qint64, qint64>>{{0, 0, 100}, {1, 100, 300}, {0, 300, 1000}}));
     QVERIFY(!layout.rows()[2].onCriticalPath);
+}
+
+void TestTimeline::clockSkew()
+{
+    // Children that start before or end after their parent (skewed clocks between hosts).
+    const auto span = [](const char* id, const char* parent, qint64 start, qint64 duration) {
+        Span s;
+        s.spanId = QString::fromLatin1(id).rightJustified(16, u'0');
+        s.startUs = start;
+        s.durationUs = duration;
+        if (parent)
+            s.references = {{SpanReference::Type::ChildOf,
+                             {},
+                             QString::fromLatin1(parent).rightJustified(16, u'0')}};
+        return s;
+    };
+    Trace t;
+    t.spans = {span("1", nullptr, 100, 100), span("2", "1", 50, 100), span("3", "1", 180, 50),
+               span("4", "1", 10, 20)};
+    const TraceLayout layout(t);
+    QCOMPARE(layout.durationUs(), 220);  // from the earliest start (10) to the latest end (230)
+    qint64 previousEnd = 0;
+    for (const auto& s : layout.criticalPath()) {
+        QVERIFY(s.startUs < s.endUs);
+        QVERIFY(s.startUs >= previousEnd);
+        previousEnd = s.endUs;
+    }
+    // Inside the root's own time (offsets 90–190), the overflowing children are clipped to it.
+    QList<std::tuple<int, qint64, qint64>> path;
+    for (const auto& s : layout.criticalPath())
+        path.append({s.row, s.startUs, s.endUs});
+    const int root = layout.rowOfSpan(0);
+    const int early = layout.rowOfSpan(1);
+    const int late = layout.rowOfSpan(2);
+    QCOMPARE(path, (QList<std::tuple<int, qint64, qint64>>{
+                       {early, 90, 140}, {root, 140, 170}, {late, 170, 190}}));
+    QVERIFY(!layout.rows()[layout.rowOfSpan(3)].onCriticalPath);  // entirely before its parent
 }
 
 void TestTimeline::empty()
