@@ -3,6 +3,7 @@
 #include "KubeContext.h"
 #include "KubeError.h"
 #include "Kubectl.h"
+#include "ToolVersions.h"
 #include "common/Logging.h"
 #include "process/Command.h"
 #include "process/CommandRunner.h"
@@ -135,8 +136,7 @@ void ClusterContext::refresh()
     current_.clear();
     error_.reset();
     // A missing kubectl is reported at once with what to install, not as a failed command.
-    const Result<QString> located =
-        ToolLocator::locate(Tool::Kubectl, kubectl_.contains(u'/') ? kubectl_ : QString());
+    const Result<QString> located = ToolVersions::locate(Tool::Kubectl, kubectl_);
     if (!located) {
         ready_ = false;
         Q_EMIT refreshFailed(located.error().message, located.error().hint);

@@ -6,24 +6,30 @@
 #include "process/CommandRunner.h"
 #include "process/ToolLocator.h"
 
+#include <QStandardPaths>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab {
 
-namespace {
-// A bare name means "find it on PATH"; anything with a slash is the user's configured path.
-QString configured(const QString& program)
-{
-    return program.contains(u'/') ? program : QString();
-}
-}  // namespace
-
 ToolVersions::ToolVersions(CommandRunner* runner, QObject* parent)
     : QObject(parent)
     , runner_(runner)
 {}
+
+Result<QString> ToolVersions::locate(Tool tool, const QString& program)
+{
+    if (program.contains(u'/'))
+        return ToolLocator::locate(tool, program);
+    if (program.isEmpty() || program == ToolLocator::toolName(tool))
+        return ToolLocator::locate(tool);
+    const QString found = QStandardPaths::findExecutable(program);
+    if (found.isEmpty())
+        return Error{u"%1 was not found on PATH."_s.arg(program),
+                     ToolLocator::notFoundMessage(program)};
+    return found;
+}
 
 QString ToolVersions::istioctlOptionalNote()
 {
@@ -44,7 +50,7 @@ void ToolVersions::check(const KubeTarget& target, const QString& istioctl, bool
             done();
     };
 
-    const Result<QString> kubectl = ToolLocator::locate(Tool::Kubectl, configured(target.kubectl));
+    const Result<QString> kubectl = locate(Tool::Kubectl, target.kubectl);
     if (!kubectl) {
         report_.kubectlError = kubectl.error();
     } else if (runner_) {
@@ -73,7 +79,7 @@ void ToolVersions::check(const KubeTarget& target, const QString& istioctl, bool
                 });
     }
 
-    const Result<QString> istio = ToolLocator::locate(Tool::Istioctl, configured(istioctl));
+    const Result<QString> istio = locate(Tool::Istioctl, istioctl);
     if (!istio) {
         report_.istioctlError = istio.error();
     } else if (runner_) {

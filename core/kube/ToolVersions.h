@@ -5,6 +5,7 @@
 #include "KubeError.h"
 #include "KubeTarget.h"
 #include "common/Result.h"
+#include "process/ToolLocator.h"
 
 #include <QObject>
 #include <QPointer>
@@ -49,8 +50,11 @@ public:
     const ToolReport& report() const { return report_; }
     bool isRunning() const { return pending_ > 0; }
 
-    // What the check said about one tool, for a person ("optional: needed for …").
+    // Why istioctl may be missing for now, for a person.
     static QString istioctlOptionalNote();
+    // Where a tool setting points: a path (must be executable), the tool's own name or empty
+    // (looked up on PATH), or another name on PATH ("kubectl-1.32"). The Error says what to do.
+    static Result<QString> locate(Tool tool, const QString& program);
 
 Q_SIGNALS:
     void finished(const obslab::ToolReport& report);

@@ -8,6 +8,7 @@
 #include "kube/KubeContext.h"
 #include "kube/KubeError.h"
 #include "kube/KubeObjects.h"
+#include "kube/PortForwardOutput.h"
 #include "kube/RolloutStatus.h"
 
 #include <QFile>
@@ -68,6 +69,8 @@ private Q_SLOTS:
     void istioInstall();
     void analyze_data();
     void analyze();
+    void forwarding_data();
+    void forwarding();
 };
 
 void TestKubeParsers::versionJson_data()
@@ -610,6 +613,43 @@ void TestKubeParsers::analyze()
     QCOMPARE(report.noIssues, noIssues);
     QCOMPARE(report.scope, scope);
     QCOMPARE(!report.failure.isEmpty(), failed);
+}
+
+void TestKubeParsers::forwarding_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<bool>("ready");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("local");
+    QTest::addColumn<int>("remote");
+    QTest::newRow("kubectl-ipv4") << u"Forwarding from 127.0.0.1:40123 -> 16686"_s << true
+                                  << u"127.0.0.1"_s << 40123 << 16686;
+    QTest::newRow("kubectl-ipv6") << u"Forwarding from [::1]:40123 -> 16686"_s << true << u"::1"_s
+                                  << 40123 << 16686;
+    QTest::newRow("istioctl-dashboard")
+        << u"http://localhost:16686"_s << true << u"localhost"_s << 16686 << 0;
+    QTest::newRow("handling") << u"Handling connection for 40123"_s << false << u""_s << 0 << 0;
+    QTest::newRow("skipping-browser")
+        << u"skipping opening a browser"_s << false << u""_s << 0 << 0;
+    QTest::newRow("url-without-port") << u"http://localhost/"_s << false << u""_s << 0 << 0;
+    QTest::newRow("empty") << u""_s << false << u""_s << 0 << 0;
+    QTest::newRow("kubectl-error-text")
+        << u"error: error upgrading connection: unable to upgrade connection"_s << false << u""_s
+        << 0 << 0;
+}
+
+void TestKubeParsers::forwarding()
+{
+    QFETCH(QString, line);
+    QFETCH(bool, ready);
+    QFETCH(QString, host);
+    QFETCH(int, local);
+    QFETCH(int, remote);
+    const ForwardingLine parsed = PortForwardOutput::parseLine(line);
+    QCOMPARE(parsed.ready, ready);
+    QCOMPARE(parsed.host, host);
+    QCOMPARE(parsed.localPort, local);
+    QCOMPARE(parsed.remotePort, remote);
 }
 
 QTEST_GUILESS_MAIN(TestKubeParsers)

@@ -14,6 +14,7 @@
 #include "kube/KubeError.h"
 #include "kube/KubeObjects.h"
 #include "kube/Kubectl.h"
+#include "kube/PortForwardOutput.h"
 #include "kube/RolloutStatus.h"
 #include "kube/ToolVersions.h"
 #include "process/Command.h"
@@ -265,6 +266,18 @@ void TestKubectlSim::kubeCheck()
     QVERIFY(text.contains(u"[ok]   istioctl: "_s));
     QVERIFY(text.contains(u"(client 1.24.0)"_s));
     QVERIFY(text.contains(u"Ready"_s));
+
+    // A context the kubeconfig does not have: exit 1, and the known ones are named.
+    QBuffer out2;
+    out2.open(QIODevice::WriteOnly);
+    const int missing = dispatcher.run({u"kube"_s, u"check"_s, u"--kubectl"_s, kubectl_,
+                                        u"--kubeconfig"_s, kubeconfig_, u"--context"_s, u"nope"_s},
+                                       {&in, &out2, &err});
+    const QString text2 = QString::fromUtf8(out2.data());
+    QCOMPARE(missing, 1);
+    QVERIFY2(text2.contains(u"[FAIL] context: The kubeconfig has no context named nope."_s),
+             qPrintable(text2));
+    QVERIFY(text2.contains(u"Known contexts: obslab-sim."_s));
 }
 
 void TestKubectlSim::clusterContext()
@@ -739,13 +752,15 @@ void TestKubectlSim::istioctl()
     const CommandSpec dashboard = Istioctl::dashboardJaeger(t);
     QCOMPARE(dashboard.timeout.count(), 0);
     Command* command = runner_.start(dashboard);
-    QString url;
-    connect(command, &Command::stdoutLine, this, [&url](const QByteArray& line) {
-        if (line.startsWith("http://"))
-            url = QString::fromUtf8(line.trimmed());
+    ForwardingLine forwarding;
+    connect(command, &Command::stdoutLine, this, [&forwarding](const QByteArray& line) {
+        const ForwardingLine parsed = PortForwardOutput::parseLine(QString::fromUtf8(line));
+        if (parsed.ready)
+            forwarding = parsed;
     });
     QSignalSpy finished(command, &Command::finished);
-    QTRY_VERIFY_WITH_TIMEOUT(!url.isEmpty(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(forwarding.ready, 30000);
+    QVERIFY(forwarding.localPort > 0);
     command->cancel();
     QVERIFY(finished.wait(15000));
 }
