@@ -74,13 +74,21 @@ void LineJsonWriter::appendJsonString(QByteArray& out, QByteArrayView s)
     static constexpr char hexDigits[] = "0123456789abcdef";
     out.append('"');
     for (qsizetype i = 0; i < s.size();) {
-        const char c = s[i];
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x20 && u < 0x80 && c != '"' && c != '\\') {
-            out.append(c);
-            ++i;
+        // Copy runs of plain ASCII with one append: most values are nothing else.
+        qsizetype run = i;
+        while (run < s.size()) {
+            const auto u = static_cast<unsigned char>(s[run]);
+            if (u < 0x20 || u >= 0x80 || u == '"' || u == '\\')
+                break;
+            ++run;
+        }
+        if (run > i) {
+            out.append(s.sliced(i, run - i));
+            i = run;
             continue;
         }
+        const char c = s[i];
+        const auto u = static_cast<unsigned char>(c);
         if (u < 0x80) {
             switch (c) {
             case '"':
