@@ -71,6 +71,17 @@ QString parseOptions(const QStringList& args, Options& options)
     return {};
 }
 
+// The message and, on a second line, what to do; ToolLocator's hints often repeat the message.
+QStringList errorLines(const QString& prefix, const Error& error)
+{
+    if (!error.hint.isEmpty() && error.hint.startsWith(error.message))
+        return {prefix + error.hint};
+    QStringList lines{prefix + error.message};
+    if (!error.hint.isEmpty())
+        lines << u"         "_s + error.hint;
+    return lines;
+}
+
 QString mark(bool ok)
 {
     return ok ? u"[ok]   "_s : u"[FAIL] "_s;
@@ -118,9 +129,7 @@ int runCheck(const Options& options, const CliContext& ctx)
     bool ok = true;
     if (!report.kubectlFound()) {
         ok = false;
-        lines << mark(false) + u"kubectl: "_s + report.kubectlError->message;
-        if (!report.kubectlError->hint.isEmpty())
-            lines << u"         "_s + report.kubectlError->hint;
+        lines << errorLines(mark(false) + u"kubectl: "_s, *report.kubectlError);
     } else {
         lines << mark(true) + u"kubectl: %1 (client %2)"_s.arg(
                                   report.kubectlPath, report.versions.client.gitVersion.isEmpty()
@@ -167,10 +176,8 @@ int runCheck(const Options& options, const CliContext& ctx)
                                                                     ? u"version unknown"_s
                                                                     : report.istio.client);
     } else {
-        lines << u"[info] istioctl: %1 (%2)"_s.arg(report.istioctlError->message,
-                                                   ToolVersions::istioctlOptionalNote());
-        if (!report.istioctlError->hint.isEmpty())
-            lines << u"         "_s + report.istioctlError->hint;
+        lines << u"[info] istioctl: not available, %1."_s.arg(ToolVersions::istioctlOptionalNote());
+        lines << errorLines(u"         "_s, *report.istioctlError);
     }
     lines << (ok ? u"Ready: ObsLab can drive this cluster."_s
                  : u"Not ready: fix the [FAIL] lines above."_s);

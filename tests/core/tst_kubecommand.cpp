@@ -113,6 +113,7 @@ void TestKubeCommand::unreachable()
                "    user: u\ncurrent-context: kind-gone\nusers:\n- name: u\n  user: {}\n");
     file.close();
     const Run run = runCli({u"kube"_s, u"check"_s, u"--kubeconfig"_s, kubeconfig});
+    qInfo().noquote() << "obslab kube check:\n" << run.out;
     QCOMPARE(run.code, 1);
     QVERIFY2(run.out.contains(u"[ok]   kubectl: "_s), qPrintable(run.out));
     QVERIFY(run.out.contains(u"[ok]   context: kind-gone"_s));

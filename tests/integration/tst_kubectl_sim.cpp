@@ -257,6 +257,7 @@ void TestKubectlSim::kubeCheck()
                                      u"obslab-sim"_s, u"--istioctl"_s, istioTarget().istioctl},
                                     {&in, &out, &err});
     const QString text = QString::fromUtf8(out.data());
+    qInfo().noquote() << "obslab kube check:\n" << text;
     QVERIFY2(code == 0, qPrintable(text + QString::fromUtf8(err.data())));
     QVERIFY(text.contains(u"[ok]   kubectl: "_s));
     QVERIFY(text.contains(u"[ok]   context: obslab-sim"_s));
