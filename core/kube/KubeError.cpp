@@ -204,6 +204,16 @@ KubeError classifyLine(const QString& raw)
                     u"The cluster does not know %1 (%2): its CRD is not installed. Install Istio "
                     "(or the CRDs of that API) first."_s.arg(m.captured(1), m.captured(2)));
 
+    // Every command carries -n; kubectl refuses manifest objects that name another namespace.
+    static const QRegularExpression nsMismatch(
+        u"the namespace from the provided object \"([^\"]*)\" does not match the namespace "
+        "\"([^\"]*)\""_s);
+    if (const auto m = nsMismatch.match(text); m.hasMatch())
+        return make(KubeErrorKind::Invalid, line, u"namespaces/"_s + m.captured(1),
+                    u"The manifest puts its objects in namespace %1 but the command targets "
+                    "namespace %2. Run it in namespace %1, or remove metadata.namespace from the "
+                    "manifest."_s.arg(m.captured(1), m.captured(2)));
+
     static const QRegularExpression server(u"^Error from server \\((\\w+)\\): (.*)$"_s);
     if (const auto m = server.match(text); m.hasMatch())
         return fromServerReason(line, m.captured(1), m.captured(2));

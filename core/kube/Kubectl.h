@@ -31,6 +31,8 @@ struct ApplyOptions
     DryRun dryRun = DryRun::None;
     bool serverSide = false;
 };
+// kubectl refuses objects whose metadata.namespace differs from -n (KubeErrorKind::Invalid,
+// object `namespaces/NS`): give a manifest for istio-system a target in istio-system.
 CommandSpec apply(const KubeTarget& target, const QByteArray& manifest, ApplyOptions options = {});
 // Exit 0: no differences, 1: differences (printed as a unified diff), >1: kubectl failed.
 CommandSpec diff(const KubeTarget& target, const QByteArray& manifest);

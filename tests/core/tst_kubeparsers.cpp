@@ -308,6 +308,11 @@ void TestKubeParsers::kubeError_data()
                                    << u"pods/backend-n56wws46t2-4vb57/nope"_s << 1;
     QTest::newRow("unknown-type") << u"err-unknown-type.txt"_s << KubeErrorKind::UnknownResourceType
                                   << u"foo"_s << 1;
+    QTest::newRow("namespace-mismatch") << u"err-namespace-mismatch.txt"_s << KubeErrorKind::Invalid
+                                        << u"namespaces/istio-system"_s << 1;
+    QTest::newRow("unable-to-recognize-1.20")
+        << u"err-unable-to-recognize-1.20.txt"_s << KubeErrorKind::UnknownResourceType
+        << u"Telemetry"_s << 1;
     QTest::newRow("no-matches-for-kind")
         << u"err-no-matches-kind.txt"_s << KubeErrorKind::UnknownResourceType << u"Telemetry"_s
         << 1;

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void portForwardIsRefusedCleanly();
     void kubectlErrors_data();
     void kubectlErrors();
+    void namespaceMismatch();
     void maxLogRequests();
     void unreachable();
     void forbiddenAndUnauthorized_data();
@@ -537,6 +538,23 @@ void TestKubectlSim::kubectlErrors()
     QCOMPARE(kubeErrorKindName(error.kind), kubeErrorKindName(kind));
     QCOMPARE(error.object, object);
     QVERIFY(!error.message.isEmpty());
+}
+
+void TestKubectlSim::namespaceMismatch()
+{
+    // Every command carries -n: a manifest naming another namespace is refused by kubectl.
+    QFile telemetry(sourceDir() + u"/tests/sim/manifests/telemetry-tracing.yaml"_s);
+    QVERIFY(telemetry.open(QIODevice::ReadOnly));
+    const QByteArray manifest = telemetry.readAll();
+    CommandResult r = run(Kubectl::apply(target(u"default"_s), manifest));
+    QCOMPARE(r.status, CommandStatus::Failed);
+    const KubeError error = KubeErrors::classify(r);
+    QCOMPARE(error.kind, KubeErrorKind::Invalid);
+    QCOMPARE(error.object, u"namespaces/istio-system"_s);
+    // In its own namespace it applies (dry run: the scenario's own Telemetry stays).
+    r = run(Kubectl::apply(target(u"istio-system"_s), manifest, {DryRun::Client, false}));
+    QVERIFY2(r.ok(), r.stderrData.constData());
+    QCOMPARE(ApplyResult::parse(r.stdoutData).value(0).resource, u"telemetry.telemetry.istio.io"_s);
 }
 
 void TestKubectlSim::maxLogRequests()
