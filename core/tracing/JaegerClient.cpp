@@ -167,10 +167,13 @@ JaegerReply::Status JaegerClient::classify(const Http& http, Error& error) const
 
 bool JaegerClient::endpointMissing(const Http& http)
 {
-    // Jaeger's own 404s carry a JSON error ("trace not found"); a router's 404 for a removed
-    // endpoint is plain text ("404 page not found").
-    return http.status == 404 && jaegerjson::apiErrorMessage(http.body).isEmpty() &&
-           jaegerjson::apiErrorCode(http.body) == 0;
+    // Jaeger's 404s for missing data say what is missing ("trace not found", "No traces
+    // found"); a removed or unknown route answers Go's "404 page not found", as plain text or
+    // wrapped in Jaeger's error envelope.
+    if (http.status != 404)
+        return false;
+    const QString message = jaegerjson::apiErrorMessage(http.body);
+    return message.isEmpty() || message.contains(u"page not found", Qt::CaseInsensitive);
 }
 
 Error JaegerClient::notFoundError(const QString& what)
@@ -265,12 +268,18 @@ void JaegerClient::probe(int candidate)
             }
             return;
         }
-        if (!endpointMissing(http)) {
-            // Jaeger's own JSON error: this is Jaeger, the call itself will report the problem.
+        if (http.status != 404) {
+            // Jaeger's own JSON error (a 500 from its storage): this is Jaeger, and the call
+            // itself will report the problem. Anything else is not Jaeger.
+            if (jaegerjson::apiErrorMessage(http.body).isEmpty()) {
+                probe(candidate + 1);
+                return;
+            }
             resolved_ = base;
             finishDiscovery(S::Ok, {});
             return;
         }
+        // v1 /api/services answers 404 only when the route is gone (Jaeger after v2.20).
         get(nullptr, jaegerurls::v3Services(base), [=, this](const Http& v3) {
             if (generation != generation_)
                 return;
@@ -342,7 +351,8 @@ void JaegerClient::listCall(JaegerReply* reply, const QUrl& v1, const QUrl& v3)
         return;
     }
     get(reply, v1, [this, reply, v3, onV3](const Http& http) {
-        if (endpointMissing(http)) {
+        // v1 answers "nothing" with 200 and empty data; a 404 means the endpoint is gone.
+        if (http.status == 404) {
             // Jaeger after v2.20 removed these v1 endpoints.
             v1Search_ = false;
             get(reply, v3, onV3);
@@ -409,7 +419,7 @@ void JaegerClient::searchOnce(JaegerReply* reply, const TraceQuery& query,
     }
     get(reply, jaegerurls::v1Search(resolved_, query, now),
         [this, reply, done, v3, onV3](const Http& http) {
-            if (endpointMissing(http)) {
+            if (http.status == 404) {
                 v1Search_ = false;
                 get(reply, v3, onV3);
                 return;

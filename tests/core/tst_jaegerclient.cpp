@@ -63,8 +63,11 @@ private Q_SLOTS:
     void badTraceBodies_data();
     void badTraceBodies();
     void invalidTraceId();
+    void traceFallsBackToV3_data();
     void traceFallsBackToV3();
+    void searchFallsBackToV3_data();
     void searchFallsBackToV3();
+    void searchRemovedButServicesKept();
     void operationsV3();
     void requestIdWithService();
     void requestIdAllServices();
@@ -287,8 +290,25 @@ void TestJaegerClient::invalidTraceId()
     QVERIFY(server_->requests().isEmpty());
 }
 
+// How a removed v1 route answers: Go's plain text, or wrapped in Jaeger's error envelope.
+static void removedRouteRows()
+{
+    QTest::addColumn<CannedHttpServer::Response>("removed");
+    QTest::newRow("plain-text-404") << CannedHttpServer::goNotFound();
+    QTest::newRow("envelope-404") << CannedHttpServer::json(
+        R"({"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"404 page not found"}]})",
+        404);
+}
+
+void TestJaegerClient::traceFallsBackToV3_data()
+{
+    removedRouteRows();
+}
+
 void TestJaegerClient::traceFallsBackToV3()
 {
+    QFETCH(CannedHttpServer::Response, removed);
+    server_->setFallback([removed](const CannedHttpServer::Request&) { return removed; });
     server_->on(u"/api/v3/services"_s,
                 CannedHttpServer::json(fixture("jaeger-api-v3-GetServices.json")));
     server_->on(u"/api/v3/traces/00000000000000000000000000000001"_s,
@@ -299,9 +319,17 @@ void TestJaegerClient::traceFallsBackToV3()
     QVERIFY(!client_->hasV1Search());
 }
 
+void TestJaegerClient::searchFallsBackToV3_data()
+{
+    removedRouteRows();
+}
+
 void TestJaegerClient::searchFallsBackToV3()
 {
-    server_->on(u"/api/services"_s, CannedHttpServer::json(kServicesV1));
+    QFETCH(CannedHttpServer::Response, removed);
+    server_->setFallback([removed](const CannedHttpServer::Request&) { return removed; });
+    server_->on(u"/api/v3/services"_s,
+                CannedHttpServer::json(fixture("jaeger-api-v3-GetServices.json")));
     // Jaeger after v2.20 (PR #9260): v1 search removed, api_v3 search answers.
     server_->on(u"/api/v3/traces"_s, [](const CannedHttpServer::Request& r) {
         if (r.query(u"query.serviceName"_s) != u"frontend" ||
@@ -327,6 +355,24 @@ void TestJaegerClient::searchFallsBackToV3()
     QCOMPARE(await(empty), Status::Ok);
     QVERIFY(empty->traces().isEmpty());
     QCOMPARE(server_->requests().size(), before + 1);
+}
+
+void TestJaegerClient::searchRemovedButServicesKept()
+{
+    // Discovery finds v1 /api/services; only the search answers 404: fall back then.
+    server_->on(u"/api/services"_s, CannedHttpServer::json(kServicesV1));
+    server_->on(u"/api/traces"_s, CannedHttpServer::goNotFound());
+    server_->on(u"/api/v3/traces"_s,
+                CannedHttpServer::json(fixture("jaeger-api-v3-FindTraces.json")));
+    TraceQuery query;
+    query.service = u"frontend"_s;
+    JaegerReply* reply = client_->searchTraces(query);
+    QVERIFY(client_->hasV1Search());
+    QCOMPARE(await(reply), Status::Ok);
+    QCOMPARE(reply->traces().size(), 1);
+    QVERIFY(!client_->hasV1Search());
+    QCOMPARE(server_->requestedPaths(),
+             (QStringList{u"/api/services"_s, u"/api/traces"_s, u"/api/v3/traces"_s}));
 }
 
 void TestJaegerClient::operationsV3()
