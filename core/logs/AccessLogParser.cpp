@@ -312,7 +312,7 @@ private:
     void parseTail(Reader& r);
     void parseJson(Sz p);
     void parseKeyValues(Sz p);
-    void applyKeyValueToken(Sz off, Sz len, Reader* r);
+    void applyKeyValueToken(Reader& r);
     void apply(Key key, Sz off, Sz len);
     void applyNumber(Field f, Sz off, Sz len, qint64& target);
     void applyCluster(Sz off, Sz len);
@@ -540,7 +540,7 @@ void LineParser::parseTail(Reader& r)
         if (peek.word(o, l) && v(o, l).contains('=')) {
             out_.complete = true;
             while (!r.atEnd())
-                applyKeyValueToken(r.pos, 0, &r);
+                applyKeyValueToken(r);
             return;
         }
     }
@@ -636,21 +636,21 @@ void LineParser::parseTail(Reader& r)
             scanTokens(start, r.pos);
             continue;
         }
-        applyKeyValueToken(r.pos, 0, &r);
+        applyKeyValueToken(r);
     }
 }
 
 // Reads one token at r->pos: `key=value`, `key="value with spaces"` or a bare value.
-void LineParser::applyKeyValueToken(Sz, Sz, Reader* r)
+void LineParser::applyKeyValueToken(Reader& r)
 {
-    const Sz start = r->pos;
+    const Sz start = r.pos;
     Sz wordEnd = findByte(d_, start, end_, ' ');
     if (wordEnd < 0)
         wordEnd = end_;
     const Sz eq = findByte(d_, start, wordEnd, '=');
     if (eq <= start) {
-        r->pos = wordEnd;
-        r->skipSpaces();
+        r.pos = wordEnd;
+        r.skipSpaces();
         if (d_[start] == '"' && wordEnd - start >= 2 && d_[wordEnd - 1] == '"')
             classifyValue(start + 1, wordEnd - start - 2);
         else
@@ -667,14 +667,14 @@ void LineParser::applyKeyValueToken(Sz, Sz, Reader* r)
         if (q.quoted(o, l)) {
             vo = o;
             vl = l;
-            r->pos = q.pos;
+            r.pos = q.pos;
         } else {
-            r->pos = wordEnd;
-            r->skipSpaces();
+            r.pos = wordEnd;
+            r.skipSpaces();
         }
     } else {
-        r->pos = wordEnd;
-        r->skipSpaces();
+        r.pos = wordEnd;
+        r.skipSpaces();
     }
     if (key != Key::None)
         apply(key, vo, vl);
@@ -699,7 +699,7 @@ void LineParser::parseKeyValues(Sz p)
             ++pairs;
             if (tokens == 0)
                 firstIsPair = true;
-            applyKeyValueToken(start, 0, &r);
+            applyKeyValueToken(r);
         } else {
             r.pos = wordEnd;
             r.skipSpaces();

@@ -160,6 +160,10 @@ void LineJsonWriter::appendJson(QByteArray& out, QByteArrayView line, const Pars
     appendJsonString(out, ParsedLine::formatName(p.format));
     appendKey(out, "complete");
     out.append(p.complete ? "true" : "false");
+    if (p.kind == LineKind::Request) {
+        appendKey(out, "transport");
+        appendJsonString(out, p.isTcp() ? "tcp" : "http");
+    }
     if (p.timeUs != ParsedLine::kMissing) {
         appendKey(out, "time");
         char buf[40];
