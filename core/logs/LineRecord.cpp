@@ -14,18 +14,6 @@ quint32 traceHash(const TraceId& id)
     return h ? h : 1;
 }
 
-quint32 requestHash(QByteArrayView requestId)
-{
-    if (requestId.isEmpty())
-        return 0;
-    quint32 h = 2166136261u;  // FNV-1a
-    for (char c : requestId) {
-        h ^= quint8(c);
-        h *= 16777619u;
-    }
-    return h ? h : 1;
-}
-
 quint16 PodTable::intern(QByteArrayView pod)
 {
     if (pod.isEmpty())
@@ -70,8 +58,6 @@ LineRecord makeRecord(const ParsedLine& parsed, QByteArrayView line, PodTable& p
     LineRecord r;
     *timeMs = parsed.timeUs == ParsedLine::kMissing ? ParsedLine::kMissing : parsed.timeUs / 1000;
     r.traceHash = traceHash(parsed.trace.traceId);
-    if (parsed.has(Field::RequestId))
-        r.requestHash = requestHash(parsed.view(line, Field::RequestId));
     if (parsed.durationMs != ParsedLine::kMissing && parsed.durationMs >= 0 &&
         parsed.durationMs < LineRecord::kNoDuration)
         r.durationMs = quint32(parsed.durationMs);

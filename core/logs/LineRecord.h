@@ -11,11 +11,11 @@
 
 namespace obslab {
 
-// What the index keeps of one line: 28 bytes, enough to filter by status, flags, duration, time,
-// pod, direction, kind and level without reading the line again, and to find a trace's or a
-// request's lines by hash (candidates are confirmed by re-parsing them, so a collision costs a
-// re-read, never a wrong answer). The time is stored relative to a base the owner keeps
-// (LineTimes), so that it fits 32 bits.
+// What the index keeps of one line: 24 bytes (32 with the line's offset, the budget), enough to
+// filter by status, flags, duration, time, pod, direction, kind and level without reading the
+// line again, and to find a trace's lines by hash (candidates are confirmed by re-parsing them,
+// so a collision costs a re-read, never a wrong answer). Request ids are found by text search. The
+// time is stored relative to a base the owner keeps (LineTimes), so that it fits 32 bits.
 struct LineRecord
 {
     static constexpr quint32 kNoDuration = 0xffffffffu;
@@ -26,7 +26,6 @@ struct LineRecord
 
     qint32 timeOffsetMs = kNoTime;  // ms after LineTimes' base; see LineTimes::timeMs
     quint32 traceHash = 0;          // 0 = the line carries no trace id
-    quint32 requestHash = 0;        // 0 = no x-request-id
     quint32 durationMs = kNoDuration;
     quint32 flags = 0;           // ResponseFlags bits
     quint16 status = kNoStatus;  // response code; 0 for TCP / no response
@@ -36,7 +35,7 @@ struct LineRecord
     UpstreamCluster::Direction direction = UpstreamCluster::Direction::None;
     quint8 reserved = 0;
 };
-static_assert(sizeof(LineRecord) == 28, "the index budget is 32 bytes a line with its offset");
+static_assert(sizeof(LineRecord) == 24, "the index budget is 32 bytes a line with its offset");
 
 // Turns absolute line times into LineRecord's 32-bit offsets: the first time seen becomes the
 // base; the rare line more than ±24 days from it keeps its exact time in a side table.
@@ -56,9 +55,8 @@ private:
     QHash<qint64, qint64> overflow_;
 };
 
-// Hashes used by the index: never 0 (0 means "none").
+// The index's trace hash: never 0 (0 means "no trace id").
 quint32 traceHash(const TraceId& id);
-quint32 requestHash(QByteArrayView requestId);
 
 // Pod names seen while indexing, interned to small numbers. Each worker keeps its own and the
 // owner merges the new names it reports.

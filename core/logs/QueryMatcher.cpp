@@ -104,9 +104,6 @@ QueryMatcher::Compiled QueryMatcher::compile(const LogQuery::Node* node)
             t.traceId = TraceId::fromHex(node->term.text);
             t.hash = traceHash(t.traceId);
             break;
-        case QueryTerm::Kind::Request:
-            t.hash = requestHash(node->term.text);
-            break;
         case QueryTerm::Kind::Flag:
             if (const ResponseFlags::Info* info = ResponseFlags::infoByCode(node->term.text))
                 t.flagBits = info->flag;
@@ -195,7 +192,8 @@ bool QueryMatcher::evalTerm(Term& t, const LineRecord& r, qint64 timeMs, QByteAr
     case Kind::Trace:
         return r.traceHash == t.hash && parsed(line).trace.traceId == t.traceId;
     case Kind::Request:
-        return r.requestHash == t.hash &&
+        // The id must be in the line; parse only the few lines that have it.
+        return line.contains(QByteArrayView(q.text)) &&
                parsed(line).view(line, Field::RequestId) == QByteArrayView(q.text);
     case Kind::Status:
         if (r.status == LineRecord::kNoStatus)

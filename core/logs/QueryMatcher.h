@@ -11,7 +11,7 @@
 namespace obslab {
 
 // Evaluates a LogQuery on lines. Terms that the index answers (status, flags, duration, time,
-// pod, trace and request hashes) are checked on the LineRecord first; the line is parsed only
+// pod, trace hash) are checked on the LineRecord first; the line is parsed only
 // when a term needs its text (free text, regex, method, path, service) or a hash must be
 // confirmed. One matcher per thread: it keeps scratch state.
 class QueryMatcher
@@ -35,7 +35,7 @@ private:
     struct Term
     {
         const QueryTerm* term = nullptr;
-        quint32 hash = 0;             // Trace / Request
+        quint32 hash = 0;             // Trace
         TraceId traceId;              // Trace
         quint32 flagBits = 0;         // Flag
         QByteArray textLower;         // Text (case-insensitive)
