@@ -61,6 +61,15 @@ void addEmbed(Params& params, const EmbedOptions& options, bool search)
 
 }  // namespace
 
+QUrl forwardedBase(const QString& host, int localPort)
+{
+    QUrl url;
+    url.setScheme(u"http"_s);
+    url.setHost(host.isEmpty() ? u"127.0.0.1"_s : host);  // QUrl adds brackets for IPv6
+    url.setPort(localPort);
+    return url;
+}
+
 QUrl join(const QUrl& base, const QString& path)
 {
     QUrl url = base;

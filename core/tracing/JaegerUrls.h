@@ -40,6 +40,10 @@ QUrl v3Operations(const QUrl& base, const QString& service);
 QUrl v3Trace(const QUrl& base, const JaegerTraceId& id);
 QUrl v3Search(const QUrl& base, const TraceQuery& query, const QDateTime& now);
 
+// The base URL of a port-forward to svc/tracing once it listens on host:localPort ("127.0.0.1",
+// "::1", "localhost"); discovery then finds Istio's /jaeger path by itself.
+QUrl forwardedBase(const QString& host, int localPort);
+
 // base + path, with exactly one slash between them; keeps base's query-free path.
 QUrl join(const QUrl& base, const QString& path);
 // The tags as the compact JSON object Jaeger wants (`tags=` in v1, `query.attributes=` in v3).

@@ -216,6 +216,10 @@ void TestTraceModel::apiUrls()
              u"/jaeger/api/v3/traces/0000000000000000463ac35c9f6413ad"_s);
     QCOMPARE(jaegerurls::v3Services(QUrl(u"http://h:1"_s)).toString(),
              u"http://h:1/api/v3/services"_s);
+    QCOMPARE(jaegerurls::forwardedBase(u"127.0.0.1"_s, 40123).toString(),
+             u"http://127.0.0.1:40123"_s);
+    QCOMPARE(jaegerurls::forwardedBase(u"::1"_s, 40123).toString(), u"http://[::1]:40123"_s);
+    QCOMPARE(jaegerurls::forwardedBase(QString(), 16686).toString(), u"http://127.0.0.1:16686"_s);
     QCOMPARE(jaegerurls::v3Operations(base, u"svc"_s).toString(),
              u"http://localhost:16686/jaeger/api/v3/operations?service=svc"_s);
 }
