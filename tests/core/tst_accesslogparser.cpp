@@ -453,6 +453,23 @@ private Q_SLOTS:
         QVERIFY(!probe.isEmpty());
     }
 
+    // One ParsedLine is reused for every line of a file: nothing may leak from the previous one.
+    void reuseAcrossLines()
+    {
+        QList<QByteArray> lines;
+        for (const QString& path : logFiles())
+            lines += readLines(path);
+        ParsedLine reused;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            AccessLogParser::parse(lines.at(i), reused);
+            QCOMPARE(toJson(lines.at(i), reused, 1), parseToJson(lines.at(i)));
+            // …and in the other order, after a line with many fields.
+            AccessLogParser::parse(lines.at(lines.size() - 1 - i), reused);
+            AccessLogParser::parse(lines.at(i), reused);
+            QCOMPARE(toJson(lines.at(i), reused, 1), parseToJson(lines.at(i)));
+        }
+    }
+
     void responseFlags_data()
     {
         QTest::addColumn<QByteArray>("text");
