@@ -10,6 +10,7 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void rowsAndGeometry();
     void clickSelectsSpan();
     void keyboard();
+    void tooltip();
     void scalesWithFont();
     void emptyIsNotBlank();
     void grabIsColourful_data();
@@ -154,6 +156,23 @@ void TestTraceTimeline::keyboard()
     QTest::keyClick(&view, Qt::Key_Return);
     QCOMPARE(activated.count(), 1);
     QCOMPARE(selected.count(), 3);
+}
+
+void TestTraceTimeline::tooltip()
+{
+    TraceTimelineView view;
+    view.resize(1000, 500);
+    view.setTrace(loadFixture("jaeger-trace-bookinfo-8spans.json"));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QPoint pos = view.barRect(7).center();
+    QHelpEvent help(QEvent::ToolTip, pos, view.viewport()->mapToGlobal(pos));
+    QApplication::sendEvent(view.viewport(), &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY(QToolTip::text().contains(u"ratings.bookinfo"_s));
+    QVERIFY(QToolTip::text().contains(u"434 µs"_s));
+    QVERIFY(QToolTip::text().contains(u"inbound|9080||"_s));
+    QToolTip::hideText();
 }
 
 void TestTraceTimeline::scalesWithFont()
