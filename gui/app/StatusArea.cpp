@@ -68,9 +68,11 @@ void StatusArea::update()
     const int jobs = jobs_ ? jobs_->runningCount() : 0;
     QStringList parts;
     if (runningCommands_ > 0)
-        parts << tr("%n command(s) running", nullptr, runningCommands_);
+        // No translator is loaded for English, so plurals are spelled out rather than "(s)".
+        parts << (runningCommands_ == 1 ? tr("1 command running")
+                                        : tr("%1 commands running").arg(runningCommands_));
     if (jobs > 0)
-        parts << tr("%n background job(s)", nullptr, jobs);
+        parts << (jobs == 1 ? tr("1 background job") : tr("%1 background jobs").arg(jobs));
     label_->setText(parts.isEmpty() ? tr("Idle") : parts.join(u" · "_s));
     iconName_ = parts.isEmpty() ? u"ok"_s : u"running"_s;
     button_->setText(jobs > 0 ? tr("Jobs (%1)").arg(jobs) : tr("Jobs"));

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QToolButton>
 
 using namespace Qt::Literals::StringLiterals;
@@ -80,6 +81,23 @@ void Banner::updateIcon()
 {
     const int size = fontMetrics().height() * 3 / 2;
     icon_->setPixmap(Icons::icon(iconName_).pixmap(QSize(size, size), devicePixelRatioF()));
+}
+
+QSize Banner::sizeHint() const
+{
+    // Toolbars ignore height-for-width; without this the wrapped text would be measured at a
+    // narrow default width and the banner would be far too tall.
+    QSize hint = QFrame::sizeHint();
+    if (width() > 0 && layout() && layout()->hasHeightForWidth())
+        hint.setHeight(layout()->totalHeightForWidth(width()));
+    return hint;
+}
+
+void Banner::resizeEvent(QResizeEvent* event)
+{
+    QFrame::resizeEvent(event);
+    if (event->oldSize().width() != event->size().width())
+        updateGeometry();
 }
 
 void Banner::paintEvent(QPaintEvent*)

@@ -24,12 +24,14 @@ public:
     QString message() const;
     void clearActions();
     QPushButton* addAction(const QString& text, std::function<void()> onClicked);
+    QSize sizeHint() const override;
 
 Q_SIGNALS:
     void dismissed();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:

@@ -1,7 +1,9 @@
 #include "GuiTestSupport.h"
 
 #include "app/ContextBar.h"
+#include "app/JobsPopup.h"
 #include "app/MainWindow.h"
+#include "app/StatusArea.h"
 #include "cluster/ClusterArea.h"
 #include "cluster/KubeContextReader.h"
 #include "common/AppSettings.h"
@@ -16,6 +18,7 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QFile>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void fakeKubectlShowsContext();
     void unreachableOffersSampleLog();
     void filesFromCommandLine();
+    void statusBarStopsJobs();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -245,6 +249,36 @@ void TestMainWindow::filesFromCommandLine()
     // Opening it again neither duplicates it nor re-reads it.
     window->openFiles({path});
     QCOMPARE(window->logsArea()->files().size(), 1);
+}
+
+void TestMainWindow::statusBarStopsJobs()
+{
+    auto window = makeWindow();
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    QTRY_COMPARE(window->statusArea()->summary(), u"Idle"_s);
+    // A real long-running program (test equipment), supervised like a log follower.
+    CommandSpec spec;
+    spec.program = u"/bin/sleep"_s;
+    spec.arguments = {u"300"_s};
+    spec.title = u"Follow the frontend's istio-proxy logs"_s;
+    spec.timeout = std::chrono::milliseconds(0);
+    BackgroundJob* job = jobs_->start(spec);
+    QTRY_COMPARE(window->statusArea()->summary(), u"1 background job"_s);
+
+    window->statusArea()->showJobs();
+    JobsPopup* popup = window->statusArea()->popup();
+    QTRY_VERIFY(popup->isVisible());
+    QPushButton* stop = nullptr;
+    for (QPushButton* button : popup->findChildren<QPushButton*>()) {
+        if (button->text() == u"Stop"_s && button->isEnabled())
+            stop = button;
+    }
+    QVERIFY(stop);
+    QVERIFY(popup->findChildren<QLabel*>().size() >= 2);
+    stop->click();
+    QTRY_COMPARE(job->state(), BackgroundJob::State::Finished);
+    QTRY_COMPARE(window->statusArea()->summary(), u"Idle"_s);
 }
 
 QTEST_MAIN(TestMainWindow)
