@@ -28,7 +28,6 @@ CommandSpec spec(const QString& program, const char* arguments)
     return s;
 }
 
-
 }  // namespace
 
 class TestClusterContext : public QObject
@@ -44,6 +43,7 @@ private Q_SLOTS:
     void switchContext();
     void switchToUnknown();
     void noCurrentContext();
+    void emptyKubeconfig();
     void missingKubectl();
     void startGuarded();
 
@@ -324,6 +324,23 @@ void TestClusterContext::noCurrentContext()
     QVERIFY(refreshed.wait(20000));
     QCOMPARE(cluster.server(), u"https://192.168.49.2:8443"_s);
     QVERIFY(cluster.looksLocal());
+    qputenv("FAKE_CURRENT", "kind-dev");
+}
+
+void TestClusterContext::emptyKubeconfig()
+{
+    qputenv("FAKE_EMPTY", "1");
+    qputenv("FAKE_CURRENT", "");
+    CommandRunner runner;
+    ClusterContext cluster(&runner);
+    cluster.setKubectl(fake());
+    QSignalSpy failed(&cluster, &ClusterContext::refreshFailed);
+    cluster.refresh();
+    QVERIFY(failed.wait(20000));
+    QCOMPARE(failed.first().at(0).toString(), u"The kubeconfig has no contexts."_s);
+    QVERIFY(failed.first().at(1).toString().contains(u"kind create cluster"_s));
+    QVERIFY(cluster.contexts().isEmpty());
+    qunsetenv("FAKE_EMPTY");
     qputenv("FAKE_CURRENT", "kind-dev");
 }
 

@@ -1,6 +1,6 @@
 # A fake kubectl for tst_clustercontext: answers the kubeconfig questions ClusterContext asks
 # from three built-in contexts. FAKE_CURRENT picks the current one ("" means none is set) and
-# every call is appended to FAKE_LOG.
+# every call is appended to FAKE_LOG; FAKE_EMPTY makes the kubeconfig have no contexts.
 import os, sys
 args = sys.argv[1:]
 with open(os.environ["FAKE_LOG"], "a") as f:
@@ -8,6 +8,8 @@ with open(os.environ["FAKE_LOG"], "a") as f:
 ctx = {"kind-dev": ("workshop", "https://127.0.0.1:6443"),
        "prod-eks": ("", "https://ABCD.gr7.eu-west-1.eks.amazonaws.com"),
        "minikube": ("default", "https://192.168.49.2:8443")}
+if os.environ.get("FAKE_EMPTY"):
+    ctx = {}
 def flag(name):
     return args[args.index(name) + 1] if name in args else None
 if args[:2] == ["config", "get-contexts"]:
