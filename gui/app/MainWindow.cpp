@@ -455,11 +455,19 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
         banner_->addAction(tr("Details"), [this] { showArea(Area::Cluster); });
         break;
     case State::Reachable:
+        statusBar()->showMessage(tr("Connected to %1").arg(status.context), 4000);
+        if (status.skewWarning.isEmpty()) {
+            bannerBar_->hide();
+            return;
+        }
+        banner_->setMessage(Tone::Warning, u"warning"_s, status.skewWarning.toHtmlEscaped());
+        banner_->addAction(tr("How to install kubectl"), [] {
+            QDesktopServices::openUrl(QUrl(ClusterGuidance::installKubectlUrl()));
+        });
+        break;
     case State::Checking:
     case State::Unknown:
         bannerBar_->hide();
-        if (status.state == State::Reachable)
-            statusBar()->showMessage(tr("Connected to %1").arg(status.context), 4000);
         return;
     }
     banner_->show();

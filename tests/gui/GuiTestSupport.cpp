@@ -18,7 +18,7 @@ void isolateSettings()
 }
 
 QString writeFakeKubectl(const QString& dir, const QString& context, const QString& ns,
-                         bool reachable)
+                         bool reachable, int serverMinor)
 {
     const QString path = dir + u"/kubectl"_s;
     QString script = uR"(#!/bin/sh
@@ -35,7 +35,7 @@ case "$1 $2" in
 "version "*)
     client='"clientVersion":{"major":"1","minor":"32","gitVersion":"v1.32.4"}'
     if [ "@REACHABLE@" = yes ]; then
-        echo "{$client,\"serverVersion\":{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.2\"}}"
+        echo "{$client,\"serverVersion\":{\"major\":\"1\",\"minor\":\"@MINOR@\",\"gitVersion\":\"v1.@MINOR@.2\"}}"
     else
         echo "{$client}"
         echo "The connection to the server 127.0.0.1:40443 was refused - did you specify the right host or port?" >&2
@@ -46,6 +46,7 @@ esac
 )"_s;
     script.replace(u"@CONTEXT@"_s, context);
     script.replace(u"@NS@"_s, ns);
+    script.replace(u"@MINOR@"_s, QString::number(serverMinor));
     script.replace(u"@REACHABLE@"_s, reachable ? u"yes"_s : u"no"_s);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))

@@ -13,9 +13,9 @@ void isolateSettings();
 // Writes a stand-in kubectl (a /bin/sh script: test equipment, the product never runs a shell)
 // into dir. It answers `config current-context`, `config view --minify -o jsonpath=…` and
 // `version -o json`; an empty context makes current-context fail like kubectl does, and
-// reachable=false makes `version` fail like an unreachable server.
+// reachable=false makes `version` fail like an unreachable server. The client is v1.32.4.
 QString writeFakeKubectl(const QString& dir, const QString& context, const QString& ns,
-                         bool reachable = true);
+                         bool reachable = true, int serverMinor = 31);
 
 // Replaces PATH for the rest of the test (restored by the returned guard's destructor).
 class PathGuard

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void unreachableOffersSampleLog();
     void filesFromCommandLine();
     void statusBarStopsJobs();
+    void versionSkewWarns();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -279,6 +280,18 @@ void TestMainWindow::statusBarStopsJobs()
     stop->click();
     QTRY_COMPARE(job->state(), BackgroundJob::State::Finished);
     QTRY_COMPARE(window->statusArea()->summary(), u"Idle"_s);
+}
+
+void TestMainWindow::versionSkewWarns()
+{
+    settings_->setKubectlPath(test::writeFakeKubectl(dir_->path(), u"kind-old"_s, u"default"_s,
+                                                     /*reachable=*/true, /*serverMinor=*/28));
+    auto window = makeWindow();
+    window->show();
+    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Reachable);
+    QTRY_VERIFY(window->banner()->isVisible());
+    QVERIFY(window->banner()->message().contains(u"v1.28.2"_s));
+    QVERIFY(window->banner()->message().contains(u"https://kubernetes.io/docs/tasks/tools/"_s));
 }
 
 QTEST_MAIN(TestMainWindow)
