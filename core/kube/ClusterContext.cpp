@@ -110,6 +110,20 @@ void ClusterContext::run(const CommandSpec& spec, std::function<void(const Comma
             });
 }
 
+void ClusterContext::failSoon(const Error& error)
+{
+    // Like the runner's signals, the end of a refresh is always reported asynchronously, so a
+    // caller may connect after calling refresh().
+    const quint64 generation = generation_;
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, error] {
+            if (generation == generation_)
+                Q_EMIT refreshFailed(error.message, error.hint);
+        },
+        Qt::QueuedConnection);
+}
+
 void ClusterContext::fail(const Error& error)
 {
     if (error_)
@@ -126,11 +140,11 @@ void ClusterContext::switchContext(const QString& name)
 
 void ClusterContext::refresh()
 {
+    ++generation_;
     if (!runner_) {
-        Q_EMIT refreshFailed(u"No command runner."_s, {});
+        failSoon({u"No command runner."_s, {}});
         return;
     }
-    ++generation_;
     pending_ = 0;
     listed_.clear();
     current_.clear();
@@ -139,7 +153,7 @@ void ClusterContext::refresh()
     const Result<QString> located = ToolVersions::locate(Tool::Kubectl, kubectl_);
     if (!located) {
         ready_ = false;
-        Q_EMIT refreshFailed(located.error().message, located.error().hint);
+        failSoon(located.error());
         return;
     }
     KubeTarget base = target();

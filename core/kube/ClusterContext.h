@@ -22,7 +22,7 @@ class CommandRunner;
 // change the cluster may run there. Reads the kubeconfig through kubectl (async, via the
 // runner); switching context only changes what ObsLab passes with --context, never the user's
 // kubeconfig. Lives on the runner's thread; refresh()/switchContext() end with refreshed() or
-// refreshFailed(), results of an older refresh are dropped.
+// refreshFailed(), always asynchronously; results of an older refresh are dropped.
 class ClusterContext : public QObject
 {
     Q_OBJECT
@@ -75,6 +75,7 @@ private:
     void onListed();
     void readDetails(const QString& context);
     void fail(const Error& error);
+    void failSoon(const Error& error);
 
     QPointer<CommandRunner> runner_;
     QString kubectl_ = QStringLiteral("kubectl");
