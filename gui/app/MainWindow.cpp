@@ -11,6 +11,7 @@
 #include "common/AppSettings.h"
 #include "lab/LabArea.h"
 #include "logs/LogsArea.h"
+#include "tracing/TraceTimelinePanel.h"
 #include "tracing/TracesArea.h"
 #include "widgets/Banner.h"
 #include "widgets/DockTitleBar.h"
@@ -88,6 +89,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
             [this] { openFiles({LogsArea::sampleLogPath()}); });
     connect(lab_, &LabArea::clusterDetailsRequested, this, [this] { showArea(Area::Cluster); });
     connect(traces_, &TracesArea::settingsRequested, this, &MainWindow::showSettings);
+    connect(traces_, &TracesArea::openTraceRequested, this, &MainWindow::openTraceDialog);
     connect(console_, &ConsoleArea::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, 5000); });
 
@@ -251,6 +253,11 @@ void MainWindow::createActions()
     auto* openSample = new QAction(Icons::icon(u"sample"_s), tr("Open the &Sample Log"), this);
     connect(openSample, &QAction::triggered, this,
             [this] { openFiles({LogsArea::sampleLogPath()}); });
+    auto* openTrace = new QAction(Icons::icon(u"traces"_s), tr("Open &Trace…"), this);
+    openTrace->setObjectName(u"openTrace"_s);
+    openTrace->setShortcut(QKeySequence(u"Ctrl+Shift+O"_s));
+    openTrace->setToolTip(tr("Open a trace saved from Jaeger (JSON) and show its span timeline"));
+    connect(openTrace, &QAction::triggered, this, &MainWindow::openTraceDialog);
     auto* settings = new QAction(Icons::icon(u"settings"_s), tr("Se&ttings…"), this);
     settings->setShortcut(QKeySequence(u"Ctrl+,"_s));
     settings->setMenuRole(QAction::PreferencesRole);
@@ -269,6 +276,7 @@ void MainWindow::createActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(openLog);
     file->addAction(openSample);
+    file->addAction(openTrace);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     recentMenu_->setObjectName(u"recentMenu"_s);
     connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
@@ -323,6 +331,7 @@ void MainWindow::createActions()
     shortcutActions_.prepend(refresh);
     shortcutActions_.prepend(quit);
     shortcutActions_.prepend(settings);
+    shortcutActions_.prepend(openTrace);
     shortcutActions_.prepend(openLog);
 
     mainToolBar_->addAction(openLog);
@@ -382,6 +391,22 @@ void MainWindow::openLogDialog()
         dialog->setDirectory(QFileInfo(recent.constFirst()).absolutePath());
     connect(dialog, &QFileDialog::filesSelected, this, &MainWindow::openFiles);
     dialog->open();
+}
+
+void MainWindow::openTraceDialog()
+{
+    auto* dialog = new QFileDialog(this, tr("Open a trace"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setNameFilter(TraceTimelinePanel::fileFilter());
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openTraceFile);
+    dialog->open();
+}
+
+void MainWindow::openTraceFile(const QString& path)
+{
+    traces_->openTraceFile(path);
+    showArea(Area::Traces);
 }
 
 void MainWindow::showSettings()

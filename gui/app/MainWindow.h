@@ -58,6 +58,8 @@ public:
 
 public Q_SLOTS:
     void openLogDialog();
+    void openTraceDialog();
+    void openTraceFile(const QString& path);
     void showSettings();
     void showShortcuts();
     void showAbout();
