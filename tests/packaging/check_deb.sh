@@ -18,11 +18,15 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 # Every shared library the binary needs must come from a package named in Depends, and the
 # run-time plugins (SVG icon engine, xcb platform) too.
-for lib in $(objdump -p "$build/bin/obslab" | awk '/NEEDED/ {print $2}'); do
-    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')
+# (No early-exiting readers on pipes here: with pipefail a SIGPIPE'd writer fails the script.)
+ldcache=$(ldconfig -p)
+needed=$(objdump -p "$build/bin/obslab")
+for lib in $(awk '/NEEDED/ {print $2}' <<<"$needed"); do
+    path=$(awk -v l="$lib" '$1 == l && /x86-64/ && !found {print $NF; found = 1}' <<<"$ldcache")
     [[ -n "$path" ]] || fail "cannot resolve $lib"
-    pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || true
-    [[ -n "$pkg" ]] || pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
+    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path" 2>/dev/null || true)
+    pkg=$(awk -F: 'NR == 1 {print $1}' <<<"$owner")
+    [[ -n "$pkg" ]] || fail "no package owns $path (for $lib)"
     [[ "$depends" == *"$pkg"* ]] || fail "Depends lacks $pkg (for $lib)"
 done
 for pkg in libqt6svg6 libqt6gui6; do
