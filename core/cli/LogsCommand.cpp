@@ -2,15 +2,26 @@
 
 #include "logs/AccessLogParser.h"
 #include "logs/LineJsonWriter.h"
+#include "logs/LineRecord.h"
+#include "logs/LogFile.h"
+#include "logs/LogQuery.h"
+#include "logs/LogStats.h"
+#include "logs/QueryMatcher.h"
+#include "logs/TraceContext.h"
 
+#include <QDateTime>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <zlib.h>
 
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -122,14 +133,23 @@ QString pump(QIODevice& dev, LineSink& sink)
 }
 
 const QString kUsage =
-    u"Usage: obslab logs FILE|- [--output text|ndjson]\n\n"
-    "Parses an Envoy/Istio access log (plain or gzip; - reads stdin) and\n"
-    "prints one line per input line: a readable summary (text, the default)\n"
-    "or a JSON object with every parsed field (ndjson; see docs/logs-ndjson.md).\n"
-    "Recognised: Istio's TEXT and JSON access logs of every version, Envoy's\n"
-    "default format, key=value and custom formats with trace headers,\n"
-    "istio-proxy log lines, kubectl --prefix/--timestamps prefixes.\n\n"
-    "Exit codes: 0 success, 2 usage error or unreadable file.\n"_s;
+    u"Usage: obslab logs FILE…|- [--query Q] [--trace ID] [--output text|ndjson] [--stats]\n\n"
+    "Parses Envoy/Istio access logs (plain or gzip; - reads stdin) and prints one line per\n"
+    "input line: a readable summary (text, the default) or a JSON object with every parsed\n"
+    "field (ndjson; see docs/logs-ndjson.md). Several files are read one after the other.\n"
+    "Recognised: Istio's TEXT and JSON access logs of every version, Envoy's default format,\n"
+    "key=value and custom formats with trace headers, istio-proxy log lines, kubectl\n"
+    "--prefix/--timestamps prefixes.\n\n"
+    "  --query Q    print only the lines that match Q, in ObsLab's filter language:\n"
+    "               text, \"a phrase\", /regex/, trace:ID, req:ID, status:5xx|404|>=400,\n"
+    "               flag:UF, pod:glob, svc:NAME, method:GET, path:glob, dur>100ms,\n"
+    "               since:TIME, until:TIME, -term (not), OR, ( … ); terms are ANDed\n"
+    "  --trace ID   print only the lines of this trace (B3 16/32 hex, traceparent, b3)\n"
+    "  --stats      index each FILE and print its figures instead of its lines: line\n"
+    "               kinds, status classes, response flags, requests per workload,\n"
+    "               p50/p90/p99 latency, time span (with --output ndjson: one JSON object)\n\n"
+    "Exit codes: 0 success, 1 --query/--trace matched no line, 2 usage error or\n"
+    "unreadable file.\n"_s;
 
 int usageError(const CliContext& ctx, const QString& message)
 {
@@ -137,59 +157,201 @@ int usageError(const CliContext& ctx, const QString& message)
     return ExitUsage;
 }
 
+QByteArray formatTime(qint64 ms)
+{
+    return ms == ParsedLine::kMissing
+               ? QByteArray("-")
+               : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8();
+}
+
+// Indexes path with the same engine as the GUI and prints its statistics.
+int printStats(const QString& path, Output output, const CliContext& ctx)
+{
+    LogFile file;
+    file.setFollowing(false);
+    QEventLoop loop;
+    QObject::connect(&file, &LogFile::indexingFinished, &loop, &QEventLoop::quit);
+    if (!file.open(path))
+        return usageError(ctx, file.errorString());
+    if (file.state() == LogFile::State::Indexing)
+        loop.exec();
+    if (file.state() == LogFile::State::Failed)
+        ctx.printError(u"obslab logs: "_s + file.errorString() + u'\n');
+    const std::atomic<bool> never{false};
+    const LogStats st = LogStats::compute(file.snapshot(), never);
+    static const char* const kClasses[] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    QByteArray out;
+    if (output == Output::Ndjson) {
+        QJsonObject o;
+        o[u"file"_s] = path;
+        o[u"lines"_s] = st.lines;
+        o[u"requests"_s] = st.requests;
+        o[u"proxy_logs"_s] = st.proxyLogs;
+        o[u"unknown"_s] = st.unknown;
+        QJsonObject classes;
+        for (int c = 0; c < 6; ++c)
+            classes[QString::fromLatin1(kClasses[c])] = st.statusClasses[size_t(c)];
+        o[u"status"_s] = classes;
+        QJsonObject flags;
+        for (auto it = st.flags.cbegin(); it != st.flags.cend(); ++it)
+            flags[it.key()] = it.value();
+        o[u"flags"_s] = flags;
+        QJsonObject workloads;
+        for (auto it = st.workloads.cbegin(); it != st.workloads.cend(); ++it)
+            workloads[it.key()] = it.value();
+        o[u"workloads"_s] = workloads;
+        if (st.p50Ms >= 0) {
+            o[u"p50_ms"_s] = st.p50Ms;
+            o[u"p90_ms"_s] = st.p90Ms;
+            o[u"p99_ms"_s] = st.p99Ms;
+        }
+        if (st.firstMs != ParsedLine::kMissing) {
+            o[u"first_time"_s] = QString::fromUtf8(formatTime(st.firstMs));
+            o[u"last_time"_s] = QString::fromUtf8(formatTime(st.lastMs));
+        }
+        out = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    } else {
+        out += path.toUtf8() + '\n';
+        out += "  lines      " + QByteArray::number(st.lines) + " (" +
+               QByteArray::number(st.requests) + " requests, " + QByteArray::number(st.proxyLogs) +
+               " proxy log lines, " + QByteArray::number(st.unknown) + " other)\n";
+        out += "  status    ";
+        for (int c = 1; c < 6; ++c)
+            out += QByteArray(" ") + kClasses[c] + ' ' +
+                   QByteArray::number(st.statusClasses[size_t(c)]);
+        out += " none " + QByteArray::number(st.statusClasses[0]) + '\n';
+        if (!st.flags.isEmpty()) {
+            out += "  flags    ";
+            for (auto it = st.flags.cbegin(); it != st.flags.cend(); ++it)
+                out += ' ' + it.key().toUtf8() + ' ' + QByteArray::number(it.value());
+            out += '\n';
+        }
+        if (st.p50Ms >= 0)
+            out += "  latency    p50 " + QByteArray::number(st.p50Ms) + " ms, p90 " +
+                   QByteArray::number(st.p90Ms) + " ms, p99 " + QByteArray::number(st.p99Ms) +
+                   " ms\n";
+        out += "  time       " + formatTime(st.firstMs) + " .. " + formatTime(st.lastMs) + '\n';
+        for (auto it = st.workloads.cbegin(); it != st.workloads.cend(); ++it)
+            out +=
+                "  workload   " + it.key().toUtf8() + ' ' + QByteArray::number(it.value()) + '\n';
+    }
+    ctx.write(out);
+    return file.state() == LogFile::State::Failed ? ExitUsage : ExitOk;
+}
+
 int runLogs(const QStringList& args, const CliContext& ctx)
 {
     Output output = Output::Text;
-    QString path;
+    QStringList paths;
+    QString queryText;
+    QString traceId;
+    bool stats = false;
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString& a = args.at(i);
+        // --name VALUE or --name=VALUE
+        auto takeValue = [&](const QString& name, QString* into) -> int {
+            if (a == name) {
+                if (i + 1 >= args.size())
+                    return usageError(ctx, u"%1 needs a value"_s.arg(name));
+                *into = args.at(++i);
+                return -1;
+            }
+            if (a.startsWith(name + u'=')) {
+                *into = a.mid(name.size() + 1);
+                return -1;
+            }
+            return 0;
+        };
         QString value;
-        if (a == u"--output" || a == u"-o") {
-            if (i + 1 >= args.size())
-                return usageError(ctx, u"--output needs a value: text or ndjson"_s);
-            value = args.at(++i);
-        } else if (a.startsWith(u"--output=")) {
-            value = a.mid(9);
+        int rc = 0;
+        if ((rc = takeValue(u"--output"_s, &value)) != 0 || a == u"-o") {
+            if (rc > 0)
+                return rc;
+            if (a == u"-o") {
+                if (i + 1 >= args.size())
+                    return usageError(ctx, u"-o needs a value: text or ndjson"_s);
+                value = args.at(++i);
+            }
+            if (value == u"text")
+                output = Output::Text;
+            else if (value == u"ndjson" || value == u"json")
+                output = Output::Ndjson;
+            else
+                return usageError(ctx, u"unknown output '%1': use text or ndjson"_s.arg(value));
+        } else if ((rc = takeValue(u"--query"_s, &queryText)) != 0) {
+            if (rc > 0)
+                return rc;
+        } else if ((rc = takeValue(u"--trace"_s, &traceId)) != 0) {
+            if (rc > 0)
+                return rc;
+        } else if (a == u"--stats") {
+            stats = true;
         } else if (a.startsWith(u'-') && a != u"-") {
             return usageError(ctx, u"unknown option '%1'"_s.arg(a));
         } else {
-            if (!path.isEmpty())
-                return usageError(ctx, u"only one FILE can be given"_s);
-            path = a;
-            continue;
+            paths << a;
         }
-        if (value == u"text")
-            output = Output::Text;
-        else if (value == u"ndjson" || value == u"json")
-            output = Output::Ndjson;
-        else
-            return usageError(ctx, u"unknown output '%1': use text or ndjson"_s.arg(value));
     }
-    if (path.isEmpty())
+    if (paths.isEmpty())
         return usageError(ctx, u"missing FILE (use - for stdin)"_s);
+    if (paths.count(u"-"_s) > 1)
+        return usageError(ctx, u"standard input (-) can be read only once"_s);
 
-    QFile file;
-    QIODevice* dev = nullptr;
-    if (path == u"-") {
-        dev = ctx.in;
-        if (!dev)
-            return usageError(ctx, u"no standard input"_s);
-    } else {
-        if (QFileInfo(path).isDir())
-            return usageError(ctx, u"'%1' is a directory"_s.arg(path));
-        file.setFileName(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return usageError(ctx, u"cannot read '%1': %2"_s.arg(path, file.errorString()));
-        dev = &file;
+    if (stats) {
+        if (!queryText.isEmpty() || !traceId.isEmpty())
+            return usageError(ctx,
+                              u"--stats describes whole files: use it without --query/--trace"_s);
+        if (paths.contains(u"-"_s))
+            return usageError(ctx, u"--stats indexes files: save the input to a file first"_s);
+        for (const QString& path : std::as_const(paths)) {
+            if (QFileInfo(path).isDir())
+                return usageError(ctx, u"'%1' is a directory"_s.arg(path));
+        }
+        int worst = ExitOk;
+        for (const QString& path : std::as_const(paths))
+            worst = std::max(worst, printStats(path, output, ctx));
+        return worst;
     }
+
+    // The filter: --query and --trace together are both required.
+    const bool filtering = !queryText.isEmpty() || !traceId.isEmpty();
+    QString combined = queryText;
+    if (!traceId.isEmpty()) {
+        if (!TraceContext::fromTraceparent(traceId.toLatin1()).isValid() &&
+            !TraceContext::fromB3Single(traceId.toLatin1()).isValid() &&
+            !TraceId::fromString(traceId).isValid())
+            return usageError(ctx, u"'%1' is not a trace id (16 or 32 hex digits, a traceparent "
+                                   "or a b3 header)"_s.arg(traceId));
+        combined = (combined.isEmpty() ? QString() : u"("_s + combined + u") "_s) + u"trace:"_s +
+                   traceId.trimmed();
+    }
+    std::optional<LogQuery> query;
+    if (filtering) {
+        const auto parsedQuery = LogQuery::parse(combined, QDateTime::currentMSecsSinceEpoch());
+        if (!parsedQuery)
+            return usageError(ctx, u"--query: "_s + parsedQuery.error().message);
+        query = *parsedQuery;
+    }
+    PodTable pods;
+    std::optional<QueryMatcher> matcher;
+    if (query)
+        matcher.emplace(*query, pods);
 
     QByteArray out;
     out.reserve(kFlushSize + 64 * 1024);
     ParsedLine parsed;
     qint64 lineNumber = 0;
+    qint64 matched = 0;
     LineSink sink([&](QByteArrayView line) {
         ++lineNumber;
         AccessLogParser::parse(line, parsed);
+        if (matcher) {
+            qint64 timeMs = 0;
+            const LineRecord record = makeRecord(parsed, line, pods, &timeMs);
+            if (!matcher->matches(record, timeMs, line))
+                return;
+        }
+        ++matched;
         if (output == Output::Ndjson)
             LineJsonWriter::appendJson(out, line, parsed, lineNumber);
         else
@@ -199,15 +361,34 @@ int runLogs(const QStringList& args, const CliContext& ctx)
             out.resize(0);
         }
     });
-    const QString error = pump(*dev, sink);
-    ctx.write(out);
-    if (!error.isEmpty()) {
-        ctx.printError(u"obslab logs: reading '%1' failed after %2 lines: %3\n"_s.arg(path)
-                           .arg(lineNumber)
-                           .arg(error));
-        return ExitUsage;
+
+    for (const QString& path : std::as_const(paths)) {
+        QFile file;
+        QIODevice* dev = nullptr;
+        if (path == u"-") {
+            dev = ctx.in;
+            if (!dev)
+                return usageError(ctx, u"no standard input"_s);
+        } else {
+            if (QFileInfo(path).isDir())
+                return usageError(ctx, u"'%1' is a directory"_s.arg(path));
+            file.setFileName(path);
+            if (!file.open(QIODevice::ReadOnly))
+                return usageError(ctx, u"cannot read '%1': %2"_s.arg(path, file.errorString()));
+            dev = &file;
+        }
+        lineNumber = 0;  // line numbers count within each file
+        const QString error = pump(*dev, sink);
+        ctx.write(out);
+        out.resize(0);
+        if (!error.isEmpty()) {
+            ctx.printError(u"obslab logs: reading '%1' failed after %2 lines: %3\n"_s.arg(path)
+                               .arg(lineNumber)
+                               .arg(error));
+            return ExitUsage;
+        }
     }
-    return ExitOk;
+    return filtering && matched == 0 ? ExitFailure : ExitOk;
 }
 
 }  // namespace

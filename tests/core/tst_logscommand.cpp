@@ -227,7 +227,14 @@ private Q_SLOTS:
             << QStringList{kFixture, u"--output"_s, u"xml"_s} << "unknown output"_ba;
         QTest::newRow("output-without-value")
             << QStringList{kFixture, u"--output"_s} << "needs a value"_ba;
-        QTest::newRow("two-files") << QStringList{kFixture, kFixture} << "only one FILE"_ba;
+        QTest::newRow("stdin-twice") << QStringList{u"-"_s, u"-"_s} << "only once"_ba;
+        QTest::newRow("bad-query")
+            << QStringList{kFixture, u"--query"_s, u"status:abc"_s} << "position 8"_ba;
+        QTest::newRow("bad-trace")
+            << QStringList{kFixture, u"--trace"_s, u"not-hex"_s} << "not a trace id"_ba;
+        QTest::newRow("stats-with-query")
+            << QStringList{kFixture, u"--stats"_s, u"--query"_s, u"x"_s} << "whole files"_ba;
+        QTest::newRow("stats-stdin") << QStringList{u"-"_s, u"--stats"_s} << "save the input"_ba;
         QTest::newRow("missing-file")
             << QStringList{u"/nonexistent/obslab/access.log"_s} << "cannot read"_ba;
         QTest::newRow("directory")
@@ -247,7 +254,74 @@ private Q_SLOTS:
     {
         const Run r = runLogs({u"--help"_s});
         QCOMPARE(r.code, int(ExitOk));
-        QVERIFY(r.out.contains("obslab logs FILE|-"));
+        QVERIFY(r.out.contains("obslab logs FILE…|-"));
+        QVERIFY(r.out.contains("--query"));
+    }
+
+    // --query and --trace print only the matching lines, with their line numbers; no match is
+    // exit 1.
+    void query_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QList<int>>("lines");
+        const QString seed = QStringLiteral(OBSLAB_FIXTURES_DIR "/seed-custom-format.log");
+        const QString text =
+            QStringLiteral(OBSLAB_FIXTURES_DIR "/istio-access-log-text-default.log");
+        QTest::newRow("trace-64") << QStringList{seed, u"--trace"_s, u"f8fd657e618fd308"_s} << 0
+                                  << QList<int>{3};
+        QTest::newRow("trace-padded")
+            << QStringList{seed, u"--trace"_s, u"0000000000000000f8fd657e618fd308"_s} << 0
+            << QList<int>{3};
+        QTest::newRow("trace-none")
+            << QStringList{seed, u"--trace"_s, u"1111111111111111"_s} << 1 << QList<int>{};
+        QTest::newRow("request-both-sides")
+            << QStringList{text, u"--query"_s, u"req:84961386-6d84-929d-98bd-c5aee93b5c88"_s} << 0
+            << QList<int>{1, 2};
+        QTest::newRow("tcp-status-0")
+            << QStringList{text, u"--query"_s, u"status:0"_s} << 0 << QList<int>{3};
+        QTest::newRow("negation") << QStringList{text, u"--query=-svc:httpbin"_s} << 0
+                                  << QList<int>{3};
+        QTest::newRow("two-files-numbered-each")
+            << QStringList{text, seed, u"--query"_s, u"status:418 OR traceID=-"_s} << 0
+            << QList<int>{1, 2, 1};
+        QTest::newRow("query-and-trace")
+            << QStringList{seed, u"--query"_s, u"status:200"_s, u"--trace"_s, u"340e3a3dbe1aadc3"_s}
+            << 0 << QList<int>{4};
+    }
+    void query()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QList<int>, lines);
+        const Run r = runLogs(args + QStringList{u"--output"_s, u"ndjson"_s});
+        QCOMPARE(r.code, code);
+        const QList<QJsonObject> objects = ndjson(r.out);
+        QList<int> got;
+        for (const QJsonObject& o : objects)
+            got << o.value(u"line"_s).toInt();
+        QCOMPARE(got, lines);
+    }
+
+    void stats()
+    {
+        const QString text =
+            QStringLiteral(OBSLAB_FIXTURES_DIR "/istio-access-log-text-default.log");
+        const Run r = runLogs({text, u"--stats"_s, u"--output"_s, u"ndjson"_s});
+        QCOMPARE(r.code, int(ExitOk));
+        const QList<QJsonObject> objects = ndjson(r.out);
+        QCOMPARE(objects.size(), 1);
+        const QJsonObject o = objects.first();
+        QCOMPARE(o.value(u"lines"_s).toInt(), 3);
+        QCOMPARE(o.value(u"requests"_s).toInt(), 3);
+        QCOMPARE(o.value(u"status"_s).toObject().value(u"4xx"_s).toInt(), 2);
+        QCOMPARE(o.value(u"status"_s).toObject().value(u"none"_s).toInt(), 1);
+        QCOMPARE(o.value(u"p50_ms"_s).toInt(), 4);
+        QCOMPARE(o.value(u"first_time"_s).toString(), u"2020-11-25T21:26:18.409Z"_s);
+        const Run t = runLogs({text, u"--stats"_s});
+        QCOMPARE(t.code, int(ExitOk));
+        QVERIFY2(t.out.contains("4xx 2"), t.out.constData());
+        QVERIFY(t.out.contains("latency    p50 4 ms"));
     }
 };
 
