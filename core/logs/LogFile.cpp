@@ -1,6 +1,7 @@
 #include "LogFile.h"
 
 #include "AccessLogParser.h"
+#include "FileRead.h"
 #include "common/Logging.h"
 
 #include <QCoreApplication>
@@ -44,24 +45,6 @@ constexpr qint64 kGzipInputBlock = 1024 * 1024;
 QString errnoText(int error)
 {
     return QString::fromLocal8Bit(std::strerror(error));
-}
-
-// pread until `size` bytes or EOF; retries on EINTR. Returns bytes read or -1.
-qint64 preadFully(int fd, char* buffer, qint64 size, qint64 offset)
-{
-    qint64 done = 0;
-    while (done < size) {
-        const ssize_t n = ::pread(fd, buffer + done, size_t(size - done), off_t(offset + done));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return done > 0 ? done : -1;
-        }
-        if (n == 0)
-            break;
-        done += n;
-    }
-    return done;
 }
 
 bool pwriteFully(int fd, const char* buffer, qint64 size, qint64 offset)

@@ -1,5 +1,6 @@
 #include "LogFilter.h"
 
+#include "FileRead.h"
 #include "QueryMatcher.h"
 
 #include <QThreadPool>
@@ -17,20 +18,6 @@ namespace {
 constexpr qint64 kReadBlock = 4 * 1024 * 1024;
 constexpr qint64 kRoundLines = 1 << 18;  // lines per published round (two halves in parallel)
 
-qint64 preadAll(int fd, char* buffer, qint64 size, qint64 offset)
-{
-    qint64 done = 0;
-    while (done < size) {
-        const ssize_t n = ::pread(fd, buffer + done, size_t(size - done), off_t(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += n;
-    }
-    return done;
-}
-
 // Position of needle in haystack (ASCII case folded when !caseSensitive; needle then lower
 // case), or -1.
 qsizetype findText(QByteArrayView haystack, QByteArrayView needle, bool caseSensitive)
@@ -40,24 +27,7 @@ qsizetype findText(QByteArrayView haystack, QByteArrayView needle, bool caseSens
             memmem(haystack.data(), size_t(haystack.size()), needle.data(), size_t(needle.size()));
         return hit ? static_cast<const char*>(hit) - haystack.data() : -1;
     }
-    // Search in windows so a hit is located, reusing the case-folding search.
-    const char first = needle.front();
-    const char firstUpper = (first >= 'a' && first <= 'z') ? char(first - 32) : first;
-    const char* p = haystack.data();
-    const char* const end = haystack.data() + haystack.size();
-    while (p + needle.size() <= end) {
-        const char* a = static_cast<const char*>(std::memchr(p, first, size_t(end - p)));
-        const char* b = firstUpper == first
-                            ? nullptr
-                            : static_cast<const char*>(std::memchr(p, firstUpper, size_t(end - p)));
-        const char* hit = !a ? b : !b ? a : std::min(a, b);
-        if (!hit || hit + needle.size() > end)
-            return -1;
-        if (QueryMatcher::containsIgnoreCase(QByteArrayView(hit, needle.size()), needle))
-            return hit - haystack.data();
-        p = hit + 1;
-    }
-    return -1;
+    return QueryMatcher::indexOfIgnoreCase(haystack, needle);
 }
 
 }  // namespace
@@ -86,7 +56,8 @@ std::vector<qint64> LogFilter::filterRange(const LogFile::Snapshot& snap, const 
                     continue;
                 const auto [lb, le] = snap.range(seg, local);
                 buffer.resize(le - lb);
-                buffer.truncate(std::max<qint64>(preadAll(seg.fd, buffer.data(), le - lb, lb), 0));
+                buffer.truncate(
+                    std::max<qint64>(preadFully(seg.fd, buffer.data(), le - lb, lb), 0));
                 QByteArrayView v(buffer);
                 while (v.endsWith('\n') || v.endsWith('\r'))
                     v.chop(1);
@@ -104,7 +75,7 @@ std::vector<qint64> LogFilter::filterRange(const LogFile::Snapshot& snap, const 
                 ++k;
             const qint64 end = snap.range(seg, k - 1).second;
             buffer.resize(end - begin);
-            const qint64 got = preadAll(seg.fd, buffer.data(), end - begin, begin);
+            const qint64 got = preadFully(seg.fd, buffer.data(), end - begin, begin);
             if (got < end - begin)
                 buffer.truncate(std::max<qint64>(got, 0));  // the file shrank: read what is left
             const auto lineView = [&](qint64 local) {

@@ -52,13 +52,13 @@ QByteArrayView serviceOf(const ParsedLine& p, QByteArrayView line)
 
 }  // namespace
 
-bool QueryMatcher::containsIgnoreCase(QByteArrayView haystack, QByteArrayView needleLower)
+qsizetype QueryMatcher::indexOfIgnoreCase(QByteArrayView haystack, QByteArrayView needleLower)
 {
     if (needleLower.isEmpty())
-        return true;
+        return 0;
     const qsizetype n = needleLower.size();
     if (haystack.size() < n)
-        return false;
+        return -1;
     const char first = needleLower.front();
     const char firstUpper = (first >= 'a' && first <= 'z') ? char(first - 32) : first;
     const char* p = haystack.data();
@@ -72,15 +72,20 @@ bool QueryMatcher::containsIgnoreCase(QByteArrayView haystack, QByteArrayView ne
                 : static_cast<const char*>(std::memchr(p, firstUpper, size_t(last - p + 1)));
         const char* hit = !a ? b : !b ? a : std::min(a, b);
         if (!hit)
-            return false;
+            return -1;
         qsizetype i = 1;
         while (i < n && lower(hit[i]) == needleLower[i])
             ++i;
         if (i == n)
-            return true;
+            return hit - haystack.data();
         p = hit + 1;
     }
-    return false;
+    return -1;
+}
+
+bool QueryMatcher::containsIgnoreCase(QByteArrayView haystack, QByteArrayView needleLower)
+{
+    return indexOfIgnoreCase(haystack, needleLower) >= 0;
 }
 
 QueryMatcher::QueryMatcher(const LogQuery& query, const PodTable& pods)

@@ -28,7 +28,9 @@ public:
     QByteArray plainText() const;
     bool plainTextCaseSensitive() const;
 
-    // Case-insensitive (ASCII) substring search; needleLower must be lower case.
+    // Case-insensitive (ASCII) substring search; needleLower must be lower case. The position
+    // of the first match, or -1.
+    static qsizetype indexOfIgnoreCase(QByteArrayView haystack, QByteArrayView needleLower);
     static bool containsIgnoreCase(QByteArrayView haystack, QByteArrayView needleLower);
 
 private:
