@@ -6,13 +6,13 @@ set -euo pipefail
 
 build_pkgs=(
     g++ cmake ninja-build pkg-config
-    qt6-base-dev qt6-base-dev-tools qt6-webengine-dev qt6-webengine-dev-tools libqt6svg6-dev
+    qt6-base-dev qt6-base-dev-tools qt6-webengine-dev qt6-webengine-dev-tools qt6-svg-dev
     qt6-qpa-plugins libgl-dev libyaml-cpp-dev zlib1g-dev
     fonts-dejavu-core
 )
 test_pkgs=(
     xvfb xauth python3 clang libclang-rt-14-dev
-    dpkg-dev desktop-file-utils appstream
+    dpkg-dev file desktop-file-utils appstream
 )
 
 pkgs=("${build_pkgs[@]}")
