@@ -221,7 +221,9 @@ void TraceTimelineView::setCurrentRow(int row)
         if (top < bar->value())
             bar->setValue(top);
         else if (top + m.rowHeight > bar->value() + visible)
-            bar->setValue(top + m.rowHeight - visible);
+            // Never past the row's top: before the view is laid out (or when it is shorter than
+            // a row) "show its bottom" would scroll the row itself out of sight.
+            bar->setValue(std::min(top, top + m.rowHeight - visible));
         Q_EMIT spanSelected(layout_.rows()[row].span);
     }
     viewport()->update();

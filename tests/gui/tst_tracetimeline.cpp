@@ -75,6 +75,7 @@ private Q_SLOTS:
     void rowsAndGeometry();
     void clickSelectsSpan();
     void keyboard();
+    void selectingBeforeLayoutKeepsTheRowInView();
     void tooltip();
     void scalesWithFont();
     void emptyIsNotBlank();
@@ -156,6 +157,23 @@ void TestTraceTimeline::keyboard()
     QTest::keyClick(&view, Qt::Key_Return);
     QCOMPARE(activated.count(), 1);
     QCOMPARE(selected.count(), 3);
+}
+
+void TestTraceTimeline::selectingBeforeLayoutKeepsTheRowInView()
+{
+    // The panel selects the root span as soon as a trace is set, before the view has its final
+    // size: the root row must still be the one in view afterwards.
+    TraceTimelineView view;
+    view.resize(800, 20);  // shorter than its header: no row fits yet
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setTrace(loadFixture("jaeger-trace-bookinfo-8spans.json"));
+    view.setCurrentRow(0);
+    QCOMPARE(view.verticalScrollBar()->value(), 0);
+    view.resize(800, 200);
+    QTRY_COMPARE(view.viewport()->height() > 100, true);
+    QCOMPARE(view.verticalScrollBar()->value(), 0);
+    QVERIFY(view.rowRect(0).top() >= 0);
 }
 
 void TestTraceTimeline::tooltip()
