@@ -175,33 +175,21 @@ void LineJsonWriter::appendJson(QByteArray& out, QByteArrayView line, const Pars
         const auto f = Field(i);
         if (!p.has(f))
             continue;
-        switch (f) {
-        case Field::ResponseCode:
-            appendKey(out, "response_code");
-            appendNumber(out, p.responseCode);
+        // Numeric fields print the parsed number under the field's own name.
+        const qint64* number = f == Field::BytesReceived         ? &p.bytesReceived
+                               : f == Field::BytesSent           ? &p.bytesSent
+                               : f == Field::Duration            ? &p.durationMs
+                               : f == Field::UpstreamServiceTime ? &p.upstreamServiceTimeMs
+                                                                 : nullptr;
+        if (number || f == Field::ResponseCode) {
+            appendKey(out, ParsedLine::fieldName(f));
+            appendNumber(out, number ? *number : p.responseCode);
             continue;
-        case Field::BytesReceived:
-            appendKey(out, "bytes_received");
-            appendNumber(out, p.bytesReceived);
-            continue;
-        case Field::BytesSent:
-            appendKey(out, "bytes_sent");
-            appendNumber(out, p.bytesSent);
-            continue;
-        case Field::Duration:
-            appendKey(out, "duration");
-            appendNumber(out, p.durationMs);
-            continue;
-        case Field::UpstreamServiceTime:
-            appendKey(out, "upstream_service_time");
-            appendNumber(out, p.upstreamServiceTimeMs);
-            continue;
-        case Field::Level:
+        }
+        if (f == Field::Level) {
             appendKey(out, "level");
             appendJsonString(out, ParsedLine::levelName(p.level));
             continue;
-        default:
-            break;
         }
         appendKey(out, ParsedLine::fieldName(f));
         appendField(out, line, p, f);
