@@ -511,6 +511,54 @@ class JaegerApi(unittest.TestCase):
         self.assertEqual(status, 200, "trace by id stays in v2")
 
 
+    def test_faults_switch_on_and_off(self):
+        sim = self.v1
+        try:
+            sim.control("POST", "jaeger/fault", {"kind": "malformed", "count": 1})
+            status, ctype, body = sim.jaeger("/jaeger/api/services")
+            self.assertEqual((status, ctype), (200, "application/json"))
+            self.assertRaises(ValueError, json.loads, body)
+            status, _, body = sim.jaeger("/jaeger/api/services")  # count used up: healthy again
+            self.assertEqual(status, 200)
+            json.loads(body)
+            sim.control("POST", "jaeger/fault", {"kind": "html"})
+            status, ctype, body = sim.jaeger("/jaeger/api/traces/3ba55609c3cde49649cd77d1f9dcd936")
+            self.assertEqual((status, ctype.split(";")[0]), (200, "text/html"))
+            sim.control("POST", "jaeger/fault", {"kind": "error"})
+            status, _, body = sim.jaeger("/jaeger/api/services")
+            self.assertEqual(status, 500)
+            self.assertEqual(json.loads(body)["errors"][0]["code"], 500)
+            status, ctype, _ = sim.jaeger("/jaeger/search?service=frontend.default")  # UI unaffected
+            self.assertEqual((status, ctype.split(";")[0]), (200, "text/html"))
+            sim.control("POST", "jaeger/fault", {"kind": "slow", "delay": 0.3, "count": 1})
+            t0 = time.monotonic()
+            status, _, _ = sim.jaeger("/jaeger/api/services")
+            self.assertEqual(status, 200)
+            self.assertGreaterEqual(time.monotonic() - t0, 0.3)
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                sim.control("POST", "jaeger/fault", {"kind": "bogus"})
+            self.assertEqual(e.exception.code, 400)
+        finally:
+            sim.control("POST", "jaeger/fault", {"kind": "none"})
+        status, _, _ = sim.jaeger("/jaeger/api/services")
+        self.assertEqual(status, 200)
+
+    def test_ui_pages(self):
+        status, ctype, body = self.v1.jaeger("/jaeger/trace/00000000000000000000000000abcdef?uiEmbed=v0&uiTheme=dark")
+        self.assertEqual((status, ctype.split(";")[0]), (200, "text/html"))
+        self.assertIn('id="trace-not-found"', body)
+        self.assertIn('data-theme="dark"', body)
+        self.assertIn("test equipment", body)
+        if FIXTURES:
+            status, _, body = self.v1.jaeger("/jaeger/trace/3ba55609c3cde49649cd77d1f9dcd936?uiEmbed=v0")
+            self.assertIn('data-span-count="4"', body)
+            self.assertIn('data-embed="v0"', body)
+        status, _, body = self.v1.jaeger("/jaeger/search?service=backend.default&uiEmbed=v0")
+        self.assertIn('data-service="backend.default"', body)
+        self.assertIn('class="result"', body)
+        self.assertIn('href="https://www.jaegertracing.io/docs/"', body)
+
+
 class Scenarios(unittest.TestCase):
     """Every scenario loads and shows the behaviour it is named after (in process, no HTTP)."""
 

@@ -1,9 +1,12 @@
 """The stand-in Jaeger query server: the v1 JSON API (and api_v3) behind Istio's `/jaeger` base
 path, serving the spans the simulated sidecars reported and traces loaded from fixture files.
 Mode "v1" behaves like Jaeger 1.x (un-prefixed paths answer the UI's HTML with 200); mode "v2"
-like current Jaeger 2.x main (un-prefixed paths 404, v1 search endpoints removed, api_v3 kept)."""
+like current Jaeger 2.x main (un-prefixed paths 404, v1 search endpoints removed, api_v3 kept).
+Faults (slow, malformed JSON, HTML 200, 500) can be switched on for the API; the UI routes
+(/trace/ID, /search) answer a small stand-in page, marked as test equipment."""
 
 import copy
+import html
 import json
 import threading
 import time
@@ -130,6 +133,87 @@ def otlp_trace(spans):
     return {"resourceSpans": rs}
 
 
+FAULT_KINDS = ("none", "slow", "malformed", "html", "error")
+
+UI_STYLE = """body{font-family:sans-serif;margin:0;background:#fff;color:#222}
+body.dark{background:#1e1e1e;color:#ddd}
+#sim-banner{background:#fde9a9;color:#5a4500;padding:6px 12px;font-size:13px}
+main{padding:12px 16px}
+h1{font-size:18px;margin:4px 0 10px}
+.row{display:flex;align-items:center;height:24px;font-size:12px}
+.label{width:34%;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;padding-right:8px}
+.lane{position:relative;flex:1;height:14px;background:rgba(128,128,128,.12)}
+.bar{position:absolute;top:0;height:14px;border-radius:2px}
+.err{outline:2px solid #d33}
+nav a{margin-right:14px}
+#trace-not-found{color:#b00;font-weight:bold}
+"""
+UI_COLOURS = ("#17b8be", "#f8dcA1", "#b7885e", "#ffcb99", "#f89570", "#829ae3", "#e79fd5", "#1e96be", "#89dac1", "#b3ad9e")
+
+
+def ui_page(base, route, q, store):
+    """The stand-in for Jaeger UI's single-page app: server-side HTML with the same routes, made
+    recognisable for tests (data attributes, ids) and carrying links to another origin."""
+    one = lambda k, d="": (q.get(k) or [d])[-1]
+    theme = "dark" if one("uiTheme") == "dark" else "light"
+    embed = one("uiEmbed")
+    attrs = {"data-route": route, "data-embed": embed, "data-theme": theme,
+             "data-collapse-title": one("uiTimelineCollapseTitle"), "data-hide-minimap": one("uiTimelineHideMinimap")}
+    body = []
+    title = "Jaeger UI"
+    if route.startswith("trace/"):
+        tid = route[len("trace/"):]
+        attrs["data-route"] = "trace"
+        attrs["data-trace-id"] = tid
+        spans = store.get(tid)
+        title = "Trace %s" % tid
+        if not spans:
+            body.append('<p id="trace-not-found">Trace not found: %s</p>' % html.escape(tid))
+        else:
+            t0 = min(s["startTime"] for s in spans)
+            total = max(1, max(s["startTime"] + s["duration"] for s in spans) - t0)
+            services = sorted({s["process"]["serviceName"] for s in spans})
+            root = min(spans, key=lambda s: s["startTime"])
+            body.append('<h1 id="trace-title">%s: %s <small>%s</small></h1>' % (
+                html.escape(root["process"]["serviceName"]), html.escape(root["operationName"]), html.escape(display_id(tid))))
+            body.append('<div id="spans" data-span-count="%d">' % len(spans))
+            for s in sorted(spans, key=lambda s: s["startTime"]):
+                svc = s["process"]["serviceName"]
+                colour = UI_COLOURS[services.index(svc) % len(UI_COLOURS)]
+                left = 100.0 * (s["startTime"] - t0) / total
+                width = max(0.5, 100.0 * s["duration"] / total)
+                err = any(t["key"] == "error" and t["value"] in (True, "true") for t in s.get("tags") or [])
+                body.append('<div class="row span" data-span-id="%s"><div class="label">%s %s</div><div class="lane">'
+                            '<div class="bar%s" style="left:%.2f%%;width:%.2f%%;background:%s"></div></div></div>'
+                            % (html.escape(s["spanID"]), html.escape(svc), html.escape(s["operationName"]),
+                               " err" if err else "", left, width, colour))
+            body.append("</div>")
+    elif route == "search":
+        svc = one("service")
+        title = "Search"
+        attrs["data-service"] = svc
+        body.append('<h1 id="search-title">Search: %s</h1>' % html.escape(svc or "all services"))
+        body.append('<ul id="results">')
+        for tid, spans in sorted(store.all().items()):
+            if svc and not any(s["process"]["serviceName"] == svc for s in spans):
+                continue
+            body.append('<li><a class="result" href="trace/%s?uiEmbed=%s">%s (%d spans)</a></li>'
+                        % (display_id(tid), html.escape(embed), display_id(tid), len(spans)))
+        body.append("</ul>")
+    else:
+        attrs["data-route"] = route or "home"
+        body.append('<div id="jaeger-ui-root">obslab-sim stand-in Jaeger: test equipment, not a real Jaeger.</div>')
+    nav = ('<nav><a id="search-link" href="search?uiEmbed=v0">Search</a>'
+           '<a id="external-link" href="https://www.jaegertracing.io/docs/">Jaeger documentation</a>'
+           '<button id="open-window" onclick="window.open(\'https://github.com/jaegertracing/jaeger-ui\')">'
+           'Jaeger UI on GitHub</button></nav>')
+    attr_text = " ".join('%s="%s"' % (k, html.escape(v or "")) for k, v in attrs.items())
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><base href="%s/" data-inject-target="BASE_URL"/>'
+            '<title>%s — Jaeger UI (obslab-sim: simulated)</title><style>%s</style></head>'
+            '<body class="%s" %s><div id="sim-banner">obslab-sim stand-in Jaeger UI: test equipment, not a real Jaeger</div>'
+            '<main>%s%s</main></body></html>\n') % (base, html.escape(title), UI_STYLE, theme, attr_text, nav, "".join(body))
+
+
 def _parse_duration_us(text):
     units = (("ms", 1000), ("us", 1), ("µs", 1), ("ns", 0.001), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000))
     for u, mul in units:
@@ -144,7 +228,34 @@ class JaegerServer(ThreadingHTTPServer):
 
     def __init__(self, addr, store, mode="v1", base_path="/jaeger"):
         self.store, self.mode, self.base_path = store, mode, base_path.rstrip("/")
+        self.fault_lock = threading.Lock()
+        self.fault = None
         super().__init__(addr, JaegerHandler)
+
+    def set_fault(self, kind, delay=0.0, count=None, scope="api"):
+        """Make API answers misbehave: kind "slow" (answer after `delay` seconds), "malformed"
+        (truncated JSON, 200), "html" (the UI page, 200), "error" (500 in Jaeger's envelope);
+        "none" clears. `count` limits it to the next N requests; scope "api" or "all"."""
+        if kind not in FAULT_KINDS:
+            raise ValueError("unknown Jaeger fault %r (known: %s)" % (kind, ", ".join(FAULT_KINDS)))
+        if scope not in ("api", "all"):
+            raise ValueError("fault scope must be api or all, not %r" % scope)
+        with self.fault_lock:
+            self.fault = None if kind == "none" else {"kind": kind, "delay": float(delay or 0),
+                                                      "count": None if count is None else int(count),
+                                                      "scope": scope}
+            return dict(self.fault or {"kind": "none"})
+
+    def take_fault(self, is_api):
+        with self.fault_lock:
+            f = self.fault
+            if not f or (f["scope"] == "api" and not is_api):
+                return None
+            if f["count"] is not None:
+                f["count"] -= 1
+                if f["count"] <= 0:
+                    self.fault = None
+            return dict(f)
 
 
 class JaegerHandler(BaseHTTPRequestHandler):
@@ -191,6 +302,8 @@ class JaegerHandler(BaseHTTPRequestHandler):
             if v2:
                 return self.reply(404, "404 page not found\n", "text/plain; charset=utf-8")
             return self.reply(200, INDEX_HTML, "text/html; charset=utf-8")
+        if self.injected_fault(path.startswith("/api/")):
+            return
         try:
             if path.startswith("/api/v3/"):
                 return self.api_v3(path, q)
@@ -198,7 +311,26 @@ class JaegerHandler(BaseHTTPRequestHandler):
                 return self.api_v1(path, q, v2)
         except ValueError as e:
             return self.error(400, str(e))
+        route = path.strip("/")
+        if route == "search" or route.startswith("trace/"):
+            return self.reply(200, ui_page(base, route, q, self.server.store), "text/html; charset=utf-8")
         self.reply(200, INDEX_HTML, "text/html; charset=utf-8")
+
+    def injected_fault(self, is_api):
+        """Answers with the switched-on fault, if any; True when it did."""
+        f = self.server.take_fault(is_api)
+        if not f:
+            return False
+        if f["kind"] == "slow":
+            time.sleep(f["delay"])  # then answer normally
+            return False
+        if f["kind"] == "malformed":
+            self.reply(200, '{"data":[{"traceID":"3ba55609c3cde496","spans":[{"spanID":')
+        elif f["kind"] == "html":
+            self.reply(200, INDEX_HTML, "text/html; charset=utf-8")
+        elif f["kind"] == "error":
+            self.envelope(None, 500, [{"code": 500, "msg": "obslab-sim: injected storage failure (simulated)"}])
+        return True
 
     def api_v1(self, path, q, v2):
         st = self.server.store

@@ -131,6 +131,12 @@ class Sim:
         if method == "POST" and route == "jaeger/load":
             n = self.jaeger.load_v1(body["path"])
             return 200, {"traces": n}
+        if method == "POST" and route == "jaeger/fault":
+            try:
+                return 200, self.jaeger_server.set_fault(body.get("kind", "none"), body.get("delay", 0),
+                                                          body.get("count"), body.get("scope", "api"))
+            except (TypeError, ValueError) as e:
+                raise ApiError(400, "BadRequest", str(e))
         if method == "GET" and route == "tracing":
             pod = cl.get(kinds.BY_KEY["pods"], ns, q["pod"])
             if not pod:
