@@ -42,26 +42,6 @@ namespace {
 constexpr int kDefaultPollMs = 1000;
 constexpr qint64 kGzipInputBlock = 1024 * 1024;
 
-QString errnoText(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
-
-bool pwriteFully(int fd, const char* buffer, qint64 size, qint64 offset)
-{
-    qint64 done = 0;
-    while (done < size) {
-        const ssize_t n = ::pwrite(fd, buffer + done, size_t(size - done), off_t(offset + done));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        done += n;
-    }
-    return true;
-}
-
 // Appends the offset just past every '\n' in data (which starts at file offset base).
 void scanLineEnds(const char* data, qint64 size, qint64 base, std::vector<qint64>& ends)
 {
@@ -82,22 +62,6 @@ bool isGzip(int fd)
     unsigned char magic[2] = {0, 0};
     return preadFully(fd, reinterpret_cast<char*>(magic), 2, 0) == 2 && magic[0] == 0x1f &&
            magic[1] == 0x8b;
-}
-
-// An unlinked temporary file: gone from the disk as soon as it is closed, even after a crash.
-int anonymousTempFile(QString* error)
-{
-    QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-    if (dir.isEmpty() || !QDir().mkpath(dir))
-        dir = QDir::tempPath();
-    QByteArray pattern = QFile::encodeName(dir + u"/obslab-inflated-XXXXXX"_s);
-    const int fd = ::mkstemp(pattern.data());
-    if (fd < 0) {
-        *error = u"cannot create a temporary file in %1: %2"_s.arg(dir, errnoText(errno));
-        return -1;
-    }
-    ::unlink(pattern.constData());
-    return fd;
 }
 
 using Publish = std::function<void(ScanChunk&&)>;
@@ -378,7 +342,7 @@ bool LogFile::open(const QString& path)
     compressed_ = isGzip(fd);
     if (compressed_) {
         QString error;
-        const int tmp = anonymousTempFile(&error);
+        const int tmp = anonymousTempFile("inflated", &error);
         if (tmp < 0) {
             ::close(fd);
             error_ = tr("Cannot open %1: %2").arg(path, error);
@@ -409,6 +373,42 @@ bool LogFile::open(const QString& path)
     segments_.push_back(std::move(segment));
     startScan(0, 0);
     return true;
+}
+
+bool LogFile::openTemporary(int fd, const QString& displayName)
+{
+    close();
+    path_ = displayName;
+    struct stat st
+    {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            ::close(fd);
+        error_ = tr("%1: the temporary file is not readable.").arg(displayName);
+        setState(State::Failed);
+        return false;
+    }
+    sizeOnDisk_ = st.st_size;
+    Segment segment;
+    segment.fd = fd;
+    segment.path = displayName;
+    segment.dev = st.st_dev;
+    segment.ino = st.st_ino;
+    segment.temporary = true;
+    segments_.push_back(std::move(segment));
+    startScan(0, 0);
+    return true;
+}
+
+void LogFile::checkNow()
+{
+    if (state_ == State::Closed || state_ == State::Failed || !following_)
+        return;
+    if (jobRunning_) {
+        checkPending_ = true;
+        return;
+    }
+    poll();
 }
 
 std::function<void(ScanChunk&&)> LogFile::publisher(quint64 generation, int segment)
@@ -515,8 +515,13 @@ void LogFile::onJobFinished(quint64 generation, int segment, QString error)
     }
     setState(State::Ready);
     Q_EMIT indexingFinished();
-    if (following_ && !compressed_ && !cancel_->load())
+    if (following_ && !compressed_ && !cancel_->load()) {
         pollTimer_.start();
+        if (checkPending_) {
+            checkPending_ = false;
+            poll();
+        }
+    }
 }
 
 void LogFile::cancelIndexing()
@@ -568,6 +573,8 @@ void LogFile::poll()
         return;
     }
     // Everything written to the open file has been read: has the path moved on to a new file?
+    if (s.temporary)
+        return;  // ours: it has no path to move
     struct stat pathStat
     {};
     if (::stat(QFile::encodeName(path_).constData(), &pathStat) != 0)
@@ -729,6 +736,7 @@ void LogFile::close()
     // The worker checks the flag after every block, so this wait is at most one block's read.
     job_.waitForFinished();
     jobRunning_ = false;
+    checkPending_ = false;
     ++generation_;  // chunks still queued from the old job are ignored
     closeSegments();
     pods_ = PodTable();

@@ -52,6 +52,10 @@ public:
     // Starts indexing path. False (with errorString()) when it cannot be opened at all:
     // missing, a directory, unreadable.
     bool open(const QString& path);
+    // Takes ownership of fd, an already unlinked temporary file that someone else keeps writing
+    // (live logs, a merge): it is followed like a growing file, never checked for rotation, and
+    // shown as displayName. False when fd is not a readable regular file.
+    bool openTemporary(int fd, const QString& displayName);
     void close();
     void cancelIndexing();  // what is indexed stays available
 
@@ -62,6 +66,8 @@ public:
     void setFollowing(bool following);
     bool isFollowing() const { return following_; }
     void setPollInterval(int ms) { pollTimer_.setInterval(ms); }
+    // Looks for appended lines now instead of at the next poll (a writer that just flushed).
+    void checkNow();
 
     QString path() const { return path_; }
     State state() const { return state_; }
@@ -174,6 +180,7 @@ private:
     std::shared_ptr<std::atomic<bool>> cancel_;
     QFuture<void> job_;
     bool jobRunning_ = false;
+    bool checkPending_ = false;  // checkNow() while a scan ran: look again when it ends
     mutable QCache<quint64, QByteArray> cache_;
 };
 

@@ -1,0 +1,181 @@
+#include "LiveLogStore.h"
+
+#include "FileRead.h"
+#include "LogFile.h"
+
+#include <QSaveFile>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cerrno>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab {
+
+namespace {
+constexpr int kLivePollMs = 200;
+constexpr qint64 kCopyBlock = 4 * 1024 * 1024;
+
+// Pod and container names are DNS labels; anything that would break the prefix is replaced.
+void appendName(QByteArray& out, QByteArrayView name)
+{
+    if (name.isEmpty()) {
+        out.append('-');
+        return;
+    }
+    for (char c : name)
+        out.append(c == ']' || c == '/' || c == ' ' || c == '\n' || c == '\r' ? '_' : c);
+}
+}  // namespace
+
+LiveLogStore::LiveLogStore(QObject* parent)
+    : QObject(parent)
+{}
+
+LiveLogStore::~LiveLogStore()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+bool LiveLogStore::start(const QString& displayName)
+{
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+    delete file_;
+    file_ = nullptr;
+    buffer_.clear();
+    lines_ = 0;
+    written_ = 0;
+    writeFailing_ = false;
+    error_.clear();
+
+    fd_ = anonymousTempFile("live", &error_);
+    if (fd_ < 0)
+        return false;
+    const int readFd = ::dup(fd_);
+    file_ = new LogFile(this);
+    file_->setPollInterval(kLivePollMs);
+    if (readFd < 0 || !file_->openTemporary(readFd, displayName)) {
+        error_ = readFd < 0 ? errnoText(errno) : file_->errorString();
+        ::close(fd_);
+        fd_ = -1;
+        return false;
+    }
+    return true;
+}
+
+void LiveLogStore::append(QByteArrayView pod, QByteArrayView container, QByteArrayView timestamp,
+                          QByteArrayView text)
+{
+    QByteArray prefix;
+    prefix.reserve(pod.size() + container.size() + timestamp.size() + 10);
+    prefix.append("[pod/");
+    appendName(prefix, pod);
+    prefix.append('/');
+    appendName(prefix, container);
+    prefix.append("] ");
+    if (!timestamp.isEmpty()) {
+        prefix.append(timestamp);
+        prefix.append(' ');
+    }
+    // A newline inside the text would split it behind our back; give each part the prefix.
+    qsizetype from = 0;
+    while (true) {
+        const qsizetype nl = text.indexOf('\n', from);
+        if (nl < 0) {
+            appendOne(prefix, text.sliced(from));
+            break;
+        }
+        appendOne(prefix, text.sliced(from, nl - from));
+        from = nl + 1;
+        if (from == text.size())
+            break;
+    }
+    if (buffer_.size() >= kFlushBytes)
+        flush();
+}
+
+void LiveLogStore::appendOne(QByteArrayView prefix, QByteArrayView text)
+{
+    if (text.endsWith('\r'))
+        text.chop(1);
+    buffer_.append(prefix);
+    buffer_.append(text);
+    buffer_.append('\n');
+    ++lines_;
+}
+
+void LiveLogStore::flush()
+{
+    if (fd_ < 0 || buffer_.isEmpty())
+        return;
+    if (!writeFully(fd_, buffer_.constData(), buffer_.size())) {
+        const int e = errno;
+        // A partial write leaves part of the buffer on disk; the file position tells how much.
+        const off_t pos = ::lseek(fd_, 0, SEEK_CUR);
+        if (pos > written_) {
+            buffer_.remove(0, qsizetype(pos - written_));
+            written_ = pos;
+        }
+        if (!writeFailing_) {
+            writeFailing_ = true;
+            Q_EMIT writeFailed(tr("Cannot write the followed lines to the temporary file (%1); "
+                                  "they are kept in memory until the disk has room again.")
+                                   .arg(errnoText(e)));
+        }
+        return;
+    }
+    writeFailing_ = false;
+    written_ += buffer_.size();
+    buffer_.clear();
+    if (file_)
+        file_->checkNow();
+}
+
+bool LiveLogStore::saveAs(const QString& path)
+{
+    if (saving_ || fd_ < 0)
+        return false;
+    flush();
+    const int fd = ::dup(fd_);
+    if (fd < 0) {
+        Q_EMIT saved(path, errnoText(errno));
+        return true;
+    }
+    saving_ = true;
+    const qint64 size = written_;
+    auto future = QtConcurrent::run([fd, size, path]() -> QString {
+        QString error;
+        QSaveFile out(path);
+        if (!out.open(QIODevice::WriteOnly)) {
+            error = out.errorString();
+        } else {
+            QByteArray block(int(kCopyBlock), Qt::Uninitialized);
+            for (qint64 at = 0; at < size && error.isEmpty();) {
+                const qint64 n = preadFully(fd, block.data(), qMin(kCopyBlock, size - at), at);
+                if (n <= 0) {
+                    error = u"read error: %1"_s.arg(errnoText(errno));
+                    break;
+                }
+                if (out.write(block.constData(), n) != n)
+                    error = out.errorString();
+                at += n;
+            }
+            if (error.isEmpty() && !out.commit())
+                error = out.errorString();
+        }
+        ::close(fd);
+        return error;
+    });
+    future.then(this, [this, path](const QString& error) {
+        saving_ = false;
+        Q_EMIT saved(path, error);
+    });
+    return true;
+}
+
+}  // namespace obslab
