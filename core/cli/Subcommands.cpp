@@ -1,6 +1,7 @@
 #include "Subcommands.h"
 
 #include "Cli.h"
+#include "FollowCommand.h"
 #include "KubeCommand.h"
 #include "LogsCommand.h"
 #include "TraceCommand.h"
@@ -10,6 +11,7 @@ namespace obslab::cli {
 void registerBuiltinSubcommands(Dispatcher& dispatcher)
 {
     dispatcher.add(logsSubcommand());
+    dispatcher.add(followSubcommand());
     dispatcher.add(kubeSubcommand());
     dispatcher.add(traceSubcommand());
 }

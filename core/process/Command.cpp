@@ -13,6 +13,11 @@
 #include <csignal>
 #include <cstring>
 
+#ifdef Q_OS_LINUX
+#include <sys/prctl.h>
+#include <unistd.h>
+#endif
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab {
@@ -165,6 +170,19 @@ void Command::launch()
     connect(process_, &QProcess::errorOccurred, this, &Command::onErrorOccurred);
     connect(process_, &QProcess::started, this, [this] { Q_EMIT started(); });
 
+#ifdef Q_OS_LINUX
+    if (background_) {
+        // Followers, port-forwards and traffic loops die with ObsLab even when it is killed
+        // (SIGKILL, a crash): the kernel sends SIGTERM when the thread that started them exits.
+        // A parent that died before prctl() ran is caught by the getppid() check.
+        const pid_t parent = ::getpid();
+        process_->setChildProcessModifier([parent] {
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (::getppid() != parent)
+                ::_exit(127);
+        });
+    }
+#endif
     qCDebug(lcProcess) << "starting" << resolved << spec_.arguments;
     process_->start();
     if (done_)  // failed synchronously inside start()

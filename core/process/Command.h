@@ -20,7 +20,9 @@ class Transcript;
 // finished() is emitted exactly once, always asynchronously (even when the program is not
 // found), after the last line signal; the object then deletes itself with deleteLater().
 // Line signals carry the raw output (for parsers); the Transcript keeps a redacted copy.
-// Destroying it while the program runs kills the program (SIGKILL) without waiting.
+// Destroying it while the program runs kills the program (SIGKILL) without waiting. A background
+// command (Linux) also gets PR_SET_PDEATHSIG(SIGTERM): it dies with the thread that started it,
+// i.e. with ObsLab — start background commands from a thread that lives as long as the app.
 class Command : public QObject
 {
     Q_OBJECT

@@ -118,6 +118,15 @@ class Sim:
         if method == "POST" and route == "logs/drop":
             n = cl.drop_streams(ns, body["pod"], body.get("container"), end=bool(body.get("end")))
             return 200, {"streams": n}
+        if method == "POST" and route == "logs/write":
+            # Test lines into one container's log (PodFollower's no-line-lost test): "lines", or
+            # "count" numbered lines "PREFIX n=K" from "from". Returns how many the log took (none
+            # once the pod is gone).
+            lines = list(body.get("lines") or [])
+            start = int(body.get("from", 1))
+            lines += ["%s n=%d" % (body.get("prefix", "line"), start + i) for i in range(int(body.get("count", 0)))]
+            written = sum(1 for t in lines if cl.write_log(ns, body["pod"], body.get("container", "istio-proxy"), t))
+            return 200, {"written": written}
         if method == "POST" and route == "pods/kill":
             o = cl.delete(kinds.BY_KEY["pods"], ns, body["pod"])
             return 200, {"killed": o["metadata"]["name"]}
