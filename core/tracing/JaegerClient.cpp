@@ -157,9 +157,15 @@ JaegerReply::Status JaegerClient::classify(const Http& http, Error& error) const
         QString message = jaegerjson::apiErrorMessage(http.body);
         if (message.isEmpty())
             message = shortBody(http.body);
+        const QString hint =
+            http.status >= 500
+                ? u"Jaeger's query service or its storage failed. Retry in a moment; if it "
+                  u"persists, look at its log: kubectl -n istio-system logs deploy/jaeger."_s
+                : u"Jaeger refused the request as sent; check the Jaeger URL in Settings (it "
+                  u"should be the query service, svc/tracing)."_s;
         error = {u"Jaeger answered HTTP %1 for %2: %3"_s.arg(http.status)
                      .arg(http.url.toDisplayString(), message),
-                 {}};
+                 hint};
         return S::HttpError;
     }
     return S::Ok;

@@ -268,13 +268,16 @@ class JaegerHandler(BaseHTTPRequestHandler):
 
     def reply(self, code, body, ctype="application/json"):
         data = body.encode() if isinstance(body, str) else body
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("X-Obslab-Sim", "simulated")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-Obslab-Sim", "simulated")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (a timeout test on a slow answer)
 
     def envelope(self, data, code=200, errors=None):
         env = {"data": data, "total": len(data) if isinstance(data, list) else 0, "limit": 0, "offset": 0,
