@@ -3,6 +3,7 @@
 #include "Cli.h"
 #include "FollowCommand.h"
 #include "KubeCommand.h"
+#include "LabCommand.h"
 #include "LogsCommand.h"
 #include "TraceCommand.h"
 
@@ -13,6 +14,7 @@ void registerBuiltinSubcommands(Dispatcher& dispatcher)
     dispatcher.add(logsSubcommand());
     dispatcher.add(followSubcommand());
     dispatcher.add(kubeSubcommand());
+    dispatcher.add(labSubcommand());
     dispatcher.add(traceSubcommand());
 }
 

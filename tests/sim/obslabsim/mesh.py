@@ -674,6 +674,14 @@ class Mesh:
             loop = bool(re.search(r"while (true|:)", text))
             quiet = bool(re.search(r">\s*/dev/null", text))
             headers = self.headers_from_script(text)
+            if argv and argv[0] == "curl":
+                # A direct `kubectl exec … -- curl URL -H 'k: v'` (no script): the headers as given,
+                # so a request whose trace id was chosen in advance keeps it.
+                headers = {}
+                for i, a in enumerate(argv[:-1]):
+                    if a == "-H" and ":" in argv[i + 1]:
+                        k, _, v = argv[i + 1].partition(":")
+                        headers[k.strip().lower()] = v.strip()
             code = 0
             while True:
                 for url in urls:

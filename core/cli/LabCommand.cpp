@@ -1,0 +1,406 @@
+#include "LabCommand.h"
+
+#include "kube/ClusterContext.h"
+#include "lab/LabCatalog.h"
+#include "lab/LabHost.h"
+#include "lab/LabLoader.h"
+#include "lab/LabRunner.h"
+#include "lab/LabTrust.h"
+#include "process/CommandRunner.h"
+
+#include <QEventLoop>
+#include <QFileInfo>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab::cli {
+
+namespace {
+
+const QString kUsage =
+    u"Usage: obslab lab list\n"
+    "       obslab lab lint FILE…\n"
+    "       obslab lab plan FILE|ID [--set NAME=VALUE]…\n"
+    "       obslab lab run FILE|ID [--step ID] [--yes] [--teardown | --teardown-only]\n"
+    "                  [--context NAME] [--kubeconfig FILE] [--kubectl PATH]\n"
+    "                  [--istioctl PATH] [--jaeger-url URL] [--set NAME=VALUE]…\n"
+    "\n"
+    "Guided labs (YAML files; the built-in ones are listed by 'lab list').\n"
+    "  list   the built-in labs: id, estimated time, title, file\n"
+    "  lint   check lab files; every problem is printed as FILE:LINE:COL: message\n"
+    "  plan   what a lab will create, change and delete on the cluster\n"
+    "  run    run a lab's steps without the app: each command, its output, each check.\n"
+    "         Without --yes it only prints the plan (nothing runs). --step runs one step.\n"
+    "         --jaeger-url points the Jaeger checks at a Jaeger you already reach;\n"
+    "         otherwise the lab's port-forward provides one.\n"
+    "\n"
+    "Exit status: 0 success (every check passed), 1 a lint error or a failed step, 2 usage.\n"_s;
+
+class HeadlessHost : public LabHost
+{
+public:
+    HeadlessHost(const CliContext& ctx, bool yes)
+        : ctx_(ctx)
+        , yes_(yes)
+    {}
+    bool confirm(const QString& question, const QString& details) override
+    {
+        ctx_.print(u"? %1\n"_s.arg(question));
+        if (!details.isEmpty())
+            ctx_.print(u"%1\n"_s.arg(details));
+        ctx_.print(yes_ ? u"  yes (--yes)\n"_s : u"  no (run again with --yes to accept)\n"_s);
+        return yes_;
+    }
+
+private:
+    const CliContext& ctx_;
+    bool yes_;
+};
+
+QString indent(const QString& text, const QString& prefix)
+{
+    QStringList lines = text.split(u'\n');
+    while (!lines.isEmpty() && lines.last().trimmed().isEmpty())
+        lines.removeLast();
+    for (QString& l : lines)
+        l = prefix + l;
+    return lines.join(u'\n');
+}
+
+LabLoadResult loadLab(const QString& idOrPath, const CliContext& ctx, QString* path)
+{
+    *path = LabCatalog::resolve(idOrPath);
+    if (path->isEmpty()) {
+        LabLoadResult r;
+        ctx.printError(
+            u"obslab lab: '%1' is neither a lab file nor a built-in lab (see 'obslab lab "
+            "list')\n"_s.arg(idOrPath));
+        return r;
+    }
+    LabLoadResult r = LabLoader::loadFile(*path);
+    for (const LabIssue& e : r.errors)
+        ctx.printError(e.toString() + u'\n');
+    return r;
+}
+
+int list(const CliContext& ctx)
+{
+    const QList<LabCatalog::Entry> labs = LabCatalog::list();
+    if (labs.isEmpty()) {
+        ctx.printError(u"obslab lab list: no built-in labs found (looked in: %1)\n"_s.arg(
+            LabCatalog::searchDirs().isEmpty() ? u"<prefix>/share/obslab/labs"_s
+                                               : LabCatalog::searchDirs().join(u", ")));
+        return ExitFailure;
+    }
+    for (const LabCatalog::Entry& e : labs) {
+        if (!e.error.isEmpty())
+            ctx.print(u"%1  (broken: %2)\n"_s.arg(e.id, e.error));
+        else
+            ctx.print(u"%1  %2 min  %3\n    %4\n"_s.arg(e.id)
+                          .arg(e.estimatedMinutes)
+                          .arg(e.title, e.path));
+    }
+    return ExitOk;
+}
+
+int lint(const QStringList& files, const CliContext& ctx)
+{
+    if (files.isEmpty()) {
+        ctx.printError(u"obslab lab lint: give one or more lab files\n"_s);
+        return ExitUsage;
+    }
+    int bad = 0;
+    for (const QString& f : files) {
+        const LabLoadResult r = LabLoader::loadFile(f);
+        for (const LabIssue& e : r.errors)
+            ctx.print(e.toString() + u'\n');
+        if (r.ok())
+            ctx.print(u"%1: ok (%2, %3 steps)\n"_s.arg(f, r.lab->id).arg(r.lab->steps.size()));
+        else
+            ++bad;
+    }
+    return bad ? ExitFailure : ExitOk;
+}
+
+}  // namespace
+
+QString parseLabRunOptions(const QStringList& args, LabRunOptions& o, QStringList* rest)
+{
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString& a = args.at(i);
+        QString name = a;
+        QString value;
+        bool hasValue = false;
+        if (a.startsWith(u"--") && a.contains(u'=')) {
+            name = a.section(u'=', 0, 0);
+            value = a.section(u'=', 1);
+            hasValue = true;
+        }
+        auto take = [&]() -> bool {
+            if (hasValue)
+                return true;
+            if (i + 1 >= args.size())
+                return false;
+            value = args.at(++i);
+            return true;
+        };
+        if (name == u"--yes" || name == u"-y") {
+            o.yes = true;
+        } else if (name == u"--teardown") {
+            o.teardown = true;
+        } else if (name == u"--teardown-only") {
+            o.teardown = o.teardownOnly = true;
+        } else if (name == u"--step" || name == u"--context" || name == u"--kubeconfig" ||
+                   name == u"--kubectl" || name == u"--istioctl" || name == u"--jaeger-url" ||
+                   name == u"--set") {
+            if (!take() || value.isEmpty())
+                return u"%1 needs a value"_s.arg(name);
+            if (name == u"--step")
+                o.step = value;
+            else if (name == u"--context")
+                o.context = value;
+            else if (name == u"--kubeconfig")
+                o.kubeconfig = value;
+            else if (name == u"--kubectl")
+                o.kubectl = value;
+            else if (name == u"--istioctl")
+                o.istioctl = value;
+            else if (name == u"--jaeger-url") {
+                o.jaegerUrl = QUrl(value);
+                if (!o.jaegerUrl.isValid() || o.jaegerUrl.scheme().isEmpty())
+                    return u"--jaeger-url: '%1' is not a URL such as http://127.0.0.1:16686"_s.arg(
+                        value);
+            } else {
+                const qsizetype eq = value.indexOf(u'=');
+                if (eq <= 0)
+                    return u"--set needs NAME=VALUE, not '%1'"_s.arg(value);
+                const QString v = value.mid(eq + 1);
+                if (!LabTrust::isSafeVariableValue(v))
+                    return u"--set %1: the value may contain only letters, digits and . _ - / : = ,"_s
+                        .arg(value.left(eq));
+                o.variables.insert(value.left(eq), v);
+            }
+        } else if (!a.startsWith(u'-') && o.lab.isEmpty()) {
+            o.lab = a;
+        } else if (rest) {
+            *rest << a;
+        } else {
+            return u"unknown option '%1'"_s.arg(a);
+        }
+    }
+    if (o.lab.isEmpty())
+        return u"give a lab file or the id of a built-in lab"_s;
+    return {};
+}
+
+int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
+           const std::function<void(LabRunner*)>& observe)
+{
+    QString path;
+    LabLoadResult loaded = loadLab(o.lab, ctx, &path);
+    if (!loaded.ok())
+        return ExitFailure;
+    const Lab& lab = *loaded.lab;
+    if (!o.step.isEmpty() && !lab.step(o.step)) {
+        QStringList ids;
+        for (const LabStep& s : lab.steps)
+            ids << s.id;
+        ctx.printError(u"obslab lab run: the lab has no step '%1' (steps: %2)\n"_s.arg(
+            o.step, ids.join(u", ")));
+        return ExitUsage;
+    }
+    for (auto it = o.variables.cbegin(); it != o.variables.cend(); ++it) {
+        bool known = false;
+        for (const auto& v : lab.variables)
+            known = known || v.first == it.key();
+        if (!known) {
+            ctx.printError(u"obslab lab run: the lab has no variable '%1'\n"_s.arg(it.key()));
+            return ExitUsage;
+        }
+    }
+
+    // The context: the one asked for, else kubectl's current one — passed explicitly on every
+    // command, and its server decides whether changes need a confirmation.
+    ClusterContext cluster(runner);
+    cluster.setKubectl(o.kubectl);
+    cluster.setKubeconfig(o.kubeconfig);
+    {
+        QEventLoop loop;
+        QString error;
+        QObject::connect(&cluster, &ClusterContext::refreshed, &loop, &QEventLoop::quit);
+        QObject::connect(&cluster, &ClusterContext::refreshFailed, &loop,
+                         [&](const QString& message, const QString& hint) {
+                             error = message + (hint.isEmpty() ? QString() : u" "_s + hint);
+                             loop.quit();
+                         });
+        if (o.context.isEmpty())
+            cluster.refresh();
+        else
+            cluster.switchContext(o.context);
+        loop.exec();
+        if (!error.isEmpty()) {
+            ctx.printError(u"obslab lab run: %1\n"_s.arg(error));
+            return ExitFailure;
+        }
+    }
+
+    LabRunnerOptions ro;
+    ro.kube = cluster.target();
+    ro.istio = cluster.istioTarget(o.istioctl);
+    ro.policy = cluster.policy();
+    ro.jaegerUrl = o.jaegerUrl;
+    ro.variables = o.variables;
+    HeadlessHost host(ctx, o.yes);
+    LabRunner lr(lab, runner, &host, ro);
+
+    ctx.print(u"Lab: %1 (%2)\nContext: %3, namespace %4\n"_s.arg(
+        lab.title, path, cluster.context(), lr.variables().value(u"namespace"_s)));
+    const LabPlan plan = lr.plan();
+    if (!o.yes) {
+        ctx.print(u"\n"_s + plan.toText(lab));
+        ctx.print(
+            u"\nNothing was run. Review the plan above, then run again with --yes to accept it.\n"_s);
+        return ExitFailure;
+    }
+    lr.acceptPlan();
+    if (observe)
+        observe(&lr);
+
+    auto stepLabel = [&](const QString& stepId) {
+        if (stepId == LabRunner::kTeardownStep)
+            return u"teardown"_s;
+        return stepId;
+    };
+    QObject::connect(
+        &lr, &LabRunner::stepStateChanged, &lr, [&](const QString& stepId, LabStepState state) {
+            const LabStep* s = lab.step(stepId);
+            if (!s)
+                return;
+            if (state == LabStepState::Running)
+                ctx.print(u"\n== Step %1/%2 [%3]: %4\n"_s.arg(lab.stepIndex(stepId) + 1)
+                              .arg(lab.steps.size())
+                              .arg(stepId, s->title));
+            else if (state != LabStepState::Pending)
+                ctx.print(u"-- step %1: %2\n"_s.arg(stepId, labStepStateName(state)));
+        });
+    QObject::connect(&lr, &LabRunner::actionStarted, &lr,
+                     [&](const QString& stepId, int, const QString& line) {
+                         Q_UNUSED(stepId);
+                         ctx.print(u"$ %1\n"_s.arg(line));
+                     });
+    QObject::connect(&lr, &LabRunner::actionOutput, &lr,
+                     [&](const QString&, int, const QString& line, bool isError) {
+                         ctx.print((isError ? u"  ! "_s : u"  "_s) + line + u'\n');
+                     });
+    QObject::connect(&lr, &LabRunner::actionFinished, &lr,
+                     [&](const QString& stepId, int, bool ok, const QString& message) {
+                         Q_UNUSED(stepId);
+                         ctx.print(u"  [%1] %2\n"_s.arg(ok ? u"ok"_s : u"FAILED"_s, message));
+                     });
+    QObject::connect(
+        &lr, &LabRunner::checkFinished, &lr,
+        [&](const QString& stepId, int index, bool passed, const QString& message) {
+            const LabStep* s = lab.step(stepId);
+            if (!s || index < 0 || index >= s->checks.size())
+                return;
+            const LabCheck& c = s->checks.at(index);
+            ctx.print(u"check: %1 ... %2\n    %3\n"_s.arg(labCheckSummary(c),
+                                                          passed ? u"pass"_s : u"FAIL"_s, message));
+            if (!passed) {
+                ctx.print(u"    hint:\n%1\n"_s.arg(indent(c.hint, u"      "_s)));
+                if (!c.focus.isEmpty())
+                    ctx.print(u"    doctor: obslab doctor (check %1)\n"_s.arg(c.focus));
+            }
+        });
+    QObject::connect(&lr, &LabRunner::refused, &lr, [&](const QString& why) {
+        ctx.printError(u"obslab lab run: %1\n"_s.arg(why));
+    });
+
+    auto runAndWait = [&](const std::function<void()>& start) {
+        QEventLoop loop;
+        bool ok = false;
+        bool started = false;
+        const auto c1 = QObject::connect(&lr, &LabRunner::finished, &loop, [&](bool r) {
+            ok = r;
+            loop.quit();
+        });
+        const auto c2 = QObject::connect(&lr, &LabRunner::busyChanged, &loop,
+                                         [&](bool busy) { started = started || busy; });
+        start();
+        if (started || lr.isBusy())
+            loop.exec();
+        QObject::disconnect(c1);
+        QObject::disconnect(c2);
+        return ok;
+    };
+    bool ok = true;
+    if (!o.teardownOnly) {
+        ok = runAndWait([&] {
+            if (o.step.isEmpty())
+                lr.runAll();
+            else
+                lr.runStep(o.step);
+        });
+        const int done = lr.doneCount();
+        ctx.print(u"\n%1: %2 of %3 steps done\n"_s.arg(ok ? u"Passed"_s : u"Failed"_s)
+                      .arg(done)
+                      .arg(lab.steps.size()));
+    }
+    if (o.teardown) {
+        ctx.print(u"\n== Teardown\n"_s);
+        const bool torn = runAndWait([&] { lr.teardown(); });
+        ctx.print(torn ? u"Teardown done.\n"_s : u"Teardown failed: see above.\n"_s);
+        ok = ok && torn;
+    }
+    Q_UNUSED(stepLabel);
+    return ok ? ExitOk : ExitFailure;
+}
+
+Subcommand labSubcommand()
+{
+    Subcommand sub;
+    sub.name = u"lab"_s;
+    sub.summary = u"Guided labs: list, lint, plan and run them headless"_s;
+    sub.usage = kUsage;
+    sub.run = [](const QStringList& args, const CliContext& ctx) {
+        if (args.isEmpty() || args.contains(u"--help") || args.contains(u"-h")) {
+            ctx.print(kUsage);
+            return int(args.isEmpty() ? ExitUsage : ExitOk);
+        }
+        const QString action = args.first();
+        const QStringList rest = args.mid(1);
+        if (action == u"list")
+            return list(ctx);
+        if (action == u"lint")
+            return lint(rest, ctx);
+        if (action == u"plan") {
+            LabRunOptions o;
+            const QString error = parseLabRunOptions(rest, o);
+            if (!error.isEmpty()) {
+                ctx.printError(u"obslab lab plan: %1\n"_s.arg(error));
+                return int(ExitUsage);
+            }
+            QString path;
+            const LabLoadResult r = loadLab(o.lab, ctx, &path);
+            if (!r.ok())
+                return int(ExitFailure);
+            ctx.print(LabPlan::build(*r.lab, o.variables).toText(*r.lab));
+            return int(ExitOk);
+        }
+        if (action == u"run") {
+            LabRunOptions o;
+            const QString error = parseLabRunOptions(rest, o);
+            if (!error.isEmpty()) {
+                ctx.printError(u"obslab lab run: %1\n"_s.arg(error));
+                return int(ExitUsage);
+            }
+            CommandRunner runner;
+            return runLab(o, ctx, &runner);
+        }
+        ctx.printError(u"obslab lab: unknown action '%1' (list, lint, plan, run)\n"_s.arg(action));
+        return int(ExitUsage);
+    };
+    return sub;
+}
+
+}  // namespace obslab::cli

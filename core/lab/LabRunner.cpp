@@ -1,0 +1,1202 @@
+#include "LabRunner.h"
+
+#include "LabHost.h"
+#include "LabTrust.h"
+
+#include "common/Logging.h"
+#include "kube/IstioVersion.h"
+#include "kube/Istioctl.h"
+#include "kube/KubeObjects.h"
+#include "kube/Kubectl.h"
+#include "kube/PortForwardOutput.h"
+#include "process/BackgroundJob.h"
+#include "process/Command.h"
+#include "process/CommandRunner.h"
+#include "tracing/JaegerClient.h"
+#include "tracing/JaegerTraceId.h"
+#include "tracing/JaegerUrls.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace obslab {
+
+namespace {
+
+QString randomHex64()
+{
+    quint64 v = 0;
+    while (v == 0)
+        v = QRandomGenerator::global()->generate64();
+    return u"%1"_s.arg(v, 16, 16, QChar(u'0'));
+}
+
+QString firstLine(const QByteArray& bytes)
+{
+    const QString text = QString::fromUtf8(bytes).trimmed();
+    const QStringList lines = text.split(u'\n');
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it)
+        if (it->trimmed().startsWith(u"error", Qt::CaseInsensitive))
+            return it->trimmed();
+    return lines.value(0).trimmed();
+}
+
+QString failureText(const CommandResult& r)
+{
+    QString why = firstLine(r.stderrData);
+    if (why.isEmpty())
+        why = r.message;
+    if (why.isEmpty())
+        why = commandStatusName(r.status);
+    return why;
+}
+
+}  // namespace
+
+LabRunner::LabRunner(Lab lab, CommandRunner* runner, LabHost* host, LabRunnerOptions options,
+                     QObject* parent)
+    : QObject(parent)
+    , lab_(std::move(lab))
+    , runner_(runner)
+    , host_(host)
+    , options_(std::move(options))
+    , jaeger_(new JaegerClient(this))
+{
+    for (const auto& [name, value] : lab_.variables)
+        vars_.insert(name, value);
+    for (auto it = options_.variables.cbegin(); it != options_.variables.cend(); ++it)
+        vars_.insert(it.key(), it.value());
+    if (!vars_.contains(u"namespace"_s))
+        vars_.insert(u"namespace"_s, options_.kube.ns.isEmpty() ? u"default"_s : options_.kube.ns);
+    if (options_.jaegerUrl.isValid())
+        setJaegerUrl(options_.jaegerUrl);
+    traffic_.setTimerType(Qt::CoarseTimer);
+    connect(&traffic_, &QTimer::timeout, this, &LabRunner::sendTrafficRequest);
+}
+
+LabRunner::~LabRunner()
+{
+    ++generation_;
+    stopBackground();
+    for (const auto& c : std::as_const(running_))
+        if (c)
+            c->cancel();
+}
+
+void LabRunner::setProgressStore(LabProgressStore* store)
+{
+    store_ = store;
+    if (!store_)
+        return;
+    progress_ = store_->load(lab_.id);
+    for (auto it = progress_.steps.begin(); it != progress_.steps.end();) {
+        if (!lab_.step(it.key()))
+            it = progress_.steps.erase(it);
+        else
+            ++it;
+    }
+    for (const LabStep& s : lab_.steps)
+        Q_EMIT stepStateChanged(s.id, stepState(s.id));
+}
+
+LabPlan LabRunner::plan() const
+{
+    return LabPlan::build(lab_, vars_);
+}
+
+void LabRunner::acceptPlan()
+{
+    progress_.planAccepted = true;
+    save();
+}
+
+LabStepState LabRunner::stepState(const QString& stepId) const
+{
+    return progress_.steps.value(stepId, LabStepState::Pending);
+}
+
+int LabRunner::doneCount() const
+{
+    int n = 0;
+    for (const LabStep& s : lab_.steps) {
+        const LabStepState st = stepState(s.id);
+        if (st == LabStepState::Passed || st == LabStepState::Skipped)
+            ++n;
+    }
+    return n;
+}
+
+QString LabRunner::currentStepId() const
+{
+    for (const LabStep& s : lab_.steps) {
+        const LabStepState st = stepState(s.id);
+        if (st != LabStepState::Passed && st != LabStepState::Skipped)
+            return s.id;
+    }
+    return {};
+}
+
+void LabRunner::setState(const QString& stepId, LabStepState state)
+{
+    if (stepId == kTeardownStep)
+        return;
+    if (progress_.steps.value(stepId, LabStepState::Pending) == state &&
+        progress_.steps.contains(stepId))
+        return;
+    progress_.steps.insert(stepId, state);
+    save();
+    Q_EMIT stepStateChanged(stepId, state);
+}
+
+void LabRunner::save()
+{
+    if (store_ && !store_->save(lab_.id, progress_))
+        qCWarning(lcLab) << "could not save the lab's progress to" << store_->pathFor(lab_.id);
+}
+
+void LabRunner::resetProgress()
+{
+    if (busy_)
+        return;
+    const bool accepted = progress_.planAccepted;
+    progress_ = {};
+    progress_.planAccepted = accepted;
+    save();
+    for (const LabStep& s : lab_.steps)
+        Q_EMIT stepStateChanged(s.id, LabStepState::Pending);
+}
+
+const LabAction* LabRunner::action(const QString& stepId, int index) const
+{
+    const QList<LabAction>* list = nullptr;
+    if (stepId == kTeardownStep) {
+        list = &lab_.teardown;
+    } else if (const LabStep* s = lab_.step(stepId)) {
+        list = &s->actions;
+    }
+    if (!list || index < 0 || index >= list->size())
+        return nullptr;
+    return &list->at(index);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+bool LabRunner::begin(const QString& what)
+{
+    if (busy_) {
+        Q_EMIT refused(u"The lab is busy; wait for it or press Stop before you %1."_s.arg(what));
+        return false;
+    }
+    if (!progress_.planAccepted) {
+        Q_EMIT refused(u"Nothing ran: review and accept what the lab will change first."_s);
+        return false;
+    }
+    if (!runner_) {
+        Q_EMIT refused(u"Nothing ran: no command runner."_s);
+        return false;
+    }
+    busy_ = true;
+    Q_EMIT busyChanged(true);
+    return true;
+}
+
+void LabRunner::end(bool ok)
+{
+    if (!busy_)
+        return;
+    busy_ = false;
+    running_.removeAll(nullptr);
+    Q_EMIT busyChanged(false);
+    Q_EMIT finished(ok);
+}
+
+void LabRunner::sequence(QList<Task> tasks, Done done)
+{
+    const quint64 gen = generation_;
+    auto state = std::make_shared<std::pair<QList<Task>, int>>(std::move(tasks), 0);
+    auto next = std::make_shared<std::function<void()>>();
+    *next = [this, state, next, done, gen] {
+        if (gen != generation_)
+            return;
+        if (state->second >= state->first.size()) {
+            *next = nullptr;  // breaks the self-reference
+            done(true);
+            return;
+        }
+        const Task task = state->first.at(state->second++);
+        task([this, next, done, gen](bool ok) {
+            if (gen != generation_)
+                return;
+            if (!ok) {
+                const auto keep = *next;
+                *next = nullptr;
+                done(false);
+                return;
+            }
+            // Continue from the event loop, so that long chains do not nest.
+            QMetaObject::invokeMethod(
+                this,
+                [next] {
+                    if (*next)
+                        (*next)();
+                },
+                Qt::QueuedConnection);
+        });
+    };
+    (*next)();
+}
+
+bool LabRunner::applies(const VersionCondition& when) const
+{
+    return when.op == VersionCondition::Any || when.matches(istioVersion_);
+}
+
+bool LabRunner::needsIstioVersion() const
+{
+    if (!istioVersion_.isEmpty())
+        return false;
+    for (const LabStep& s : lab_.steps) {
+        for (const LabAction& a : s.actions)
+            if (a.whenIstio.op != VersionCondition::Any)
+                return true;
+        for (const LabCheck& c : s.checks)
+            if (c.whenIstio.op != VersionCondition::Any)
+                return true;
+    }
+    return false;
+}
+
+void LabRunner::ensureIstioVersion(Done done)
+{
+    if (!needsIstioVersion()) {
+        done(true);
+        return;
+    }
+    IstioTarget t = options_.istio;
+    t.kubeconfig = options_.kube.kubeconfig;
+    t.context = options_.kube.context;
+    runCommand({}, -1, Istioctl::version(t, true), [this, done](const CommandResult& r) {
+        const IstioVersionInfo info =
+            IstioVersion::parse(QByteArray(r.stdoutData + '\n' + r.stderrData));
+        istioVersion_ = !info.controlPlane.isEmpty() ? info.controlPlane : info.client;
+        if (istioVersion_.isEmpty()) {
+            Q_EMIT refused(u"Cannot tell which Istio version runs (istioctl version: %1); some "
+                           "steps depend on it. Check that istioctl is installed and the cluster "
+                           "answers."_s.arg(failureText(r)));
+            done(false);
+            return;
+        }
+        qCInfo(lcLab) << "Istio version for the lab's variants:" << istioVersion_;
+        done(true);
+    });
+}
+
+QList<LabRunner::Task> LabRunner::actionTasks(const QString& stepId,
+                                              const QList<LabAction>& actions)
+{
+    QList<Task> tasks;
+    for (int i = 0; i < actions.size(); ++i) {
+        tasks << [this, stepId, i, a = actions.at(i)](Done done) {
+            if (!applies(a.whenIstio)) {
+                Q_EMIT actionFinished(stepId, i, true,
+                                      u"Skipped: only for Istio %1 (this cluster runs %2)."_s.arg(
+                                          a.whenIstio.text, istioVersion_));
+                done(true);
+                return;
+            }
+            execAction(stepId, i, a, done);
+        };
+    }
+    return tasks;
+}
+
+QList<LabRunner::Task> LabRunner::checkTasks(const QString& stepId, const LabStep& step)
+{
+    QList<Task> tasks;
+    auto allPassed = std::make_shared<bool>(true);
+    for (int i = 0; i < step.checks.size(); ++i) {
+        tasks << [this, stepId, i, c = step.checks.at(i), allPassed](Done done) {
+            if (!applies(c.whenIstio)) {
+                Q_EMIT checkFinished(stepId, i, true,
+                                     u"Not needed on Istio %1."_s.arg(istioVersion_));
+                done(true);
+                return;
+            }
+            // A failed check does not stop the others: the person sees every failure at once.
+            execCheck(stepId, i, c, [allPassed, done](bool ok) {
+                *allPassed = *allPassed && ok;
+                done(true);
+            });
+        };
+    }
+    tasks << [allPassed](Done done) { done(*allPassed); };
+    return tasks;
+}
+
+void LabRunner::runStep(const QString& stepId)
+{
+    const LabStep* step = lab_.step(stepId);
+    if (!step) {
+        Q_EMIT refused(u"The lab has no step '%1'."_s.arg(stepId));
+        return;
+    }
+    if (!begin(u"run a step"_s))
+        return;
+    setState(stepId, LabStepState::Running);
+    const LabStep s = *step;
+    QList<Task> tasks;
+    tasks << [this](Done d) { ensureIstioVersion(d); };
+    tasks << actionTasks(stepId, s.actions);
+    tasks << checkTasks(stepId, s);
+    sequence(tasks, [this, stepId](bool ok) {
+        setState(stepId, ok ? LabStepState::Passed : LabStepState::Failed);
+        end(ok);
+    });
+}
+
+void LabRunner::runAction(const QString& stepId, int index)
+{
+    const LabAction* a = action(stepId, index);
+    if (!a) {
+        Q_EMIT refused(u"The lab has no such action."_s);
+        return;
+    }
+    if (!begin(u"run an action"_s))
+        return;
+    const LabAction copy = *a;
+    sequence({[this](Done d) { ensureIstioVersion(d); },
+              [this, stepId, index, copy](Done d) {
+                  if (!applies(copy.whenIstio)) {
+                      Q_EMIT actionFinished(
+                          stepId, index, true,
+                          u"Skipped: only for Istio %1 (this cluster runs %2)."_s.arg(
+                              copy.whenIstio.text, istioVersion_));
+                      d(true);
+                      return;
+                  }
+                  execAction(stepId, index, copy, d);
+              }},
+             [this](bool ok) { end(ok); });
+}
+
+void LabRunner::checkStep(const QString& stepId)
+{
+    const LabStep* step = lab_.step(stepId);
+    if (!step) {
+        Q_EMIT refused(u"The lab has no step '%1'."_s.arg(stepId));
+        return;
+    }
+    if (!begin(u"check a step"_s))
+        return;
+    setState(stepId, LabStepState::Running);
+    QList<Task> tasks;
+    tasks << [this](Done d) { ensureIstioVersion(d); };
+    tasks << checkTasks(stepId, *step);
+    sequence(tasks, [this, stepId](bool ok) {
+        setState(stepId, ok ? LabStepState::Passed : LabStepState::Failed);
+        end(ok);
+    });
+}
+
+void LabRunner::skipStep(const QString& stepId)
+{
+    if (!lab_.step(stepId) || busy_)
+        return;
+    setState(stepId, LabStepState::Skipped);
+}
+
+void LabRunner::runAll()
+{
+    if (!begin(u"run the lab"_s))
+        return;
+    QList<Task> tasks;
+    tasks << [this](Done d) { ensureIstioVersion(d); };
+    for (const LabStep& s : lab_.steps) {
+        const LabStepState st = stepState(s.id);
+        if (st == LabStepState::Passed || st == LabStepState::Skipped)
+            continue;
+        tasks << [this, s](Done d) {
+            setState(s.id, LabStepState::Running);
+            QList<Task> inner = actionTasks(s.id, s.actions);
+            inner << checkTasks(s.id, s);
+            sequence(inner, [this, id = s.id, d](bool ok) {
+                setState(id, ok ? LabStepState::Passed : LabStepState::Failed);
+                d(ok);
+            });
+        };
+    }
+    sequence(tasks, [this](bool ok) { end(ok); });
+}
+
+void LabRunner::teardown()
+{
+    if (!begin(u"tear the lab down"_s))
+        return;
+    stopBackground();
+    // Teardown goes on after a failed action: it removes as much as it can.
+    QList<Task> tasks;
+    auto allOk = std::make_shared<bool>(true);
+    const QList<Task> actions = actionTasks(kTeardownStep, lab_.teardown);
+    for (const Task& t : actions)
+        tasks << [t, allOk](Done d) {
+            t([allOk, d](bool ok) {
+                *allOk = *allOk && ok;
+                d(true);
+            });
+        };
+    sequence(tasks, [this, allOk](bool) {
+        if (*allOk) {
+            for (const LabStep& s : lab_.steps)
+                setState(s.id, LabStepState::Pending);
+            progress_.traceIds.clear();
+            save();
+        }
+        end(*allOk);
+    });
+}
+
+void LabRunner::cancel()
+{
+    if (!busy_)
+        return;
+    ++generation_;
+    for (const auto& c : std::as_const(running_))
+        if (c)
+            c->cancel();
+    running_.clear();
+    for (const LabStep& s : lab_.steps)
+        if (stepState(s.id) == LabStepState::Running)
+            setState(s.id, LabStepState::Failed);
+    end(false);
+}
+
+void LabRunner::stopBackground()
+{
+    traffic_.stop();
+    if (trafficCommand_)
+        trafficCommand_->cancel();
+    if (forward_) {
+        forward_->stop();
+        forward_->deleteLater();
+        forward_ = nullptr;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+QString LabRunner::sub(const QString& text) const
+{
+    return substituteVariables(text, vars_);
+}
+
+QStringList LabRunner::sub(const QStringList& list) const
+{
+    QStringList out;
+    out.reserve(list.size());
+    for (const QString& s : list)
+        out << sub(s);
+    return out;
+}
+
+QString LabRunner::nsOf(const QString& ns) const
+{
+    return ns.isEmpty() ? vars_.value(u"namespace"_s) : sub(ns);
+}
+
+KubeTarget LabRunner::target(const QString& ns) const
+{
+    KubeTarget t = options_.kube;
+    t.ns = nsOf(ns);
+    return t;
+}
+
+CommandSpec LabRunner::rawSpec(const QString& tool, const QStringList& labArgs,
+                               const QString& ns) const
+{
+    const QStringList args = sub(labArgs);
+    CommandSpec spec;
+    QStringList flags;
+    if (!options_.kube.kubeconfig.isEmpty())
+        flags << u"--kubeconfig"_s << options_.kube.kubeconfig;
+    if (!options_.kube.context.isEmpty())
+        flags << u"--context"_s << options_.kube.context;
+    if (tool == u"kubectl") {
+        spec.program = options_.kube.kubectl;
+        bool hasNs = false;
+        for (const QString& a : args)
+            if (a == u"-n" || a.startsWith(u"--namespace") || a == u"-A" ||
+                a == u"--all-namespaces" ||
+                (a.startsWith(u"-n") && a.size() > 2 && !a.startsWith(u"--")))
+                hasNs = true;
+        if (!hasNs)
+            flags << u"-n"_s << nsOf(ns);
+    } else {
+        spec.program = options_.istio.istioctl;
+    }
+    // The flags go before a `--` (after which words belong to another program).
+    const qsizetype dashdash = args.indexOf(u"--"_s);
+    spec.arguments =
+        dashdash < 0 ? args + flags : args.mid(0, dashdash) + flags + args.mid(dashdash);
+    spec.title = u"%1 %2"_s.arg(tool, args.value(0));
+    spec.timeout = 120s;
+    return spec;
+}
+
+Result<QByteArray> LabRunner::manifest(const LabAction& a) const
+{
+    if (!a.inline_.isEmpty())
+        return sub(a.inline_).toUtf8();
+    if (a.file.isEmpty())
+        return Error{u"This action has no manifest."_s, {}};
+    const QString rel = sub(a.file);
+    if (lab_.dir.isEmpty())
+        return Error{u"The lab was not loaded from a folder, so '%1' cannot be read."_s.arg(rel),
+                     {}};
+    QFile f(QDir(lab_.dir).filePath(rel));
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{u"Cannot read %1: %2"_s.arg(f.fileName(), f.errorString()), {}};
+    return sub(QString::fromUtf8(f.read(4 * 1024 * 1024))).toUtf8();
+}
+
+CommandSpec LabRunner::requestSpec(const LabAction& a, const QString& traceId,
+                                   const QString& spanId) const
+{
+    QStringList argv{u"curl"_s, u"-sS"_s, u"--max-time"_s, u"10"_s, sub(a.target)};
+    argv << u"-H"_s << u"x-b3-traceid: "_s + traceId << u"-H"_s << u"x-b3-spanid: "_s + spanId
+         << u"-H"_s << u"x-b3-sampled: 1"_s;
+    CommandSpec spec =
+        Kubectl::exec(target(a.ns), u"deploy/"_s + sub(a.from), sub(a.container), argv);
+    spec.title = u"Send a traced request from %1"_s.arg(sub(a.from));
+    spec.timeout = 30s;
+    return spec;
+}
+
+CommandSpec LabRunner::specFor(const QString& stepId, const LabAction& a) const
+{
+    Q_UNUSED(stepId);
+    switch (a.kind) {
+    case LabActionKind::Apply: {
+        if (!a.url.isEmpty())
+            return Kubectl::apply(target(a.ns), {});
+        const auto m = manifest(a);
+        return Kubectl::apply(target(a.ns), m.ok() ? m.value() : QByteArray());
+    }
+    case LabActionKind::Delete: {
+        const auto m = manifest(a);
+        return Kubectl::deleteManifest(target(a.ns), m.ok() ? m.value() : QByteArray());
+    }
+    case LabActionKind::Kubectl:
+        return rawSpec(u"kubectl"_s, a.args, a.ns);
+    case LabActionKind::Istioctl:
+        return rawSpec(u"istioctl"_s, a.args, a.ns);
+    case LabActionKind::IstioInstall: {
+        IstioTarget t = options_.istio;
+        t.kubeconfig = options_.kube.kubeconfig;
+        t.context = options_.kube.context;
+        return Istioctl::installFile(t, QDir(lab_.dir).filePath(sub(a.file)));
+    }
+    case LabActionKind::Restart: {
+        QStringList deployments;
+        for (const QString& d : sub(a.deployments))
+            deployments << (d.contains(u'/') ? d : u"deployment/"_s + d);
+        return Kubectl::rolloutRestart(target(a.ns), deployments);
+    }
+    case LabActionKind::WaitRollout:
+        return Kubectl::rolloutStatus(target(a.ns), sub(a.deployments.value(0)),
+                                      a.timeout.count() > 0 ? a.timeout : 180s);
+    case LabActionKind::FollowLogs: {
+        Kubectl::LogsOptions o;
+        o.selector = sub(a.selector);
+        o.container = sub(a.container);
+        o.follow = true;
+        o.prefix = true;
+        o.timestamps = true;
+        return Kubectl::logs(target(a.ns), o);
+    }
+    case LabActionKind::PortForward:
+        return Kubectl::portForward(target(a.ns.isEmpty() ? u"istio-system"_s : a.ns),
+                                    u"svc/"_s + sub(a.service), 0, a.port);
+    case LabActionKind::TracedRequest:
+    case LabActionKind::StartTraffic:
+        return requestSpec(a, u"<new trace id>"_s, u"<new span id>"_s);
+    case LabActionKind::StopTraffic:
+    case LabActionKind::OpenTrace:
+    case LabActionKind::OpenSearch:
+    case LabActionKind::RunDoctor:
+        break;
+    }
+    return {};
+}
+
+QString LabRunner::actionCommandLine(const QString& stepId, int index) const
+{
+    const LabAction* a = action(stepId, index);
+    if (!a)
+        return {};
+    if (a->kind == LabActionKind::Apply && !a->url.isEmpty())
+        return u"kubectl apply -f - < %1   (fetched and shown to you first)"_s.arg(a->url);
+    const CommandSpec spec = specFor(stepId, *a);
+    if (!spec.program.isEmpty()) {
+        QString line = spec.toShellLine();
+        if ((a->kind == LabActionKind::Apply || a->kind == LabActionKind::Delete) &&
+            !a->file.isEmpty())
+            line = line.section(u'\n', 0, 0).section(u" #"_s, 0, 0) + u" < "_s + sub(a->file);
+        return line;
+    }
+    switch (a->kind) {
+    case LabActionKind::StopTraffic:
+        return u"(stop the requests started earlier)"_s;
+    case LabActionKind::OpenTrace:
+        return u"(open the trace of '%1' in Jaeger)"_s.arg(a->action);
+    case LabActionKind::OpenSearch:
+        return u"(search Jaeger for %1)"_s.arg(sub(a->service));
+    case LabActionKind::RunDoctor:
+        return u"obslab doctor"_s;
+    default:
+        return {};
+    }
+}
+
+void LabRunner::runCommand(const QString& stepId, int index, const CommandSpec& spec,
+                           std::function<void(const CommandResult&)> done)
+{
+    const quint64 gen = generation_;
+    if (options_.guardMutations && !mutationConfirmed_) {
+        const MutationDecision decision = MutationGuard::check(spec, options_.policy);
+        if (decision.verdict == MutationDecision::Refused) {
+            CommandResult r;
+            r.status = CommandStatus::Cancelled;
+            r.message = decision.message;
+            QMetaObject::invokeMethod(
+                this, [done, r] { done(r); }, Qt::QueuedConnection);
+            return;
+        }
+        if (decision.verdict == MutationDecision::NeedsConfirmation) {
+            if (!host_ || !host_->confirm(decision.message, spec.toShellLine())) {
+                CommandResult r;
+                r.status = CommandStatus::Cancelled;
+                r.message = u"Not run: you did not confirm the change."_s;
+                QMetaObject::invokeMethod(
+                    this, [done, r] { done(r); }, Qt::QueuedConnection);
+                return;
+            }
+            mutationConfirmed_ = true;
+        }
+    }
+    Command* command = runner_->start(spec);
+    running_ << command;
+    if (!stepId.isEmpty()) {
+        connect(command, &Command::stdoutLine, this, [this, stepId, index](const QByteArray& l) {
+            Q_EMIT actionOutput(stepId, index, QString::fromUtf8(l), false);
+        });
+        connect(command, &Command::stderrLine, this, [this, stepId, index](const QByteArray& l) {
+            Q_EMIT actionOutput(stepId, index, QString::fromUtf8(l), true);
+        });
+    }
+    connect(command, &Command::finished, this, [this, gen, done](const CommandResult& r) {
+        if (gen != generation_)
+            return;
+        done(r);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+void LabRunner::execAction(const QString& stepId, int index, const LabAction& a, Done done)
+{
+    const QString line = actionCommandLine(stepId, index);
+    Q_EMIT actionStarted(stepId, index, line);
+    auto finish = [this, stepId, index, done](bool ok, const QString& message) {
+        Q_EMIT actionFinished(stepId, index, ok, message);
+        done(ok);
+    };
+    auto byCommand = [this, stepId, index, finish](const CommandSpec& spec) {
+        runCommand(stepId, index, spec, [finish](const CommandResult& r) {
+            finish(r.ok(), r.ok() ? u"Done."_s : failureText(r));
+        });
+    };
+
+    switch (a.kind) {
+    case LabActionKind::Apply:
+    case LabActionKind::Delete: {
+        if (!a.url.isEmpty()) {
+            auto* nam = new QNetworkAccessManager(this);
+            QNetworkRequest request{QUrl(sub(a.url))};
+            request.setTransferTimeout(30000);
+            QNetworkReply* reply = nam->get(request);
+            const quint64 gen = generation_;
+            connect(reply, &QNetworkReply::finished, this, [=, this] {
+                reply->deleteLater();
+                nam->deleteLater();
+                if (gen != generation_)
+                    return;
+                if (reply->error() != QNetworkReply::NoError) {
+                    finish(false, u"Could not fetch %1: %2"_s.arg(a.url, reply->errorString()));
+                    return;
+                }
+                const QByteArray text = reply->read(4 * 1024 * 1024);
+                const QStringList objects = describeManifest(text, nsOf(a.ns));
+                if (!host_ ||
+                    !host_->confirm(u"Apply this manifest from %1? It creates or changes: %2"_s.arg(
+                                        a.url, objects.join(u"; ")),
+                                    QString::fromUtf8(text))) {
+                    finish(false,
+                           u"Not applied: you did not accept the manifest from %1."_s.arg(a.url));
+                    return;
+                }
+                runCommand(stepId, index, Kubectl::apply(target(a.ns), text),
+                           [finish](const CommandResult& r) {
+                               finish(r.ok(), r.ok() ? u"Done."_s : failureText(r));
+                           });
+            });
+            return;
+        }
+        const auto m = manifest(a);
+        if (!m.ok()) {
+            QMetaObject::invokeMethod(
+                this, [finish, m] { finish(false, m.error().message); }, Qt::QueuedConnection);
+            return;
+        }
+        byCommand(specFor(stepId, a));
+        return;
+    }
+    case LabActionKind::Kubectl:
+    case LabActionKind::Istioctl:
+    case LabActionKind::IstioInstall:
+    case LabActionKind::Restart: {
+        // Variables are substituted now: check the trust model again on what will really run.
+        if (a.kind == LabActionKind::Kubectl || a.kind == LabActionKind::Istioctl) {
+            const QStringList args = sub(a.args);
+            const auto v = a.kind == LabActionKind::Kubectl ? LabTrust::checkKubectl(args)
+                                                            : LabTrust::checkIstioctl(args);
+            if (!v.isEmpty()) {
+                QMetaObject::invokeMethod(
+                    this, [finish, m = v.first().message] { finish(false, u"Refused: "_s + m); },
+                    Qt::QueuedConnection);
+                return;
+            }
+        }
+        byCommand(specFor(stepId, a));
+        return;
+    }
+    case LabActionKind::WaitRollout: {
+        QList<Task> tasks;
+        for (const QString& d : a.deployments) {
+            tasks << [this, stepId, index, a, d](Done dd) {
+                runCommand(stepId, index,
+                           Kubectl::rolloutStatus(target(a.ns), sub(d),
+                                                  a.timeout.count() > 0 ? a.timeout : 180s),
+                           [this, stepId, index, dd](const CommandResult& r) {
+                               if (!r.ok())
+                                   Q_EMIT actionOutput(stepId, index, failureText(r), true);
+                               dd(r.ok());
+                           });
+            };
+        }
+        sequence(tasks, [finish](bool ok) {
+            finish(ok, ok ? u"Rolled out."_s : u"The rollout did not finish in time."_s);
+        });
+        return;
+    }
+    case LabActionKind::FollowLogs: {
+        if (host_ && host_->followLogs(nsOf(a.ns), sub(a.selector), sub(a.container))) {
+            QMetaObject::invokeMethod(
+                this, [finish] { finish(true, u"Following the logs in the Logs area."_s); },
+                Qt::QueuedConnection);
+            return;
+        }
+        // Headless: the latest lines of each pod, once.
+        Kubectl::LogsOptions o;
+        o.selector = sub(a.selector);
+        o.container = sub(a.container);
+        o.prefix = true;
+        o.tail = 5;
+        o.maxLogRequests = 10;
+        runCommand(stepId, index, Kubectl::logs(target(a.ns), o), [finish](const CommandResult& r) {
+            finish(r.ok(), r.ok() ? u"The latest lines of each pod (the app follows them live)."_s
+                                  : failureText(r));
+        });
+        return;
+    }
+    case LabActionKind::PortForward:
+        startPortForward(stepId, index, a, done);
+        return;
+    case LabActionKind::TracedRequest: {
+        const QString traceId = randomHex64();
+        const QString spanId = randomHex64();
+        progress_.traceIds.insert(a.id, traceId);
+        save();
+        Q_EMIT actionOutput(stepId, index,
+                            u"trace id: %1 (chosen before the request is sent)"_s.arg(traceId),
+                            false);
+        Q_EMIT traceIdProduced(a.id, traceId);
+        runCommand(stepId, index, requestSpec(a, traceId, spanId),
+                   [finish, traceId](const CommandResult& r) {
+                       finish(r.ok(), r.ok() ? u"Sent; its trace id is %1."_s.arg(traceId)
+                                             : failureText(r));
+                   });
+        return;
+    }
+    case LabActionKind::StartTraffic:
+        trafficAction_ = a;
+        traffic_.start(int(std::max<qint64>(200, a.interval.count())));
+        sendTrafficRequest();
+        QMetaObject::invokeMethod(
+            this,
+            [finish, a, this] {
+                finish(true,
+                       u"Sending a request from %1 every %2 ms until the traffic is stopped."_s
+                           .arg(sub(a.from))
+                           .arg(a.interval.count()));
+            },
+            Qt::QueuedConnection);
+        return;
+    case LabActionKind::StopTraffic: {
+        const bool was = traffic_.isActive();
+        traffic_.stop();
+        QMetaObject::invokeMethod(
+            this,
+            [finish, was] {
+                finish(true, was ? u"Traffic stopped."_s : u"No traffic was running."_s);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    case LabActionKind::OpenTrace: {
+        const QString id = progress_.traceIds.value(a.action);
+        QString message;
+        bool ok = true;
+        if (id.isEmpty()) {
+            ok = false;
+            message = u"No trace id yet: run the action '%1' first."_s.arg(a.action);
+        } else if (host_ && host_->openTrace(id, jaegerUrl_)) {
+            message = u"Opened trace %1."_s.arg(id);
+        } else if (jaegerUrl_.isValid()) {
+            message =
+                u"Trace %1: %2"_s.arg(id, jaegerurls::uiTrace(jaeger_->resolvedBaseUrl().isValid()
+                                                                  ? jaeger_->resolvedBaseUrl()
+                                                                  : jaegerUrl_,
+                                                              JaegerTraceId::fromString(id), {})
+                                              .toString());
+        } else {
+            message = u"Trace %1 (start the port-forward to see it in Jaeger)."_s.arg(id);
+        }
+        QMetaObject::invokeMethod(
+            this, [finish, ok, message] { finish(ok, message); }, Qt::QueuedConnection);
+        return;
+    }
+    case LabActionKind::OpenSearch: {
+        const QString service = sub(a.service);
+        QString message;
+        if (host_ && host_->openSearch(service, jaegerUrl_)) {
+            message = u"Searching Jaeger for %1."_s.arg(service);
+        } else {
+            TraceQuery q;
+            q.service = service;
+            message = jaegerUrl_.isValid()
+                          ? u"Search: %1"_s.arg(
+                                jaegerurls::uiSearch(jaeger_->resolvedBaseUrl().isValid()
+                                                         ? jaeger_->resolvedBaseUrl()
+                                                         : jaegerUrl_,
+                                                     q, QDateTime::currentDateTimeUtc(), {})
+                                    .toString())
+                          : u"Search Jaeger for the service %1."_s.arg(service);
+        }
+        QMetaObject::invokeMethod(
+            this, [finish, message] { finish(true, message); }, Qt::QueuedConnection);
+        return;
+    }
+    case LabActionKind::RunDoctor: {
+        const bool shown = host_ && host_->showDoctor(a.focus);
+        QMetaObject::invokeMethod(
+            this,
+            [finish, shown] {
+                finish(true, shown ? u"The doctor is open."_s
+                                   : u"Run `obslab doctor` to check the tracing setup."_s);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    }
+}
+
+void LabRunner::startPortForward(const QString& stepId, int index, const LabAction& a, Done done)
+{
+    auto finish = [this, stepId, index, done](bool ok, const QString& message) {
+        Q_EMIT actionFinished(stepId, index, ok, message);
+        done(ok);
+    };
+    if (options_.jaegerUrl.isValid()) {
+        QMetaObject::invokeMethod(
+            this,
+            [finish, url = options_.jaegerUrl] {
+                finish(true, u"Jaeger is already reachable at %1 (set in ObsLab): no port-forward "
+                             "needed."_s.arg(url.toString()));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    if (forward_ && forward_->state() == BackgroundJob::State::Running && jaegerUrl_.isValid()) {
+        QMetaObject::invokeMethod(
+            this,
+            [finish, url = jaegerUrl_] {
+                finish(true, u"Already forwarding: %1"_s.arg(url.toString()));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    if (forward_) {
+        forward_->stop();
+        forward_->deleteLater();
+    }
+    const CommandSpec spec = specFor(stepId, a);
+    forward_ = new BackgroundJob(spec, runner_ ? runner_->transcript() : nullptr, this);
+    auto settled = std::make_shared<bool>(false);
+    auto timer = new QTimer(forward_);
+    timer->setSingleShot(true);
+    const quint64 gen = generation_;
+    connect(forward_, &BackgroundJob::stdoutLine, this,
+            [this, stepId, index, finish, settled, gen, timer](const QByteArray& l) {
+                const QString text = QString::fromUtf8(l);
+                Q_EMIT actionOutput(stepId, index, text, false);
+                const ForwardingLine f = PortForwardOutput::parseLine(text);
+                if (!f.ready || *settled || gen != generation_)
+                    return;
+                *settled = true;
+                timer->stop();
+                QUrl url;
+                url.setScheme(u"http"_s);
+                url.setHost(f.host == u"localhost" ? u"127.0.0.1"_s : f.host);
+                url.setPort(f.localPort);
+                setJaegerUrl(url);
+                finish(true, u"Jaeger UI forwarded to %1"_s.arg(url.toString()));
+            });
+    connect(forward_, &BackgroundJob::stderrLine, this, [this, stepId, index](const QByteArray& l) {
+        Q_EMIT actionOutput(stepId, index, QString::fromUtf8(l), true);
+    });
+    connect(forward_, &BackgroundJob::finished, this,
+            [finish, settled, gen, this, timer](const CommandResult& r) {
+                timer->stop();
+                if (*settled || gen != generation_)
+                    return;
+                *settled = true;
+                finish(false, u"The port-forward ended: %1"_s.arg(failureText(r)));
+            });
+    connect(timer, &QTimer::timeout, this, [this, finish, settled, gen] {
+        if (*settled || gen != generation_)
+            return;
+        *settled = true;
+        if (forward_)
+            forward_->stop();
+        finish(false, u"The port-forward did not report a local port within 30 s."_s);
+    });
+    Q_EMIT actionStarted(stepId, index, spec.toShellLine());
+    timer->start(30000);
+    forward_->start();
+}
+
+void LabRunner::sendTrafficRequest()
+{
+    if (trafficCommand_ || !runner_)
+        return;  // the previous request is still on its way
+    trafficCommand_ = runner_->start(requestSpec(trafficAction_, randomHex64(), randomHex64()));
+}
+
+void LabRunner::setJaegerUrl(const QUrl& url)
+{
+    if (url == jaegerUrl_)
+        return;
+    jaegerUrl_ = url;
+    jaeger_->setBaseUrl(url);
+    Q_EMIT jaegerUrlChanged(url);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+void LabRunner::execCheck(const QString& stepId, int index, const LabCheck& c, Done done)
+{
+    Q_EMIT checkStarted(stepId, index);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    const quint64 gen = generation_;
+    auto attempt = std::make_shared<std::function<void()>>();
+    *attempt = [this, stepId, index, c, done, clock, gen, attempt] {
+        if (gen != generation_)
+            return;
+        attemptCheck(c, [this, stepId, index, c, done, clock, gen, attempt](bool ok,
+                                                                            const QString& reason) {
+            if (gen != generation_)
+                return;
+            if (ok) {
+                *attempt = nullptr;
+                Q_EMIT checkFinished(stepId, index, true, reason);
+                done(true);
+                return;
+            }
+            const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.timeout);
+            const auto every = std::chrono::duration_cast<std::chrono::milliseconds>(c.every);
+            if (clock->elapsed() + every.count() > timeout.count()) {
+                *attempt = nullptr;
+                Q_EMIT checkFinished(stepId, index, false, reason);
+                done(false);
+                return;
+            }
+            Q_EMIT checkAttemptFailed(stepId, index, reason);
+            QTimer::singleShot(every, this, [attempt] {
+                if (*attempt)
+                    (*attempt)();
+            });
+        });
+    };
+    (*attempt)();
+}
+
+void LabRunner::attemptCheck(const LabCheck& c, AttemptDone done)
+{
+    const QString ns = nsOf(c.ns);
+    switch (c.kind) {
+    case LabCheckKind::RolloutReady: {
+        Kubectl::GetOptions o;
+        o.name = sub(c.deployment);
+        runCommand({}, -1, Kubectl::get(target(c.ns), u"deployment"_s, o),
+                   [done, o, ns](const CommandResult& r) {
+                       if (!r.ok())
+                           return done(false, failureText(r));
+                       const auto objs = KubeObjects::parse(r.stdoutData);
+                       if (!objs.ok() || objs->isEmpty())
+                           return done(false, u"deployment/%1 not found in %2"_s.arg(o.name, ns));
+                       const DeploymentState st = KubeObjects::deploymentState(objs->first());
+                       if (st.rolledOut() && st.ready >= st.desired)
+                           return done(
+                               true, u"deployment/%1: %2/%3 ready"_s.arg(o.name).arg(st.ready).arg(
+                                         st.desired));
+                       done(false, u"deployment/%1: %2 of %3 pods updated and ready"_s.arg(o.name)
+                                       .arg(std::min(st.updated, st.ready))
+                                       .arg(st.desired));
+                   });
+        return;
+    }
+    case LabCheckKind::PodsHaveSidecar: {
+        Kubectl::GetOptions o;
+        o.selector = sub(c.selector);
+        runCommand(
+            {}, -1, Kubectl::get(target(c.ns), u"pods"_s, o),
+            [done, o, ns](const CommandResult& r) {
+                if (!r.ok())
+                    return done(false, failureText(r));
+                const auto objs = KubeObjects::parse(r.stdoutData);
+                if (!objs.ok())
+                    return done(false, objs.error().message);
+                QStringList without;
+                int live = 0;
+                for (const KubeObject& pod : *objs) {
+                    if (pod.raw.value(u"metadata"_s).toObject().contains(u"deletionTimestamp"_s))
+                        continue;
+                    ++live;
+                    if (!KubeObjects::podState(pod).hasIstioProxy)
+                        without << pod.name;
+                }
+                if (live == 0)
+                    return done(false, u"no pods match %1 in %2"_s.arg(o.selector, ns));
+                if (!without.isEmpty())
+                    return done(false,
+                                u"without the istio-proxy sidecar: %1"_s.arg(without.join(u", ")));
+                done(true, u"%1 pod(s) with the sidecar"_s.arg(live));
+            });
+        return;
+    }
+    case LabCheckKind::LogsMatch: {
+        Kubectl::LogsOptions o;
+        o.selector = sub(c.selector);
+        o.container = sub(c.container);
+        o.prefix = true;
+        o.tail = 200;
+        o.maxLogRequests = 10;
+        const QRegularExpression re(sub(c.pattern));
+        runCommand({}, -1, Kubectl::logs(target(c.ns), o), [done, re, o](const CommandResult& r) {
+            if (!r.ok())
+                return done(false, failureText(r));
+            const QStringList lines = QString::fromUtf8(r.stdoutData).split(u'\n');
+            for (auto it = lines.crbegin(); it != lines.crend(); ++it)
+                if (re.match(*it).hasMatch())
+                    return done(true, it->trimmed());
+            done(false, u"no line of the %1 logs of %2 matches /%3/ (%4 lines read)"_s
+                            .arg(o.container, o.selector, re.pattern())
+                            .arg(lines.size() - 1));
+        });
+        return;
+    }
+    case LabCheckKind::JaegerHasService:
+    case LabCheckKind::JaegerHasTrace: {
+        if (!jaegerUrl_.isValid())
+            return done(false, u"Jaeger is not reachable yet: run the port-forward action (or set "
+                               "the Jaeger URL in Settings)"_s);
+        if (c.kind == LabCheckKind::JaegerHasService) {
+            const QString service = sub(c.service);
+            JaegerReply* reply = jaeger_->services();
+            connect(reply, &JaegerReply::finished, this, [reply, done, service] {
+                reply->deleteLater();
+                if (!reply->ok())
+                    return done(false, reply->error().message);
+                if (reply->names().contains(service))
+                    return done(true, u"Jaeger lists %1"_s.arg(service));
+                done(false, u"Jaeger has no service %1 (it lists: %2)"_s.arg(
+                                service,
+                                reply->names().isEmpty() ? u"none"_s : reply->names().join(u", ")));
+            });
+            return;
+        }
+        const QString id = progress_.traceIds.value(c.action);
+        if (id.isEmpty())
+            return done(false, u"no trace id yet: the action '%1' has not run"_s.arg(c.action));
+        JaegerReply* reply = jaeger_->trace(JaegerTraceId::fromString(id));
+        connect(reply, &JaegerReply::finished, this, [reply, done, id] {
+            reply->deleteLater();
+            if (!reply->ok() || reply->traces().isEmpty())
+                return done(false, reply->status() == JaegerReply::Status::NotFound
+                                       ? u"Jaeger has no trace %1"_s.arg(id)
+                                       : reply->error().message);
+            done(true, u"Jaeger has trace %1 (%2 spans)"_s.arg(id).arg(
+                           reply->traces().first().spans.size()));
+        });
+        return;
+    }
+    case LabCheckKind::ResourceExists: {
+        Kubectl::GetOptions o;
+        o.name = sub(c.name);
+        const QString kind = sub(c.resource);
+        runCommand({}, -1, Kubectl::get(target(c.ns), kind, o),
+                   [done, kind, o](const CommandResult& r) {
+                       done(r.ok(), r.ok() ? u"%1/%2 exists"_s.arg(kind, o.name) : failureText(r));
+                   });
+        return;
+    }
+    case LabCheckKind::CommandSucceeds: {
+        const QStringList args = sub(c.args);
+        const auto v =
+            c.tool == u"kubectl" ? LabTrust::checkKubectl(args) : LabTrust::checkIstioctl(args);
+        if (!v.isEmpty())
+            return done(false, u"Refused: "_s + v.first().message);
+        runCommand({}, -1, rawSpec(c.tool, c.args, c.ns), [done](const CommandResult& r) {
+            done(r.ok(), r.ok() ? firstLine(r.stdoutData + r.stderrData) : failureText(r));
+        });
+        return;
+    }
+    }
+}
+
+}  // namespace obslab
