@@ -162,6 +162,8 @@ void PortForward::probe()
     request.setTransferTimeout(int(options_.probeTimeout.count()));
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
+    // No kept-alive connection: it would hold the tunnel (and the port) open after a restart.
+    request.setRawHeader("Connection", "close");
     QNetworkReply* reply = network_->get(request);
     probeReply_ = reply;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onProbeFinished(reply); });
@@ -199,6 +201,7 @@ void PortForward::onFinished(const CommandResult& result)
         job_->deleteLater();
     job_ = nullptr;
     probeTimer_.stop();
+    network_->clearConnectionCache();
     if (probeReply_) {
         probeReply_->disconnect(this);
         probeReply_->abort();
