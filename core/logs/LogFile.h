@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChunkedVector.h"
+#include "LineEnds.h"
 #include "LineRecord.h"
 
 #include <QByteArray>
@@ -96,7 +97,7 @@ public:
         {
             int fd = -1;
             qint64 firstLine = 0;
-            ChunkedView<qint64> ends;
+            LineEndsView ends;
             ChunkedView<LineRecord> records;
             LineRecord tail;
             qint64 scannedEnd = 0;
@@ -147,7 +148,7 @@ private:
         quint64 dev = 0;
         quint64 ino = 0;
         qint64 firstLine = 0;
-        ChunkedVector<qint64> ends;         // offset just past each complete line's '\n'
+        LineEnds ends;                      // offset just past each complete line's '\n'
         ChunkedVector<LineRecord> records;  // one per complete line, when indexing
         LineRecord tail;                    // the last line without newline, if any
         qint64 scannedEnd = 0;              // bytes scanned (the file's size when the scan ended)

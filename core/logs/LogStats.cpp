@@ -5,6 +5,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <map>
 
 namespace obslab {
 
@@ -51,7 +52,11 @@ QString LogStats::workloadOfPod(const QString& pod)
 LogStats LogStats::compute(const LogFile::Snapshot& snap, const std::atomic<bool>& cancel)
 {
     LogStats s;
-    std::vector<quint32> durations;
+    // Percentiles by counting, not by copying every duration: exact, and memory stays flat.
+    constexpr quint32 kDense = 1u << 16;  // durations under 65.5 s, nearly all of them
+    std::vector<qint64> denseCounts(kDense, 0);
+    std::map<quint32, qint64> sparseCounts;
+    qint64 durationCount = 0;
     std::vector<qint64> perPod(size_t(snap.pods.size()), 0);
     quint32 flagBitsSeen = 0;
     std::array<qint64, 32> perFlagBit{};
@@ -79,8 +84,13 @@ LogStats LogStats::compute(const LogFile::Snapshot& snap, const std::atomic<bool
         }
         if (r.pod != LineRecord::kNoPod && r.pod < perPod.size())
             ++perPod[r.pod];
-        if (r.durationMs != LineRecord::kNoDuration)
-            durations.push_back(r.durationMs);
+        if (r.durationMs != LineRecord::kNoDuration) {
+            ++durationCount;
+            if (r.durationMs < kDense)
+                ++denseCounts[r.durationMs];
+            else
+                ++sparseCounts[r.durationMs];
+        }
         const qint64 t = snap.times.timeMs(r, line);
         if (t != ParsedLine::kMissing) {
             if (s.firstMs == ParsedLine::kMissing || t < s.firstMs)
@@ -100,11 +110,22 @@ LogStats LogStats::compute(const LogFile::Snapshot& snap, const std::atomic<bool
         if (perPod[i])
             s.workloads[workloadOfPod(QString::fromUtf8(snap.pods.name(quint16(i))))] += perPod[i];
     }
-    if (!durations.empty()) {
+    if (durationCount > 0) {
+        // The k-th smallest duration (0-based), k = q × count, as nth_element would pick it.
         auto pick = [&](double q) {
-            const size_t k = std::min(durations.size() - 1, size_t(q * double(durations.size())));
-            std::nth_element(durations.begin(), durations.begin() + qsizetype(k), durations.end());
-            return qint64(durations[k]);
+            const qint64 k = std::min(durationCount - 1, qint64(q * double(durationCount)));
+            qint64 seen = 0;
+            for (quint32 v = 0; v < kDense; ++v) {
+                seen += denseCounts[v];
+                if (seen > k)
+                    return qint64(v);
+            }
+            for (const auto& [v, n] : sparseCounts) {
+                seen += n;
+                if (seen > k)
+                    return qint64(v);
+            }
+            return qint64(0);
         };
         s.p50Ms = pick(0.50);
         s.p90Ms = pick(0.90);
