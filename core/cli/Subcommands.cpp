@@ -1,6 +1,7 @@
 #include "Subcommands.h"
 
 #include "Cli.h"
+#include "DoctorCommand.h"
 #include "FollowCommand.h"
 #include "KubeCommand.h"
 #include "LabCommand.h"
@@ -14,6 +15,7 @@ void registerBuiltinSubcommands(Dispatcher& dispatcher)
     dispatcher.add(logsSubcommand());
     dispatcher.add(followSubcommand());
     dispatcher.add(kubeSubcommand());
+    dispatcher.add(doctorSubcommand());
     dispatcher.add(labSubcommand());
     dispatcher.add(traceSubcommand());
 }

@@ -1,0 +1,220 @@
+#include "DoctorCommand.h"
+
+#include "common/AppSettings.h"
+#include "doctor/Doctor.h"
+#include "doctor/DoctorChecks.h"
+#include "process/CommandRunner.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrl>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab::cli {
+
+namespace {
+
+const QString kUsage =
+    u"Usage: obslab doctor [--context NAME] [--namespace NS] [--output text|json]\n"
+    "                     [--jaeger URL] [--kubectl PATH] [--kubeconfig FILE] [--istioctl PATH]\n"
+    "\n"
+    "Finds out why no trace shows up: reads the cluster (kubectl, read-only), Istio's mesh\n"
+    "config and Telemetry resources, the workloads' sidecars and recent istio-proxy log\n"
+    "lines, istioctl analyze (when istioctl is installed) and Jaeger's query API, and prints\n"
+    "every check with its evidence and, for problems, the exact fix. Changes nothing.\n"
+    "\n"
+    "  --context NAME    kube context (default: kubectl's current context)\n"
+    "  --namespace NS    namespace of the workloads (default: default); also -n\n"
+    "  --output FORMAT   text (default) or json\n"
+    "  --jaeger URL      Jaeger query URL, e.g. http://localhost:16686 after\n"
+    "                    `kubectl port-forward -n istio-system svc/tracing 16686:80`\n"
+    "                    (default: the app's Jaeger setting; without one the Jaeger API\n"
+    "                    checks are skipped)\n"
+    "\n"
+    "Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage.\n"_s;
+
+struct Options
+{
+    QString context;
+    QString ns = u"default"_s;
+    QString output = u"text"_s;
+    QString kubectl = u"kubectl"_s;
+    QString kubeconfig;
+    QString istioctl = u"istioctl"_s;
+    QUrl jaeger;
+};
+
+QString parseOptions(const QStringList& args, Options& o)
+{
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        QString name = args.at(i);
+        QString value;
+        bool inlineValue = false;
+        if (name.startsWith(u"--") && name.contains(u'=')) {
+            value = name.section(u'=', 1);
+            name = name.section(u'=', 0, 0);
+            inlineValue = true;
+        }
+        QString* target = nullptr;
+        if (name == u"--context")
+            target = &o.context;
+        else if (name == u"--namespace" || name == u"-n")
+            target = &o.ns;
+        else if (name == u"--output" || name == u"-o")
+            target = &o.output;
+        else if (name == u"--kubectl")
+            target = &o.kubectl;
+        else if (name == u"--kubeconfig")
+            target = &o.kubeconfig;
+        else if (name == u"--istioctl")
+            target = &o.istioctl;
+        else if (name != u"--jaeger")
+            return u"doctor: unknown option '%1'"_s.arg(args.at(i));
+        if (!inlineValue) {
+            if (i + 1 >= args.size())
+                return u"doctor: %1 needs a value"_s.arg(name);
+            value = args.at(++i);
+        }
+        if (value.isEmpty())
+            return u"doctor: %1 needs a value"_s.arg(name);
+        if (target) {
+            *target = value;
+        } else {
+            o.jaeger = QUrl::fromUserInput(value);
+            if (!o.jaeger.isValid() || o.jaeger.scheme().isEmpty())
+                return u"doctor: --jaeger needs a URL such as http://localhost:16686"_s;
+        }
+    }
+    if (o.output != u"text" && o.output != u"json")
+        return u"doctor: --output must be text or json"_s;
+    return {};
+}
+
+QString mark(DoctorFinding::Severity severity)
+{
+    switch (severity) {
+    case DoctorFinding::Severity::Pass:
+        return u"[pass]"_s;
+    case DoctorFinding::Severity::Warn:
+        return u"[warn]"_s;
+    case DoctorFinding::Severity::Fail:
+        return u"[FAIL]"_s;
+    case DoctorFinding::Severity::Skipped:
+        break;
+    }
+    return u"[skip]"_s;
+}
+
+QString indented(const QString& text, const QString& prefix)
+{
+    QStringList lines = text.split(u'\n');
+    for (QString& line : lines)
+        line.prepend(prefix);
+    return lines.join(u'\n');
+}
+
+QString textReport(const QList<DoctorFinding>& findings, const Doctor& doctor)
+{
+    const DoctorSnapshot& s = doctor.snapshot();
+    QStringList out;
+    out << u"ObsLab doctor: context %1, namespace %2 (%3 ms)"_s.arg(
+        s.context.isEmpty() ? u"(kubectl's current)"_s : s.context, s.target.ns,
+        QString::number(doctor.lastDurationMs()));
+    QString group;
+    int counts[4] = {0, 0, 0, 0};
+    for (const DoctorFinding& f : findings) {
+        ++counts[int(f.severity)];
+        if (f.group != group) {
+            group = f.group;
+            out << QString() << group;
+        }
+        out << u"  %1 %2: %3"_s.arg(mark(f.severity), f.title, f.summary);
+        if (!f.isProblem())
+            continue;
+        if (!f.evidence.isEmpty())
+            out << indented(f.evidence, u"         | "_s);
+        if (!f.fixCommand.isEmpty())
+            out << u"         fix:"_s << indented(f.fixCommand, u"           "_s);
+        if (!f.fixYaml.isEmpty())
+            out << u"         yaml:"_s << indented(f.fixYaml, u"           "_s);
+        if (!f.docsUrl.isEmpty())
+            out << u"         docs: "_s + f.docsUrl;
+    }
+    out << QString()
+        << u"%1 passed, %2 warning(s), %3 failed, %4 skipped."_s.arg(counts[0])
+               .arg(counts[1])
+               .arg(counts[2])
+               .arg(counts[3]);
+    return out.join(u'\n') + u'\n';
+}
+
+QByteArray jsonReport(const QList<DoctorFinding>& findings, const Doctor& doctor)
+{
+    const DoctorSnapshot& s = doctor.snapshot();
+    QJsonArray checks;
+    for (const DoctorFinding& f : findings)
+        checks.append(DoctorFindings::toJson(f));
+    const QJsonObject root{
+        {u"context"_s, s.context},
+        {u"namespace"_s, s.target.ns},
+        {u"duration_ms"_s, doctor.lastDurationMs()},
+        {u"result"_s, DoctorFindings::severityName(DoctorFindings::worst(findings))},
+        {u"checks"_s, checks}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+int run(const Options& o, const CliContext& ctx)
+{
+    CommandRunner runner;
+    Doctor doctor(&runner);
+    DoctorOptions options;
+    options.target.kubectl = o.kubectl;
+    options.target.kubeconfig = o.kubeconfig;
+    options.target.context = o.context;
+    options.target.ns = o.ns;
+    options.istioctl = o.istioctl;
+    options.jaegerUrl = o.jaeger;
+    if (options.jaegerUrl.isEmpty()) {
+        AppSettings settings;
+        options.jaegerUrl = settings.jaegerUrl();
+    }
+    QEventLoop loop;
+    QObject::connect(&doctor, &Doctor::finished, &loop, &QEventLoop::quit);
+    doctor.run(options);
+    loop.exec();
+    const QList<DoctorFinding>& findings = doctor.findings();
+    if (o.output == u"json")
+        ctx.write(jsonReport(findings, doctor));
+    else
+        ctx.print(textReport(findings, doctor));
+    return DoctorFindings::worst(findings) == DoctorFinding::Severity::Fail ? ExitFailure : ExitOk;
+}
+
+}  // namespace
+
+Subcommand doctorSubcommand()
+{
+    Subcommand sub;
+    sub.name = u"doctor"_s;
+    sub.summary = u"Find out why no trace shows up (read-only checks, with fixes)"_s;
+    sub.usage = kUsage;
+    sub.run = [](const QStringList& args, const CliContext& ctx) {
+        if (args.contains(u"--help") || args.contains(u"-h")) {
+            ctx.print(kUsage);
+            return int(ExitOk);
+        }
+        Options o;
+        const QString error = parseOptions(args, o);
+        if (!error.isEmpty()) {
+            ctx.printError(error + u"\n\n"_s + kUsage);
+            return int(ExitUsage);
+        }
+        return run(o, ctx);
+    };
+    return sub;
+}
+
+}  // namespace obslab::cli

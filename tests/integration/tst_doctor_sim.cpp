@@ -1,0 +1,289 @@
+// The tracing doctor against the simulated mesh (tests/sim, test equipment) with the real kubectl
+// and the stand-in istioctl: every scenario yields exactly its expected findings, the healthy ones
+// pass every check, each finding's Fix, run against the sim, turns it green, and an unreachable
+// cluster answers at once. The scenario rows are split into shards (OBSLAB_DOCTOR_SHARD=i/n) so
+// that CTest runs them in parallel, one sim per scenario.
+#include "SimMesh.h"
+#include "cli/Cli.h"
+#include "doctor/Doctor.h"
+#include "doctor/DoctorChecks.h"
+#include "process/Command.h"
+#include "process/CommandRunner.h"
+
+#include <QBuffer>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace obslab;
+
+namespace {
+
+QString istioctlPath()
+{
+    return QStringLiteral(OBSLAB_SOURCE_DIR) + u"/tests/sim/istioctl"_s;
+}
+
+QStringList problems(const QList<DoctorFinding>& findings)
+{
+    QStringList ids;
+    for (const DoctorFinding& f : findings)
+        if (f.isProblem())
+            ids << f.id;
+    ids.sort();
+    return ids;
+}
+
+QString describe(const QList<DoctorFinding>& findings)
+{
+    QStringList lines;
+    for (const DoctorFinding& f : findings)
+        lines << u"%1 %2: %3"_s.arg(DoctorFindings::severityName(f.severity), f.id, f.summary);
+    return lines.join(u'\n');
+}
+
+bool inShard(int row)
+{
+    const QString shard = qEnvironmentVariable("OBSLAB_DOCTOR_SHARD");
+    if (shard.isEmpty())
+        return true;
+    const int index = shard.section(u'/', 0, 0).toInt();
+    const int count = shard.section(u'/', 1, 1).toInt();
+    return count <= 0 || row % count == index - 1;
+}
+
+bool firstShard()
+{
+    const QString shard = qEnvironmentVariable("OBSLAB_DOCTOR_SHARD");
+    return shard.isEmpty() || shard.startsWith(u"1/");
+}
+
+}  // namespace
+
+class TestDoctorSim : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void unreachableAnswersFast();
+    void cliUnreachable();
+    void scenarios_data();
+    void scenarios();
+
+private:
+    QList<DoctorFinding> runDoctor(SimMesh& sim, const DoctorOptions& options);
+    DoctorOptions options(const SimMesh& sim) const;
+    bool runSteps(const QList<CommandSpec>& steps, QString* why);
+
+    CommandRunner runner_;
+};
+
+void TestDoctorSim::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    qRegisterMetaType<QList<obslab::DoctorFinding>>();
+}
+
+DoctorOptions TestDoctorSim::options(const SimMesh& sim) const
+{
+    DoctorOptions o;
+    o.target = sim.target();
+    o.istioctl = istioctlPath();
+    o.jaegerUrl = QUrl(sim.jaegerUrl());  // bare: the doctor finds Istio's /jaeger base path
+    o.forwards = QList<DoctorForward>{};  // known: ObsLab runs none
+    return o;
+}
+
+QList<DoctorFinding> TestDoctorSim::runDoctor(SimMesh& sim, const DoctorOptions& options)
+{
+    Q_UNUSED(sim);
+    Doctor doctor(&runner_);
+    QSignalSpy finished(&doctor, &Doctor::finished);
+    doctor.run(options);
+    if (!finished.wait(60000)) {
+        qWarning("the doctor did not finish");
+        return {};
+    }
+    return doctor.findings();
+}
+
+bool TestDoctorSim::runSteps(const QList<CommandSpec>& steps, QString* why)
+{
+    for (const CommandSpec& step : steps) {
+        Command* command = runner_.start(step);
+        QSignalSpy finished(command, &Command::finished);
+        if (!finished.wait(120000)) {
+            *why = u"timed out: "_s + step.toShellLine();
+            return false;
+        }
+        const auto result = finished.first().at(0).value<CommandResult>();
+        if (!result.ok()) {
+            *why = u"%1 failed: %2 %3"_s.arg(step.toShellLine(),
+                                             QString::fromUtf8(result.stderrData), result.message);
+            return false;
+        }
+    }
+    return true;
+}
+
+void TestDoctorSim::unreachableAnswersFast()
+{
+    if (!firstShard())
+        QSKIP("runs in shard 1");
+    const QString kubectl = QStandardPaths::findExecutable(u"kubectl"_s);
+    if (kubectl.isEmpty())
+        QSKIP("no kubectl on PATH");
+    QTemporaryDir dir;
+    QDir().mkpath(dir.path() + u"/home"_s);
+    qputenv("HOME", (dir.path() + u"/home"_s).toUtf8());
+    // Port 1 on localhost: nothing listens, the connection is refused at once.
+    QFile file(dir.path() + u"/kubeconfig"_s);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: "
+               "http://127.0.0.1:1\ncontexts:\n- name: gone\n  context: {cluster: c, user: u}\n"
+               "current-context: gone\nusers:\n- name: u\n  user: {}\n");
+    file.close();
+    DoctorOptions o;
+    o.target.kubectl = kubectl;
+    o.target.kubeconfig = file.fileName();
+    o.istioctl = istioctlPath();
+    Doctor doctor(&runner_);
+    QSignalSpy finished(&doctor, &Doctor::finished);
+    QElapsedTimer timer;
+    timer.start();
+    doctor.run(o);
+    QVERIFY(finished.wait(30000));
+    const qint64 ms = timer.elapsed();
+    const QList<DoctorFinding>& findings = doctor.findings();
+    qInfo("unreachable cluster answered in %lld ms", ms);
+    QVERIFY2(ms < 5000, qPrintable(QString::number(ms)));
+    QCOMPARE(findings.size(), DoctorChecks::all().size());
+    QCOMPARE(findings.first().id, u"cluster.reachable"_s);
+    QCOMPARE(findings.first().severity, DoctorFinding::Severity::Fail);
+    QVERIFY2(findings.first().summary.contains(u"does not answer"_s),
+             qPrintable(findings.first().summary));
+    QCOMPARE(doctor.snapshot().context, u"gone"_s);
+    for (qsizetype i = 1; i < findings.size(); ++i) {
+        QCOMPARE(findings.at(i).severity, DoctorFinding::Severity::Skipped);
+        QVERIFY(findings.at(i).summary.contains(u"did not answer"_s));
+    }
+}
+
+void TestDoctorSim::cliUnreachable()
+{
+    if (!firstShard())
+        QSKIP("runs in shard 1");
+    const QString kubectl = QStandardPaths::findExecutable(u"kubectl"_s);
+    if (kubectl.isEmpty())
+        QSKIP("no kubectl on PATH");
+    QTemporaryDir dir;
+    QDir().mkpath(dir.path() + u"/home"_s);
+    qputenv("HOME", (dir.path() + u"/home"_s).toUtf8());
+    QFile file(dir.path() + u"/kubeconfig"_s);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: "
+               "http://127.0.0.1:1\ncontexts:\n- name: gone\n  context: {cluster: c, user: u}\n"
+               "current-context: gone\nusers:\n- name: u\n  user: {}\n");
+    file.close();
+    QBuffer out;
+    QBuffer err;
+    out.open(QIODevice::WriteOnly);
+    err.open(QIODevice::WriteOnly);
+    cli::CliContext ctx{nullptr, &out, &err};
+    cli::Dispatcher dispatcher;
+    const int rc = dispatcher.run({u"doctor"_s, u"--kubeconfig"_s, file.fileName(), u"--output"_s,
+                                   u"json"_s, u"--istioctl"_s, istioctlPath()},
+                                  ctx);
+    QCOMPARE(rc, int(cli::ExitFailure));
+    const QJsonObject json = QJsonDocument::fromJson(out.data()).object();
+    QCOMPARE(json.value(u"result"_s).toString(), u"fail"_s);
+    const QJsonArray checks = json.value(u"checks"_s).toArray();
+    QCOMPARE(checks.first().toObject().value(u"id"_s).toString(), u"cluster.reachable"_s);
+    QCOMPARE(checks.first().toObject().value(u"severity"_s).toString(), u"fail"_s);
+
+    out.setData({});
+    out.open(QIODevice::WriteOnly);
+    QCOMPARE(dispatcher.run({u"doctor"_s, u"--output"_s, u"yaml"_s}, ctx), int(cli::ExitUsage));
+}
+
+void TestDoctorSim::scenarios_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QStringList>("expected");  // the ids of the Warn/Fail findings
+    const QList<std::pair<const char*, QStringList>> rows = {
+        {"healthy-legacy", {}},
+        {"healthy-telemetry", {}},
+        {"native-sidecars", {}},
+        {"empty", {u"istio.installed"_s}},
+        {"workshop-start", {u"mesh.access-log"_s, u"mesh.tracer"_s}},
+        {"tracing-disabled", {u"mesh.tracing-enabled"_s}},
+        {"sampling-1pct", {u"mesh.sampling"_s}},
+        {"no-provider", {u"mesh.tracer"_s}},
+        {"provider-bad-service", {u"mesh.provider-service"_s}},
+        {"otel-provider-b3-client", {u"mesh.propagation"_s}},
+        {"stale-pods", {u"workloads.restart"_s}},
+        {"no-injection", {u"istio.analyze"_s, u"workloads.injection"_s, u"workloads.sidecars"_s}},
+        {"pod-without-sidecar", {u"istio.analyze"_s, u"workloads.sidecars"_s}},
+        {"ambient", {u"istio.mode"_s}},
+        {"no-trace-id-in-log", {u"mesh.access-log"_s}},
+        {"json-access-log", {u"mesh.access-log"_s}},
+        {"no-jaeger", {u"jaeger.addon"_s}},
+    };
+    for (int i = 0; i < rows.size(); ++i)
+        if (inShard(i))
+            QTest::newRow(rows.at(i).first)
+                << QString::fromLatin1(rows.at(i).first) << rows.at(i).second;
+}
+
+void TestDoctorSim::scenarios()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QStringList, expected);
+    SimMesh sim;
+    const QString why = sim.start(scenario, {u"--no-traffic"_s, u"--rollout-delay"_s, u"0"_s});
+    if (why.startsWith(u"skip: "))
+        QSKIP(qPrintable(why));
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    sim.control(u"traffic"_s, QJsonObject{{u"count"_s, 20}});
+
+    QElapsedTimer timer;
+    timer.start();
+    QList<DoctorFinding> findings = runDoctor(sim, options(sim));
+    qInfo("%s: doctor took %lld ms", qPrintable(scenario), timer.elapsed());
+    QCOMPARE(findings.size(), DoctorChecks::all().size());
+    QVERIFY2(problems(findings) == expected, qPrintable(describe(findings)));
+    if (expected.isEmpty()) {
+        // Healthy: every check passes; nothing is skipped (kubectl, istioctl and Jaeger are there).
+        for (const DoctorFinding& f : findings)
+            QVERIFY2(f.severity == DoctorFinding::Severity::Pass,
+                     qPrintable(f.id + u": "_s + f.summary));
+        return;
+    }
+
+    // Each finding's Fix, run against the sim, turns it green.
+    for (const QString& id : expected) {
+        const DoctorFinding* f = DoctorFindings::find(findings, id);
+        QVERIFY(f);
+        if (!f->isProblem())
+            continue;  // an earlier fix already cured it (e.g. injection also cures IST0102)
+        QVERIFY2(f->hasFix(), qPrintable(id + u" has no runnable fix"_s));
+        QVERIFY(!f->fixCommand.isEmpty());
+        QString failure;
+        QVERIFY2(runSteps(f->fixSteps, &failure), qPrintable(id + u": "_s + failure));
+        sim.control(u"traffic"_s, QJsonObject{{u"count"_s, 20}});
+        findings = runDoctor(sim, options(sim));
+        const DoctorFinding* after = DoctorFindings::find(findings, id);
+        QVERIFY(after);
+        QVERIFY2(!after->isProblem(),
+                 qPrintable(u"after the fix for %1:\n%2"_s.arg(id, describe(findings))));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestDoctorSim)
+#include "tst_doctor_sim.moc"
