@@ -24,6 +24,7 @@ const QString kUsage =
     "       obslab lab run FILE|ID [--step ID] [--yes] [--teardown | --teardown-only]\n"
     "                  [--context NAME] [--kubeconfig FILE] [--kubectl PATH]\n"
     "                  [--istioctl PATH] [--jaeger-url URL] [--set NAME=VALUE]…\n"
+    "                  [--check-timeout SECONDS]\n"
     "\n"
     "Guided labs (YAML files; the built-in ones are listed by 'lab list').\n"
     "  list   the built-in labs: id, estimated time, title, file\n"
@@ -32,7 +33,8 @@ const QString kUsage =
     "  run    run a lab's steps without the app: each command, its output, each check.\n"
     "         Without --yes it only prints the plan (nothing runs). --step runs one step.\n"
     "         --jaeger-url points the Jaeger checks at a Jaeger you already reach;\n"
-    "         otherwise the lab's port-forward provides one.\n"
+    "         otherwise the lab's port-forward provides one. --check-timeout caps how\n"
+    "         long each check keeps trying (fail fast in CI).\n"
     "\n"
     "Exit status: 0 success (every check passed), 1 a lint error or a failed step, 2 usage.\n"_s;
 
@@ -152,7 +154,7 @@ QString parseLabRunOptions(const QStringList& args, LabRunOptions& o, QStringLis
             o.teardown = o.teardownOnly = true;
         } else if (name == u"--step" || name == u"--context" || name == u"--kubeconfig" ||
                    name == u"--kubectl" || name == u"--istioctl" || name == u"--jaeger-url" ||
-                   name == u"--set") {
+                   name == u"--set" || name == u"--check-timeout") {
             if (!take() || value.isEmpty())
                 return u"%1 needs a value"_s.arg(name);
             if (name == u"--step")
@@ -165,7 +167,12 @@ QString parseLabRunOptions(const QStringList& args, LabRunOptions& o, QStringLis
                 o.kubectl = value;
             else if (name == u"--istioctl")
                 o.istioctl = value;
-            else if (name == u"--jaeger-url") {
+            else if (name == u"--check-timeout") {
+                bool ok = false;
+                o.checkTimeoutSeconds = value.toInt(&ok);
+                if (!ok || o.checkTimeoutSeconds <= 0)
+                    return u"--check-timeout needs a number of seconds"_s;
+            } else if (name == u"--jaeger-url") {
                 o.jaegerUrl = QUrl(value);
                 if (!o.jaegerUrl.isValid() || o.jaegerUrl.scheme().isEmpty())
                     return u"--jaeger-url: '%1' is not a URL such as http://127.0.0.1:16686"_s.arg(
@@ -200,7 +207,12 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
     LabLoadResult loaded = loadLab(o.lab, ctx, &path);
     if (!loaded.ok())
         return ExitFailure;
-    const Lab& lab = *loaded.lab;
+    Lab& lab = *loaded.lab;
+    if (o.checkTimeoutSeconds > 0) {
+        for (LabStep& s : lab.steps)
+            for (LabCheck& c : s.checks)
+                c.timeout = std::min(c.timeout, std::chrono::seconds(o.checkTimeoutSeconds));
+    }
     if (!o.step.isEmpty() && !lab.step(o.step)) {
         QStringList ids;
         for (const LabStep& s : lab.steps)
@@ -297,21 +309,23 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
                          Q_UNUSED(stepId);
                          ctx.print(u"  [%1] %2\n"_s.arg(ok ? u"ok"_s : u"FAILED"_s, message));
                      });
-    QObject::connect(
-        &lr, &LabRunner::checkFinished, &lr,
-        [&](const QString& stepId, int index, bool passed, const QString& message) {
-            const LabStep* s = lab.step(stepId);
-            if (!s || index < 0 || index >= s->checks.size())
-                return;
-            const LabCheck& c = s->checks.at(index);
-            ctx.print(u"check: %1 ... %2\n    %3\n"_s.arg(labCheckSummary(c),
-                                                          passed ? u"pass"_s : u"FAIL"_s, message));
-            if (!passed) {
-                ctx.print(u"    hint:\n%1\n"_s.arg(indent(c.hint, u"      "_s)));
-                if (!c.focus.isEmpty())
-                    ctx.print(u"    doctor: obslab doctor (check %1)\n"_s.arg(c.focus));
-            }
-        });
+    QObject::connect(&lr, &LabRunner::checkFinished, &lr,
+                     [&](const QString& stepId, int index, bool passed, const QString& message) {
+                         const LabStep* s = lab.step(stepId);
+                         if (!s || index < 0 || index >= s->checks.size())
+                             return;
+                         const LabCheck& c = s->checks.at(index);
+                         ctx.print(u"check: %1 ... %2\n    %3\n"_s.arg(
+                             substituteVariables(labCheckSummary(c), lr.variables()),
+                             passed ? u"pass"_s : u"FAIL"_s, message));
+                         if (!passed) {
+                             ctx.print(u"    hint:\n%1\n"_s.arg(
+                                 indent(substituteVariables(c.hint, lr.variables()), u"      "_s)));
+                             if (!c.focus.isEmpty())
+                                 ctx.print(
+                                     u"    doctor: obslab doctor (check %1)\n"_s.arg(c.focus));
+                         }
+                     });
     QObject::connect(&lr, &LabRunner::refused, &lr, [&](const QString& why) {
         ctx.printError(u"obslab lab run: %1\n"_s.arg(why));
     });

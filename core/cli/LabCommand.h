@@ -32,6 +32,7 @@ struct LabRunOptions
     QString istioctl = QStringLiteral("istioctl");
     QUrl jaegerUrl;
     QHash<QString, QString> variables;
+    int checkTimeoutSeconds = 0;  // > 0: no check keeps trying longer than this (fail fast)
 };
 
 // Parses the words after `run`. Returns an error message (empty on success); `rest` gets words

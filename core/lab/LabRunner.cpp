@@ -230,8 +230,10 @@ void LabRunner::sequence(QList<Task> tasks, Done done)
         if (gen != generation_)
             return;
         if (state->second >= state->first.size()) {
+            // Clearing *next destroys this very lambda (and its captures): keep what is needed.
+            const Done finish = done;
             *next = nullptr;  // breaks the self-reference
-            done(true);
+            finish(true);
             return;
         }
         const Task task = state->first.at(state->second++);
@@ -717,8 +719,13 @@ void LabRunner::runCommand(const QString& stepId, int index, const CommandSpec& 
 
 void LabRunner::execAction(const QString& stepId, int index, const LabAction& a, Done done)
 {
-    const QString line = actionCommandLine(stepId, index);
-    Q_EMIT actionStarted(stepId, index, line);
+    // These announce the command they really run once they know it (a follow or a snapshot, the
+    // request with its trace id, a port-forward or none).
+    const bool announcesItself = a.kind == LabActionKind::FollowLogs ||
+                                 a.kind == LabActionKind::TracedRequest ||
+                                 a.kind == LabActionKind::PortForward;
+    if (!announcesItself)
+        Q_EMIT actionStarted(stepId, index, actionCommandLine(stepId, index));
     auto finish = [this, stepId, index, done](bool ok, const QString& message) {
         Q_EMIT actionFinished(stepId, index, ok, message);
         done(ok);
@@ -813,6 +820,7 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
     }
     case LabActionKind::FollowLogs: {
         if (host_ && host_->followLogs(nsOf(a.ns), sub(a.selector), sub(a.container))) {
+            Q_EMIT actionStarted(stepId, index, actionCommandLine(stepId, index));
             QMetaObject::invokeMethod(
                 this, [finish] { finish(true, u"Following the logs in the Logs area."_s); },
                 Qt::QueuedConnection);
@@ -825,7 +833,9 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
         o.prefix = true;
         o.tail = 5;
         o.maxLogRequests = 10;
-        runCommand(stepId, index, Kubectl::logs(target(a.ns), o), [finish](const CommandResult& r) {
+        const CommandSpec snapshot = Kubectl::logs(target(a.ns), o);
+        Q_EMIT actionStarted(stepId, index, snapshot.toShellLine());
+        runCommand(stepId, index, snapshot, [finish](const CommandResult& r) {
             finish(r.ok(), r.ok() ? u"The latest lines of each pod (the app follows them live)."_s
                                   : failureText(r));
         });
@@ -839,15 +849,15 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
         const QString spanId = randomHex64();
         progress_.traceIds.insert(a.id, traceId);
         save();
+        Q_EMIT traceIdProduced(a.id, traceId);
+        const CommandSpec request = requestSpec(a, traceId, spanId);
+        Q_EMIT actionStarted(stepId, index, request.toShellLine());
         Q_EMIT actionOutput(stepId, index,
                             u"trace id: %1 (chosen before the request is sent)"_s.arg(traceId),
                             false);
-        Q_EMIT traceIdProduced(a.id, traceId);
-        runCommand(stepId, index, requestSpec(a, traceId, spanId),
-                   [finish, traceId](const CommandResult& r) {
-                       finish(r.ok(), r.ok() ? u"Sent; its trace id is %1."_s.arg(traceId)
-                                             : failureText(r));
-                   });
+        runCommand(stepId, index, request, [finish, traceId](const CommandResult& r) {
+            finish(r.ok(), r.ok() ? u"Sent; its trace id is %1."_s.arg(traceId) : failureText(r));
+        });
         return;
     }
     case LabActionKind::StartTraffic:
@@ -940,6 +950,9 @@ void LabRunner::startPortForward(const QString& stepId, int index, const LabActi
         done(ok);
     };
     if (options_.jaegerUrl.isValid()) {
+        Q_EMIT actionStarted(
+            stepId, index,
+            u"(no port-forward: Jaeger is set to %1)"_s.arg(options_.jaegerUrl.toString()));
         QMetaObject::invokeMethod(
             this,
             [finish, url = options_.jaegerUrl] {
@@ -950,6 +963,7 @@ void LabRunner::startPortForward(const QString& stepId, int index, const LabActi
         return;
     }
     if (forward_ && forward_->state() == BackgroundJob::State::Running && jaegerUrl_.isValid()) {
+        Q_EMIT actionStarted(stepId, index, forward_->spec().toShellLine());
         QMetaObject::invokeMethod(
             this,
             [finish, url = jaegerUrl_] {
