@@ -6,6 +6,7 @@
 #include "KubeCommand.h"
 #include "LabCommand.h"
 #include "LogsCommand.h"
+#include "RehearseCommand.h"
 #include "TraceCommand.h"
 
 namespace obslab::cli {
@@ -18,6 +19,7 @@ void registerBuiltinSubcommands(Dispatcher& dispatcher)
     dispatcher.add(doctorSubcommand());
     dispatcher.add(labSubcommand());
     dispatcher.add(traceSubcommand());
+    dispatcher.add(rehearseSubcommand());
 }
 
 }  // namespace obslab::cli

@@ -1,0 +1,233 @@
+#include "RehearseCommand.h"
+
+#include "rehearsal/Handout.h"
+#include "rehearsal/RehearsalPlayer.h"
+#include "tracing/JaegerJson.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab::cli {
+
+namespace {
+
+using rehearsal::Recording;
+using rehearsal::RehearsalEvent;
+using rehearsal::RehearsalPlayer;
+
+const QString kUsage =
+    u"Usage: obslab rehearse FILE|ID [--speed N | --real-time] [--yes]\n"
+    "       obslab rehearse FILE|ID --handout [--no-results]\n"
+    "       obslab lab run FILE|ID --rehearse [--speed N | --real-time] [--yes]\n\n"
+    "Replays a recorded lab run (an ObsLab rehearsal, .ndjson) and prints what the run printed:\n"
+    "the steps, each command and its output, the access-log lines followed, the traces opened and\n"
+    "the check results. Nothing runs and no cluster is touched.\n\n"
+    "  FILE|ID        a rehearsal file, or the ID of one shipped with ObsLab (%1)\n"
+    "  --speed N      replay N times faster than recorded (default: no waiting)\n"
+    "  --real-time    replay at the recorded pace (--speed 1)\n"
+    "  --handout      print a Markdown handout instead: steps, commands, outputs, trace ids\n"
+    "  --no-results   with --handout: steps and commands only\n"
+    "  --yes          accepted for symmetry with a real run; a rehearsal never changes anything\n\n"
+    "Exit codes: 0 every recorded check passed, 1 a check failed or the file is unreadable,\n"
+    "2 usage error.\n"_s;
+
+QString usage()
+{
+    const QStringList ids = shippedRehearsals();
+    return kUsage.arg(ids.isEmpty() ? u"none"_s : ids.join(u", "_s));
+}
+
+struct Options
+{
+    QString target;
+    double speed = 0;
+    bool handout = false;
+    bool results = true;
+};
+
+QString parseOptions(const QStringList& args, Options& o)
+{
+    for (int i = 0; i < args.size(); ++i) {
+        const QString& a = args[i];
+        if (a == u"--speed") {
+            bool ok = false;
+            o.speed = i + 1 < args.size() ? args[++i].toDouble(&ok) : 0;
+            if (!ok || o.speed <= 0)
+                return u"--speed needs a positive number"_s;
+        } else if (a == u"--real-time") {
+            o.speed = 1;
+        } else if (a == u"--handout") {
+            o.handout = true;
+        } else if (a == u"--no-results") {
+            o.results = false;
+        } else if (a == u"--yes" || a == u"-y" || a == u"--rehearse") {
+            // nothing to confirm: a rehearsal runs nothing
+        } else if (a.startsWith(u'-') && a.size() > 1) {
+            return u"unknown option '%1'"_s.arg(a);
+        } else if (o.target.isEmpty()) {
+            o.target = a;
+        } else {
+            return u"only one rehearsal, please"_s;
+        }
+    }
+    if (o.target.isEmpty())
+        return u"which rehearsal? Give a file or an ID"_s;
+    if (!o.results && !o.handout)
+        return u"--no-results goes with --handout"_s;
+    return {};
+}
+
+QString indent(const QByteArray& text, const QString& prefix)
+{
+    QStringList lines = QString::fromUtf8(text).split(u'\n');
+    while (!lines.isEmpty() && lines.constLast().isEmpty())
+        lines.removeLast();
+    QString out;
+    for (const QString& l : std::as_const(lines))
+        out += prefix + l + u'\n';
+    return out;
+}
+
+QString traceSummary(const RehearsalEvent& e)
+{
+    const auto traces = jaegerjson::parseTraceDocument(e.traceJson);
+    if (!traces || traces->isEmpty())
+        return u"trace %1 opened (its JSON could not be read)\n"_s.arg(e.traceId);
+    const Trace& t = traces->constFirst();
+    return u"trace %1 opened: %2 spans across %3\n"_s.arg(e.traceId)
+        .arg(t.spans.size())
+        .arg(t.services().join(u", "_s));
+}
+
+}  // namespace
+
+QStringList shippedRehearsals()
+{
+    QStringList ids;
+    const QStringList files =
+        QDir(u":/rehearsals"_s).entryList({u"*.ndjson"_s}, QDir::Files, QDir::Name);
+    for (const QString& f : files)
+        ids << QFileInfo(f).completeBaseName();
+    return ids;
+}
+
+QString resolveRehearsal(const QString& fileOrId)
+{
+    if (QFileInfo(fileOrId).isFile())
+        return fileOrId;
+    const QString shipped = u":/rehearsals/%1.ndjson"_s.arg(fileOrId);
+    if (!fileOrId.contains(u'/') && QFileInfo::exists(shipped))
+        return shipped;
+    return {};
+}
+
+int runRehearsal(const QStringList& args, const CliContext& ctx)
+{
+    Options o;
+    if (const QString problem = parseOptions(args, o); !problem.isEmpty()) {
+        ctx.printError(u"obslab rehearse: %1.\n\n"_s.arg(problem) + usage());
+        return ExitUsage;
+    }
+    const QString path = resolveRehearsal(o.target);
+    if (path.isEmpty()) {
+        const QStringList ids = shippedRehearsals();
+        ctx.printError(
+            u"obslab rehearse: no rehearsal file or shipped rehearsal named '%1'.\n"_s.arg(
+                o.target) +
+            (ids.isEmpty() ? QString() : u"Shipped rehearsals: %1\n"_s.arg(ids.join(u", "_s))));
+        return ExitFailure;
+    }
+    auto loaded = Recording::load(path);
+    if (!loaded) {
+        ctx.printError(u"obslab rehearse: "_s + loaded.error().message + u'\n');
+        if (!loaded.error().hint.isEmpty())
+            ctx.printError(loaded.error().hint + u'\n');
+        return ExitFailure;
+    }
+    const Recording& rec = *loaded;
+    if (o.handout) {
+        rehearsal::Handout::Options options;
+        options.includeResults = o.results;
+        ctx.print(rehearsal::Handout::toMarkdown(rec, options));
+        return ExitOk;
+    }
+
+    ctx.print(u"Rehearsal — no cluster is touched.\n"_s);
+    if (rec.source.isSimulated())
+        ctx.print(u"Recorded against the simulated mesh of ObsLab's tests (test equipment, not a "
+                  "cluster)%1.\n"_s.arg(
+                      rec.recordedAt.isValid()
+                          ? u" on "_s + rec.recordedAt.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s)
+                          : QString()));
+    else if (!rec.source.label.isEmpty())
+        ctx.print(rec.source.label + u'\n');
+    ctx.print(u"Lab: %1%2, %3 steps\n"_s.arg(rec.labTitle.isEmpty() ? rec.labId : rec.labTitle)
+                  .arg(rec.labId.isEmpty() || rec.labTitle.isEmpty() ? QString()
+                                                                     : u" ("_s + rec.labId + u')')
+                  .arg(rec.stepCount()));
+
+    RehearsalPlayer player(rec);
+    player.setSpeed(o.speed);
+    int checks = 0;
+    int passed = 0;
+    QObject::connect(&player, &RehearsalPlayer::currentStepChanged, &player, [&](int step) {
+        const RehearsalEvent* e = rec.stepEvent(step);
+        ctx.print(u"\nStep %1/%2: %3\n"_s.arg(step + 1)
+                      .arg(rec.stepCount())
+                      .arg(e ? e->title : QString()));
+    });
+    QObject::connect(&player, &RehearsalPlayer::commandStarted, &player,
+                     [&](const RehearsalEvent& e) {
+                         ctx.print(u"$ "_s + e.shellLine() +
+                                   (e.background ? u"   (background)"_s : QString()) + u'\n');
+                     });
+    QObject::connect(
+        &player, &RehearsalPlayer::commandFinished, &player, [&](const RehearsalEvent& e) {
+            ctx.print(indent(e.stdoutData, u"  "_s) + indent(e.stderrData, u"  "_s));
+            if (e.status != CommandStatus::Succeeded)
+                ctx.print(
+                    u"  [%1, exit code %2]\n"_s.arg(commandStatusName(e.status)).arg(e.exitCode));
+        });
+    QObject::connect(
+        &player, &RehearsalPlayer::logLinesReplayed, &player, [&](const RehearsalEvent& e) {
+            for (const auto& l : e.logLines)
+                ctx.print(u"  [pod/%1/%2] %3 %4\n"_s.arg(l.pod, l.container,
+                                                         QString::fromLatin1(l.timestamp),
+                                                         QString::fromUtf8(l.text)));
+        });
+    QObject::connect(&player, &RehearsalPlayer::traceOpened, &player,
+                     [&](const RehearsalEvent& e) { ctx.print(u"  "_s + traceSummary(e)); });
+    QObject::connect(
+        &player, &RehearsalPlayer::checkReported, &player, [&](const RehearsalEvent& e) {
+            ++checks;
+            passed += e.checkPassed() ? 1 : 0;
+            ctx.print(u"  %1 %2%3\n"_s.arg(e.checkPassed() ? u"✓"_s : u"✗"_s, e.title,
+                                           e.message.isEmpty() ? QString() : u" — "_s + e.message));
+            if (!e.checkPassed() && !e.hint.isEmpty())
+                ctx.print(u"    hint: "_s + e.hint + u'\n');
+        });
+    QEventLoop loop;
+    QObject::connect(&player, &RehearsalPlayer::finished, &loop, &QEventLoop::quit);
+    player.playAll();
+    loop.exec();
+
+    const QStringList ids = rec.traceIdsSeen();
+    ctx.print(u"\nDone: %1 steps, %2 of %3 checks passed.\n"_s.arg(rec.stepCount())
+                  .arg(passed)
+                  .arg(checks));
+    if (!ids.isEmpty())
+        ctx.print(u"Trace ids seen: %1\n"_s.arg(ids.join(u", "_s)));
+    return passed == checks ? ExitOk : ExitFailure;
+}
+
+Subcommand rehearseSubcommand()
+{
+    return Subcommand{u"rehearse"_s,
+                      u"replay a recorded lab run (no cluster is touched); or print its handout"_s,
+                      usage(), &runRehearsal};
+}
+
+}  // namespace obslab::cli

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "Cli.h"
+
+namespace obslab::cli {
+
+// `obslab rehearse FILE|ID [--speed N|--real-time] [--handout [--no-results]] [--yes]` replays a
+// recorded lab run (an ObsLab rehearsal, .ndjson) without touching any cluster and prints what
+// the run printed: each step, its commands and their output, the followed log lines, the traces
+// opened and the check results. ID names a rehearsal shipped with ObsLab (resources/rehearsals).
+// Exit 0 when every recorded check passed, 1 when one failed or the file is unreadable, 2 usage.
+// Spins a local event loop.
+Subcommand rehearseSubcommand();
+
+// The same, for `obslab lab run FILE|ID --rehearse`: args are what follows `run`, with or without
+// --rehearse.
+int runRehearsal(const QStringList& args, const CliContext& ctx);
+
+// Where a rehearsal ID or path resolves to: an existing file, else the shipped
+// ":/rehearsals/ID.ndjson"; empty when neither exists.
+QString resolveRehearsal(const QString& fileOrId);
+QStringList shippedRehearsals();  // the IDs
+
+}  // namespace obslab::cli

@@ -1,0 +1,185 @@
+#include "Recorder.h"
+
+#include "process/BackgroundJob.h"
+#include "process/BackgroundJobs.h"
+#include "process/Command.h"
+#include "process/CommandRunner.h"
+#include "process/Redactor.h"
+
+#include <QCoreApplication>
+#include <QSaveFile>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab::rehearsal {
+
+namespace {
+QByteArray redactOutput(const QByteArray& bytes)
+{
+    if (bytes.isEmpty())
+        return bytes;
+    return Redactor::redactText(QString::fromUtf8(bytes)).toUtf8();
+}
+}  // namespace
+
+Recorder::Recorder(QObject* parent)
+    : QObject(parent)
+{
+    recording_.recordedAt = QDateTime::currentDateTimeUtc();
+    recording_.obslabVersion = QCoreApplication::applicationVersion();
+    recording_.source.kind = u"unknown"_s;
+    clock_.start();
+}
+
+void Recorder::setLab(const QString& id, const QString& title)
+{
+    recording_.labId = id;
+    recording_.labTitle = title;
+}
+
+void Recorder::setSource(const RecordingSource& source)
+{
+    recording_.source = source;
+}
+
+void Recorder::attach(CommandRunner* runner)
+{
+    connect(runner, &CommandRunner::commandStarted, this, [this](Command* command) {
+        // The step is the one current when the command started, not when it ended.
+        const int step = step_;
+        connect(command, &Command::finished, this,
+                [this, step, spec = command->spec()](const CommandResult& result) {
+                    addCommandAt(step, spec, result, false);
+                });
+    });
+}
+
+void Recorder::attach(BackgroundJobs* jobs)
+{
+    connect(jobs, &QAbstractItemModel::rowsInserted, this,
+            [this, jobs](const QModelIndex&, int first, int last) {
+                for (int row = first; row <= last; ++row) {
+                    BackgroundJob* job = jobs->job(row);
+                    if (!job)
+                        continue;
+                    CommandResult started;
+                    started.status = CommandStatus::Succeeded;
+                    started.exitCode = 0;
+                    started.startedAt = QDateTime::currentDateTimeUtc();
+                    // Its output is what the lab follows: recorded through addLogLines().
+                    addCommandAt(step_, job->spec(), started, true);
+                }
+            });
+}
+
+void Recorder::beginStep(const QString& id, const QString& title, const QString& markdown)
+{
+    RehearsalEvent e;
+    e.kind = RehearsalEvent::Kind::Step;
+    e.atMs = now();
+    e.step = ++step_;
+    e.stepId = id;
+    e.title = title;
+    e.text = markdown;
+    insert(std::move(e));
+}
+
+void Recorder::addCheck(const QString& id, const QString& title, const QString& state,
+                        const QString& message, const QString& hint)
+{
+    RehearsalEvent e;
+    e.kind = RehearsalEvent::Kind::Check;
+    e.atMs = now();
+    e.step = step_;
+    e.checkId = id;
+    e.title = title;
+    e.checkState = state;
+    e.message = Redactor::redactText(message);
+    e.hint = hint;
+    insert(std::move(e));
+}
+
+void Recorder::addLogLines(const QList<RecordedLogLine>& lines)
+{
+    if (lines.isEmpty())
+        return;
+    RehearsalEvent e;
+    e.kind = RehearsalEvent::Kind::Logs;
+    e.atMs = now();
+    e.step = step_;
+    e.logLines = lines;
+    for (RecordedLogLine& l : e.logLines)
+        l.text = Redactor::redactLine(QString::fromUtf8(l.text)).toUtf8();
+    insert(std::move(e));
+}
+
+void Recorder::addTrace(const QString& traceId, const QByteArray& jaegerJson)
+{
+    RehearsalEvent e;
+    e.kind = RehearsalEvent::Kind::Trace;
+    e.atMs = now();
+    e.step = step_;
+    e.traceId = traceId;
+    e.traceJson = jaegerJson;
+    insert(std::move(e));
+}
+
+void Recorder::addCommand(const CommandSpec& spec, const CommandResult& result, bool background)
+{
+    addCommandAt(step_, spec, result, background);
+}
+
+void Recorder::addCommandAt(int step, const CommandSpec& spec, const CommandResult& result,
+                            bool background)
+{
+    const CommandSpec shown = Redactor::redactSpec(spec);
+    RehearsalEvent e;
+    e.kind = RehearsalEvent::Kind::Command;
+    e.step = step;
+    const qint64 started = result.startedAt.isValid()
+                               ? recording_.recordedAt.msecsTo(result.startedAt)
+                               : now() - result.durationMs;
+    e.atMs = qBound<qint64>(0, started, now());
+    e.title = spec.title;
+    e.program = shown.program;
+    e.arguments = shown.arguments;
+    e.stdinText = QString::fromUtf8(shown.stdinData);
+    e.stdoutData = redactOutput(result.stdoutData);
+    e.stderrData = redactOutput(result.stderrData);
+    e.exitCode = result.exitCode;
+    e.status = result.status;
+    e.durationMs = background ? 0 : result.durationMs;
+    e.background = background;
+    insert(std::move(e));
+}
+
+void Recorder::insert(RehearsalEvent event)
+{
+    // Commands arrive when they end but are placed when they started; keep the list in time
+    // order (stable: an event never moves before one recorded earlier at the same time), and
+    // never before the start of its own step.
+    qsizetype at = recording_.events.size();
+    while (at > 0) {
+        const RehearsalEvent& before = recording_.events.at(at - 1);
+        if (before.atMs <= event.atMs || before.step < event.step ||
+            before.kind == RehearsalEvent::Kind::Step)
+            break;
+        --at;
+    }
+    recording_.events.insert(at, std::move(event));
+    Q_EMIT eventRecorded(int(at));
+}
+
+bool Recorder::saveAs(const QString& path, QString* error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(recording_.toNdjson()) < 0 ||
+        !file.commit()) {
+        if (error)
+            *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace obslab::rehearsal
