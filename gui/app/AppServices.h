@@ -5,6 +5,7 @@ namespace obslab {
 class AppSettings;
 class BackgroundJobs;
 class CommandRunner;
+class PortForwards;
 class Transcript;
 
 // The app-wide objects the windows work with, created by runGui (or a test) and passed down
@@ -15,6 +16,7 @@ struct AppServices
     Transcript* transcript = nullptr;
     CommandRunner* runner = nullptr;
     BackgroundJobs* jobs = nullptr;
+    PortForwards* forwards = nullptr;  // null: MainWindow makes its own (stopped when it goes)
 };
 
 }  // namespace obslab

@@ -1,5 +1,6 @@
 #include "JobsPopup.h"
 
+#include "kube/PortForward.h"
 #include "process/BackgroundJobs.h"
 #include "process/Command.h"
 #include "process/CommandRunner.h"
@@ -38,6 +39,18 @@ JobsPopup::JobsPopup(CommandRunner* runner, BackgroundJobs* jobs, QWidget* paren
     if (runner_) {
         connect(runner_, &CommandRunner::commandStarted, this, &JobsPopup::rebuild);
         connect(runner_, &CommandRunner::commandFinished, this, &JobsPopup::rebuild);
+    }
+}
+
+void JobsPopup::setPortForwards(PortForwards* forwards)
+{
+    if (forwards_)
+        forwards_->disconnect(this);
+    forwards_ = forwards;
+    if (forwards_) {
+        connect(forwards_, &QAbstractItemModel::rowsInserted, this, &JobsPopup::rebuild);
+        connect(forwards_, &QAbstractItemModel::rowsRemoved, this, &JobsPopup::rebuild);
+        connect(forwards_, &QAbstractItemModel::dataChanged, this, &JobsPopup::rebuild);
     }
 }
 
@@ -104,6 +117,30 @@ void JobsPopup::rebuild()
                    running, [jobs, row] {
                        if (jobs)
                            jobs->stop(row);
+                   });
+            ++count;
+        }
+    }
+    if (forwards_) {
+        for (int row = 0; row < forwards_->rowCount(); ++row) {
+            PortForward* forward = forwards_->forward(row);
+            if (!forward)
+                continue;
+            const auto state = forward->state();
+            const QString icon = state == PortForward::State::Ready     ? u"ok"_s
+                                 : state == PortForward::State::Failed  ? u"error"_s
+                                 : state == PortForward::State::Stopped ? u"cancelled"_s
+                                                                        : u"running"_s;
+            QString detail = PortForward::stateName(state);
+            if (!forward->localUrl().isEmpty())
+                detail = forward->localUrl().toString() + u" · "_s + detail;
+            if (state == PortForward::State::Failed || state == PortForward::State::Restarting)
+                detail += u": "_s + forward->lastError();
+            QPointer<PortForward> guard(forward);
+            addRow(icon, tr("Port-forward %1").arg(forward->title()), detail, forward->isActive(),
+                   [guard] {
+                       if (guard)
+                           guard->stop();
                    });
             ++count;
         }

@@ -11,6 +11,7 @@ namespace obslab {
 
 class BackgroundJobs;
 class CommandRunner;
+class PortForwards;
 
 // The list behind the status bar's jobs button: commands still running and background jobs,
 // each with a Stop button. Rebuilt from the runner and the jobs model while it is open.
@@ -21,6 +22,7 @@ public:
     JobsPopup(CommandRunner* runner, BackgroundJobs* jobs, QWidget* parent = nullptr);
 
     void popupAbove(QWidget* anchor);
+    void setPortForwards(PortForwards* forwards);  // listed after the jobs, each with a Stop
 
 public Q_SLOTS:
     void rebuild();
@@ -31,6 +33,7 @@ private:
 
     QPointer<CommandRunner> runner_;
     QPointer<BackgroundJobs> jobs_;
+    QPointer<PortForwards> forwards_;
     QVBoxLayout* rows_ = nullptr;
 };
 

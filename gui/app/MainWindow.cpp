@@ -16,6 +16,7 @@
 #include "widgets/Banner.h"
 #include "widgets/DockTitleBar.h"
 #include "widgets/Icons.h"
+#include "kube/PortForward.h"
 
 #include <QAction>
 #include <QApplication>
@@ -72,6 +73,9 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     createActions();
 
     statusArea_ = new StatusArea(services_.runner, services_.jobs, this);
+    if (!services_.forwards)
+        services_.forwards = new PortForwards(services_.transcript, this);
+    statusArea_->setPortForwards(services_.forwards);
     statusBar()->addPermanentWidget(statusArea_);
     statusBar()->setSizeGripEnabled(true);
 

@@ -1,6 +1,7 @@
 #include "StatusArea.h"
 
 #include "JobsPopup.h"
+#include "kube/PortForward.h"
 #include "process/BackgroundJobs.h"
 #include "process/Command.h"
 #include "process/CommandRunner.h"
@@ -58,6 +59,17 @@ StatusArea::StatusArea(CommandRunner* runner, BackgroundJobs* jobs, QWidget* par
     update();
 }
 
+void StatusArea::setPortForwards(PortForwards* forwards)
+{
+    if (forwards_)
+        forwards_->disconnect(this);
+    forwards_ = forwards;
+    popup_->setPortForwards(forwards);
+    if (forwards_)
+        connect(forwards_, &PortForwards::activeCountChanged, this, [this] { update(); });
+    update();
+}
+
 QString StatusArea::summary() const
 {
     return label_->text();
@@ -73,9 +85,12 @@ void StatusArea::update()
                                         : tr("%1 commands running").arg(runningCommands_));
     if (jobs > 0)
         parts << (jobs == 1 ? tr("1 background job") : tr("%1 background jobs").arg(jobs));
+    const int forwards = forwards_ ? forwards_->activeCount() : 0;
+    if (forwards > 0)
+        parts << (forwards == 1 ? tr("1 port-forward") : tr("%1 port-forwards").arg(forwards));
     label_->setText(parts.isEmpty() ? tr("Idle") : parts.join(u" · "_s));
     iconName_ = parts.isEmpty() ? u"ok"_s : u"running"_s;
-    button_->setText(jobs > 0 ? tr("Jobs (%1)").arg(jobs) : tr("Jobs"));
+    button_->setText(jobs + forwards > 0 ? tr("Jobs (%1)").arg(jobs + forwards) : tr("Jobs"));
     updateIcon();
 }
 
