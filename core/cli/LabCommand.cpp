@@ -1,5 +1,7 @@
 #include "LabCommand.h"
 
+#include "RehearseCommand.h"
+
 #include "kube/ClusterContext.h"
 #include "lab/LabCatalog.h"
 #include "lab/LabHost.h"
@@ -24,7 +26,8 @@ const QString kUsage =
     "       obslab lab run FILE|ID [--step ID] [--yes] [--teardown | --teardown-only]\n"
     "                  [--context NAME] [--kubeconfig FILE] [--kubectl PATH]\n"
     "                  [--istioctl PATH] [--jaeger-url URL] [--set NAME=VALUE]…\n"
-    "                  [--check-timeout SECONDS]\n"
+    "                  [--check-timeout SECONDS] [--record FILE]\n"
+    "       obslab lab run FILE|ID --rehearse [--speed N | --real-time] [--yes]\n"
     "\n"
     "Guided labs (YAML files; the built-in ones are listed by 'lab list').\n"
     "  list   the built-in labs: id, estimated time, title, file\n"
@@ -34,7 +37,9 @@ const QString kUsage =
     "         Without --yes it only prints the plan (nothing runs). --step runs one step.\n"
     "         --jaeger-url points the Jaeger checks at a Jaeger you already reach;\n"
     "         otherwise the lab's port-forward provides one. --check-timeout caps how\n"
-    "         long each check keeps trying (fail fast in CI).\n"
+    "         long each check keeps trying (fail fast in CI). --record FILE also writes\n"
+    "         the run as a rehearsal; --rehearse replays one (nothing runs): see\n"
+    "         'obslab rehearse --help'.\n"
     "\n"
     "Exit status: 0 success (every check passed), 1 a lint error or a failed step, 2 usage.\n"_s;
 
@@ -402,6 +407,8 @@ Subcommand labSubcommand()
             return int(ExitOk);
         }
         if (action == u"run") {
+            if (rest.contains(u"--rehearse"_s) || rest.contains(u"--record"_s))
+                return labRunWithRehearsal(rest, ctx);  // RehearseCommand (rehearsals)
             LabRunOptions o;
             const QString error = parseLabRunOptions(rest, o);
             if (!error.isEmpty()) {

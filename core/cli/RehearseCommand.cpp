@@ -1,12 +1,21 @@
 #include "RehearseCommand.h"
 
+#include "LabCommand.h"
+#include "lab/LabCatalog.h"
+#include "lab/LabLoader.h"
+#include "process/CommandRunner.h"
 #include "rehearsal/Handout.h"
+#include "rehearsal/LabRunRecorder.h"
+#include "rehearsal/Recorder.h"
 #include "rehearsal/RehearsalPlayer.h"
 #include "tracing/JaegerJson.h"
 
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QTimer>
+
+#include <memory>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -179,13 +188,18 @@ int runRehearsal(const QStringList& args, const CliContext& ctx)
                       .arg(rec.stepCount())
                       .arg(e ? e->title : QString()));
     });
+    // What `lab run` printed: each action's command and output; a check's own commands are not
+    // shown (their results are), and a log snapshot's lines are its command's output already.
     QObject::connect(&player, &RehearsalPlayer::commandStarted, &player,
                      [&](const RehearsalEvent& e) {
-                         ctx.print(u"$ "_s + e.shellLine() +
-                                   (e.background ? u"   (background)"_s : QString()) + u'\n');
+                         if (!e.forCheck)
+                             ctx.print(u"$ "_s + e.shellLine() +
+                                       (e.background ? u"   (background)"_s : QString()) + u'\n');
                      });
     QObject::connect(
         &player, &RehearsalPlayer::commandFinished, &player, [&](const RehearsalEvent& e) {
+            if (e.forCheck)
+                return;
             ctx.print(indent(e.stdoutData, u"  "_s) + indent(e.stderrData, u"  "_s));
             if (e.status != CommandStatus::Succeeded)
                 ctx.print(
@@ -193,10 +207,14 @@ int runRehearsal(const QStringList& args, const CliContext& ctx)
         });
     QObject::connect(
         &player, &RehearsalPlayer::logLinesReplayed, &player, [&](const RehearsalEvent& e) {
-            for (const auto& l : e.logLines)
-                ctx.print(u"  [pod/%1/%2] %3 %4\n"_s.arg(l.pod, l.container,
-                                                         QString::fromLatin1(l.timestamp),
-                                                         QString::fromUtf8(l.text)));
+            if (e.fromSnapshot)
+                return;
+            for (const auto& l : e.logLines) {
+                ctx.print(
+                    u"  [pod/%1/%2] "_s.arg(l.pod, l.container) +
+                    (l.timestamp.isEmpty() ? QString() : QString::fromLatin1(l.timestamp) + u' ') +
+                    QString::fromUtf8(l.text) + u'\n');
+            }
         });
     QObject::connect(&player, &RehearsalPlayer::traceOpened, &player,
                      [&](const RehearsalEvent& e) { ctx.print(u"  "_s + traceSummary(e)); });
@@ -228,6 +246,88 @@ Subcommand rehearseSubcommand()
     return Subcommand{u"rehearse"_s,
                       u"replay a recorded lab run (no cluster is touched); or print its handout"_s,
                       usage(), &runRehearsal};
+}
+
+int labRunWithRehearsal(const QStringList& args, const CliContext& ctx)
+{
+    QStringList words = args;
+    QString recordPath;
+    if (const qsizetype at = words.indexOf(u"--record"_s); at >= 0) {
+        if (at + 1 >= words.size()) {
+            ctx.printError(u"obslab lab run: --record needs a file to write\n"_s);
+            return ExitUsage;
+        }
+        recordPath = words.at(at + 1);
+        words.remove(at, 2);
+    }
+    const bool rehearse = words.removeAll(u"--rehearse"_s) > 0;
+    if (rehearse && !recordPath.isEmpty()) {
+        ctx.printError(u"obslab lab run: --rehearse replays and --record records: one or the "
+                       "other\n"_s);
+        return ExitUsage;
+    }
+    LabRunOptions o;
+    QStringList rest;
+    if (const QString error = parseLabRunOptions(words, o, &rest); !error.isEmpty()) {
+        ctx.printError(u"obslab lab run: %1\n"_s.arg(error));
+        return ExitUsage;
+    }
+    if (rehearse) {
+        // A lab (its file or id) names its shipped rehearsal; anything else is a rehearsal.
+        QString target = o.lab;
+        const QString labPath = LabCatalog::resolve(o.lab);
+        const LabLoadResult lab =
+            labPath.isEmpty() ? LabLoadResult() : LabLoader::loadFile(labPath);
+        if (lab.ok())
+            target = lab.lab->id;
+        return runRehearsal(QStringList{target} + rest, ctx);
+    }
+    if (!rest.isEmpty()) {
+        ctx.printError(u"obslab lab run: unknown option '%1'\n"_s.arg(rest.constFirst()));
+        return ExitUsage;
+    }
+
+    rehearsal::Recorder recorder;
+    CommandRunner runner;
+    recorder.attach(&runner);
+    std::unique_ptr<rehearsal::LabRunRecorder> labRecorder;
+    const int code = runLab(o, ctx, &runner, [&](LabRunner* lab) {
+        labRecorder = std::make_unique<rehearsal::LabRunRecorder>(lab, &recorder);
+    });
+    if (!labRecorder)
+        return code;  // nothing ran (no --yes, or the lab did not load)
+    if (!labRecorder->isIdle()) {
+        QEventLoop loop;
+        QObject::connect(labRecorder.get(), &rehearsal::LabRunRecorder::idle, &loop,
+                         &QEventLoop::quit);
+        QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    // The simulated mesh names itself in every answer (tests/sim): a rehearsal made against it
+    // must say so wherever it is shown.
+    bool simulated = o.context == u"obslab-sim";
+    for (const RehearsalEvent& e : recorder.recording().events)
+        simulated = simulated || e.stdoutData.contains("obslab-sim");
+    recorder.setSource(
+        simulated
+            ? rehearsal::RecordingSource{u"simulated-mesh"_s,
+                                         u"Recorded against the simulated mesh of ObsLab's "
+                                         "tests (tests/sim): test equipment, not a cluster"_s,
+                                         o.context}
+            : rehearsal::RecordingSource{u"cluster"_s,
+                                         u"Recorded on the cluster of context %1"_s.arg(
+                                             o.context.isEmpty() ? u"(current)"_s : o.context),
+                                         o.context});
+    QString error;
+    if (!recorder.saveAs(recordPath, &error)) {
+        ctx.printError(u"obslab lab run: %1\n"_s.arg(error));
+        return ExitFailure;
+    }
+    ctx.print(
+        u"\nRecorded %1 events in %2 steps to %3%4\n"_s.arg(recorder.recording().events.size())
+            .arg(recorder.recording().stepCount())
+            .arg(recordPath, simulated ? u" (simulated mesh)"_s : QString()));
+    return code;
 }
 
 }  // namespace obslab::cli

@@ -47,9 +47,10 @@ void Recorder::attach(CommandRunner* runner)
     connect(runner, &CommandRunner::commandStarted, this, [this](Command* command) {
         // The step is the one current when the command started, not when it ended.
         const int step = step_;
+        const bool forCheck = checkPhase_;
         connect(command, &Command::finished, this,
-                [this, step, spec = command->spec()](const CommandResult& result) {
-                    addCommandAt(step, spec, result, false);
+                [this, step, forCheck, spec = command->spec()](const CommandResult& result) {
+                    addCommandAt(step, spec, result, false, forCheck);
                 });
     });
 }
@@ -113,12 +114,12 @@ void Recorder::addLogLines(const QList<RecordedLogLine>& lines)
     insert(std::move(e));
 }
 
-void Recorder::addTrace(const QString& traceId, const QByteArray& jaegerJson)
+void Recorder::addTrace(const QString& traceId, const QByteArray& jaegerJson, int step, qint64 atMs)
 {
     RehearsalEvent e;
     e.kind = RehearsalEvent::Kind::Trace;
-    e.atMs = now();
-    e.step = step_;
+    e.atMs = atMs >= 0 ? atMs : now();
+    e.step = step >= 0 ? step : step_;
     e.traceId = traceId;
     e.traceJson = jaegerJson;
     insert(std::move(e));
@@ -130,7 +131,7 @@ void Recorder::addCommand(const CommandSpec& spec, const CommandResult& result, 
 }
 
 void Recorder::addCommandAt(int step, const CommandSpec& spec, const CommandResult& result,
-                            bool background)
+                            bool background, bool forCheck)
 {
     const CommandSpec shown = Redactor::redactSpec(spec);
     RehearsalEvent e;
@@ -150,19 +151,55 @@ void Recorder::addCommandAt(int step, const CommandSpec& spec, const CommandResu
     e.status = result.status;
     e.durationMs = background ? 0 : result.durationMs;
     e.background = background;
+    e.forCheck = forCheck;
+    const qint64 endMs = e.atMs + e.durationMs;
+    const QByteArray output = e.stdoutData;
     insert(std::move(e));
+    // A log snapshot (`kubectl logs --prefix`, what a headless lab run shows for "follow the
+    // logs") is also kept as followed lines, so that a replay streams them like the app does.
+    if (!background && shown.arguments.contains(u"logs"_s) &&
+        shown.arguments.contains(u"--prefix"_s)) {
+        const bool timestamps = shown.arguments.contains(u"--timestamps"_s);
+        QList<RecordedLogLine> lines;
+        for (const QByteArray& raw : output.split('\n')) {
+            if (!raw.startsWith("[pod/"))
+                continue;
+            const qsizetype close = raw.indexOf("] ");
+            const QList<QByteArray> who = raw.mid(5, close - 5).split('/');
+            if (close < 0 || who.size() != 2)
+                continue;
+            RecordedLogLine line{
+                QString::fromUtf8(who.at(0)), QString::fromUtf8(who.at(1)), {}, raw.mid(close + 2)};
+            if (timestamps) {
+                const qsizetype space = line.text.indexOf(' ');
+                line.timestamp = line.text.left(space);
+                line.text = space < 0 ? QByteArray() : line.text.mid(space + 1);
+            }
+            lines << line;
+        }
+        if (!lines.isEmpty()) {
+            RehearsalEvent logs;
+            logs.kind = RehearsalEvent::Kind::Logs;
+            logs.atMs = endMs;
+            logs.step = step;
+            logs.logLines = lines;
+            logs.fromSnapshot = true;
+            insert(std::move(logs));
+        }
+    }
 }
 
 void Recorder::insert(RehearsalEvent event)
 {
-    // Commands arrive when they end but are placed when they started; keep the list in time
-    // order (stable: an event never moves before one recorded earlier at the same time), and
-    // never before the start of its own step.
+    // Commands arrive when they end, a fetched trace later still, but each is placed when it
+    // started, in its own step: time order within a step (stable for equal times), steps in order.
     qsizetype at = recording_.events.size();
     while (at > 0) {
         const RehearsalEvent& before = recording_.events.at(at - 1);
-        if (before.atMs <= event.atMs || before.step < event.step ||
-            before.kind == RehearsalEvent::Kind::Step)
+        if (before.step < event.step)
+            break;
+        if (before.step == event.step &&
+            (before.atMs <= event.atMs || before.kind == RehearsalEvent::Kind::Step))
             break;
         --at;
     }

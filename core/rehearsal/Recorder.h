@@ -36,7 +36,12 @@ public:
     void addCheck(const QString& id, const QString& title, const QString& state,
                   const QString& message, const QString& hint = {});
     void addLogLines(const QList<RecordedLogLine>& lines);
-    void addTrace(const QString& traceId, const QByteArray& jaegerJson);
+    // step and atMs: where it belongs when it arrives late (-1: now, in the current step).
+    void addTrace(const QString& traceId, const QByteArray& jaegerJson, int step = -1,
+                  qint64 atMs = -1);
+    // While true, commands that start are marked as run by a check (LabRunner's checks).
+    void setCheckPhase(bool on) { checkPhase_ = on; }
+    qint64 elapsedMs() const { return now(); }
     // A command that ran elsewhere (tests, or a runner not attached). Redacted here.
     void addCommand(const CommandSpec& spec, const CommandResult& result, bool background = false);
 
@@ -52,11 +57,12 @@ private:
     qint64 now() const { return clock_.elapsed(); }
     void insert(RehearsalEvent event);
     void addCommandAt(int step, const CommandSpec& spec, const CommandResult& result,
-                      bool background);
+                      bool background, bool forCheck = false);
 
     Recording recording_;
     QElapsedTimer clock_;
     int step_ = -1;
+    bool checkPhase_ = false;
 };
 
 }  // namespace obslab::rehearsal

@@ -87,7 +87,7 @@ void collectTraceIds(QByteArrayView text, QStringList& out, QSet<QString>& seen)
             const TraceId id = TraceId::fromHex(line.sliced(h.range.offset, h.range.length));
             if (id.isValid() && !seen.contains(id.toString())) {
                 seen.insert(id.toString());
-                out << id.toString();
+                out << id.toShortString();
             }
         }
     }
@@ -118,6 +118,8 @@ QJsonObject eventObject(const RehearsalEvent& e)
         o.insert(u"durationMs"_s, e.durationMs);
         if (e.background)
             o.insert(u"background"_s, true);
+        if (e.forCheck)
+            o.insert(u"forCheck"_s, true);
         break;
     case RehearsalEvent::Kind::Check:
         o.insert(u"id"_s, e.checkId);
@@ -138,6 +140,8 @@ QJsonObject eventObject(const RehearsalEvent& e)
             lines.append(line);
         }
         o.insert(u"lines"_s, lines);
+        if (e.fromSnapshot)
+            o.insert(u"fromSnapshot"_s, true);
         break;
     }
     case RehearsalEvent::Kind::Trace: {
@@ -194,6 +198,7 @@ Result<RehearsalEvent> eventFromObject(const QJsonObject& o, bool* known)
         e.status = statusFromKey(o.value(u"status"_s).toString());
         e.durationMs = qMax<qint64>(0, qint64(o.value(u"durationMs"_s).toDouble()));
         e.background = o.value(u"background"_s).toBool();
+        e.forCheck = o.value(u"forCheck"_s).toBool();
         break;
     case RehearsalEvent::Kind::Check:
         e.checkId = o.value(u"id"_s).toString();
@@ -203,6 +208,7 @@ Result<RehearsalEvent> eventFromObject(const QJsonObject& o, bool* known)
         e.hint = o.value(u"hint"_s).toString();
         break;
     case RehearsalEvent::Kind::Logs:
+        e.fromSnapshot = o.value(u"fromSnapshot"_s).toBool();
         for (const QJsonValue& v : o.value(u"lines"_s).toArray()) {
             const QJsonObject line = v.toObject();
             e.logLines.append(
@@ -294,7 +300,7 @@ QStringList Recording::traceIdsSeen() const
             const TraceId id = TraceId::fromString(e.traceId);
             if (id.isValid() && !seen.contains(id.toString())) {
                 seen.insert(id.toString());
-                out << id.toString();
+                out << id.toShortString();
             }
             break;
         }

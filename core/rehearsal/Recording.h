@@ -52,6 +52,7 @@ struct RehearsalEvent
     CommandStatus status = CommandStatus::Succeeded;
     qint64 durationMs = 0;
     bool background = false;
+    bool forCheck = false;  // run by a check (replayed with the checks, not printed as an action)
 
     // Check
     QString checkState;  // "passed", "failed", "skipped", or what LabRunner reports
@@ -60,6 +61,7 @@ struct RehearsalEvent
 
     // Logs
     QList<RecordedLogLine> logLines;
+    bool fromSnapshot = false;  // the lines are also a command's output (kubectl logs --prefix)
 
     // Trace
     QString traceId;
@@ -100,7 +102,7 @@ struct Recording
     const RehearsalEvent* stepEvent(int step) const;
     qint64 durationMs() const;
     // Trace ids seen: every opened trace and every id in command output and followed log lines,
-    // canonical 32-digit form, in the order first seen.
+    // as Jaeger shows them (16 digits for a 64-bit id), in the order first seen.
     QStringList traceIdsSeen() const;
 
     QByteArray headerLine() const;  // one NDJSON line, '\n'-terminated

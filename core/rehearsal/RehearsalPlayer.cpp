@@ -115,7 +115,7 @@ void RehearsalPlayer::schedule(Phase phase)
         const RehearsalEvent& e = recording_.events.at(i);
         if (e.step != step_ || e.kind == RehearsalEvent::Kind::Step)
             continue;
-        const bool isCheck = e.kind == RehearsalEvent::Kind::Check;
+        const bool isCheck = e.kind == RehearsalEvent::Kind::Check || e.forCheck;
         if (isCheck != (phase == Phase::Check))
             continue;
         if (origin < 0)

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void cliReplaysFile();
     void cliUsageErrors();
     void shippedRehearsalShowsTraceIds();
+    void labRunRehearse();
 
 private:
     Recording record();
@@ -180,7 +181,7 @@ void TestRehearsal::recordReplayRoundTrip()
     QCOMPARE(transcript.entries().at(2).exitCode, 3);
     QVERIFY(!transcript.entries().at(2).running);
 
-    QCOMPARE(loaded->traceIdsSeen(), QStringList{u"0000000000000000463ac35c9f6413ad"_s});
+    QCOMPARE(loaded->traceIdsSeen(), QStringList{u"463ac35c9f6413ad"_s});
 }
 
 void TestRehearsal::stepControl()
@@ -345,7 +346,7 @@ void TestRehearsal::handout()
     QVERIFY(md.contains(u"❌ Jaeger has the trace — not yet"_s));
     QVERIFY(md.contains(u"Hint: Wait for the sampler"_s));
     QVERIFY(md.contains(u"_Exit code 3"_s));
-    QVERIFY(md.contains(u"## Trace ids seen\n\n- `0000000000000000463ac35c9f6413ad`"_s));
+    QVERIFY(md.contains(u"## Trace ids seen\n\n- `463ac35c9f6413ad`"_s));
 
     Handout::Options plain;
     plain.includeResults = false;
@@ -397,7 +398,7 @@ void TestRehearsal::cliReplaysFile()
     QVERIFY(text.contains(u"✗ Jaeger has the trace — not yet\n    hint: Wait for the sampler"_s));
     QVERIFY(text.contains(u"trace 463ac35c9f6413ad opened: "_s));
     QVERIFY(text.contains(u"1 of 2 checks passed"_s));
-    QVERIFY(text.contains(u"Trace ids seen: 0000000000000000463ac35c9f6413ad"_s));
+    QVERIFY(text.contains(u"Trace ids seen: 463ac35c9f6413ad"_s));
 
     QBuffer md;
     md.open(QIODevice::WriteOnly);
@@ -455,6 +456,43 @@ void TestRehearsal::shippedRehearsalShowsTraceIds()
         QVERIFY(!rec->traceIdsSeen().isEmpty());
         QVERIFY(rec->stepCount() >= 3);
     }
+}
+
+// `obslab lab run FILE|ID --rehearse`: by the lab's id or its YAML file, the shipped rehearsal
+// of that lab plays; nothing runs (no kubectl is even looked for).
+void TestRehearsal::labRunRehearse()
+{
+    const auto run = [](const QStringList& args, QString* outText, QString* errText) {
+        QBuffer out;
+        QBuffer err;
+        out.open(QIODevice::WriteOnly);
+        err.open(QIODevice::WriteOnly);
+        cli::Dispatcher dispatcher;
+        const int code = dispatcher.run(args, {nullptr, &out, &err});
+        *outText = QString::fromUtf8(out.data());
+        *errText = QString::fromUtf8(err.data());
+        return code;
+    };
+    QString out;
+    QString err;
+    const QString labFile =
+        QString::fromUtf8(OBSLAB_SOURCE_DIR) + u"/resources/labs/tracing-jaeger/lab.yaml"_s;
+    for (const QString& lab : {u"tracing-jaeger"_s, labFile}) {
+        const int code =
+            run({u"lab"_s, u"run"_s, lab, u"--rehearse"_s, u"--yes"_s, u"--context"_s, u"prod"_s},
+                &out, &err);
+        QVERIFY2(code == 0, qPrintable(err));
+        QVERIFY(out.startsWith(u"Rehearsal — no cluster is touched.\n"_s));
+        QVERIFY(out.contains(u"Step 1/"_s));
+        QVERIFY(out.contains(u"Trace ids seen: "_s));
+    }
+    QCOMPARE(run({u"lab"_s, u"run"_s, u"tracing-jaeger"_s, u"--rehearse"_s, u"--record"_s,
+                  u"x.ndjson"_s},
+                 &out, &err),
+             int(cli::ExitUsage));
+    QVERIFY(err.contains(u"one or the other"_s));
+    QCOMPARE(run({u"lab"_s, u"run"_s, u"tracing-jaeger"_s, u"--record"_s}, &out, &err),
+             int(cli::ExitUsage));
 }
 
 QTEST_GUILESS_MAIN(TestRehearsal)
