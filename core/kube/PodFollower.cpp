@@ -202,6 +202,17 @@ void PodFollower::podSeen(const QString& name, const QJsonObject& pod, bool dele
         return;
     auto it = streams_.find(name);
     const auto container = PodFollowerParsing::containerState(pod, options_.container);
+    const QString uid = pod.value(u"metadata"_s).toObject().value(u"uid"_s).toString();
+    if (it != streams_.end() && !uid.isEmpty() && !it->second->uid.isEmpty() &&
+        it->second->uid != uid) {
+        // Another pod with a name seen before (a StatefulSet's web-0 after a restart): once the
+        // old one's stream has ended, follow the new one from its first line.
+        if (deleted || it->second->status.state != PodState::Ended || it->second->job)
+            return;
+        streams_.erase(it);
+        order_.removeAll(name);
+        it = streams_.end();
+    }
     if (it == streams_.end()) {
         if (deleted)
             return;
@@ -209,6 +220,7 @@ void PodFollower::podSeen(const QString& name, const QJsonObject& pod, bool dele
             // Warn once per pod: ambient pods and pods without injection have no istio-proxy.
             auto stream = std::make_unique<Stream>();
             stream->status.pod = name;
+            stream->uid = uid;
             stream->status.state = PodState::Ended;
             stream->status.message = u"no container %1 in this pod"_s.arg(options_.container);
             order_ << name;
@@ -219,6 +231,7 @@ void PodFollower::podSeen(const QString& name, const QJsonObject& pod, bool dele
         }
         auto stream = std::make_unique<Stream>();
         stream->status.pod = name;
+        stream->uid = uid;
         stream->status.state = PodState::Waiting;
         order_ << name;
         it = streams_.emplace(name, std::move(stream)).first;

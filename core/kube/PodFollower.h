@@ -108,6 +108,7 @@ private:
     struct Stream
     {
         PodStatus status;
+        QString uid;  // a later pod may reuse the name (StatefulSets)
         PodFollowerParsing::LineDeduper dedup;
         QByteArray lastTimestamp;  // the newest line's, for --since-time
         QPointer<BackgroundJob> job;

@@ -4,9 +4,11 @@
 #include "SimMesh.h"
 #include "kube/Kubectl.h"
 #include "kube/PodFollower.h"
+#include "kube/PodFollowerModel.h"
 #include "process/Command.h"
 #include "process/CommandRunner.h"
 
+#include <QAbstractItemModelTester>
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -24,6 +26,8 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void noLineLostNoneTwice();
+    void streamCapQueuesPods();
+    void nativeSidecarsAndPodsWithout();
 
 private:
     // Writes `count` numbered lines into pod's istio-proxy log; returns how many the sim took.
@@ -93,6 +97,8 @@ void TestPodFollowerSim::noLineLostNoneTwice()
     options.selector = u"app=backend"_s;
     options.container = u"istio-proxy"_s;
     PodFollower follower(sim_.target(), options);
+    PodFollowerModel model(&follower);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
     static const QRegularExpression numbered(u"^obslab-follow-test n=(\\d+)$"_s);
     QHash<QString, QList<int>> perPod;  // line numbers as they arrived, per pod
@@ -200,8 +206,96 @@ void TestPodFollowerSim::noLineLostNoneTwice()
     QCOMPARE(*std::min_element(distinct.cbegin(), distinct.cend()), 1);
     QCOMPARE(*std::max_element(distinct.cbegin(), distinct.cend()), expected);
     QVERIFY(known.size() >= 4);
+    // The model saw every pod, each ended now, with its line count.
+    QCOMPARE(model.rowCount(), int(follower.pods().size()));
+    qint64 modelLines = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QModelIndex index = model.index(row);
+        QCOMPARE(index.data(PodFollowerModel::StateRole).value<PodFollower::PodState>(),
+                 PodFollower::PodState::Ended);
+        modelLines += index.data(PodFollowerModel::LinesRole).toLongLong();
+    }
+    QCOMPARE(modelLines, follower.linesDelivered());
+    QVERIFY(model.index(0).data(PodFollowerModel::ReconnectsRole).toInt() >= 1);  // p1's drop
     qInfo("%d numbered lines from %d pods; %lld duplicates dropped on reconnect", expected,
           int(perPod.size()), follower.duplicatesDropped());
+}
+
+void TestPodFollowerSim::streamCapQueuesPods()
+{
+    // Two pods, one stream allowed: the second waits (Queued) until the first pod is gone.
+    FollowOptions options;
+    options.selector = u"app in (frontend,backend)"_s;
+    options.maxStreams = 1;
+    PodFollower follower(sim_.target(), options);
+    QHash<QString, int> lines;
+    connect(&follower, &PodFollower::linesReady, this,
+            [&](const QVector<kube::FollowedLine>& batch) {
+                for (const auto& line : batch)
+                    ++lines[line.pod];
+            });
+    follower.start();
+    auto withState = [&](PodFollower::PodState state) {
+        for (const auto& pod : follower.pods())
+            if (pod.state == state)
+                return pod.pod;
+        return QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!withState(PodFollower::PodState::Queued).isEmpty(), 30000);
+    const QString following = withState(PodFollower::PodState::Following);
+    const QString queued = withState(PodFollower::PodState::Queued);
+    QVERIFY(!following.isEmpty());
+    QCOMPARE(follower.activeStreams(), 1);
+    QCOMPARE(lines.value(queued), 0);
+    // Lines for the queued pod are in its log; they arrive once it gets the stream.
+    QCOMPARE(sim_.control(u"logs/write"_s,
+                          {{u"pod"_s, queued}, {u"lines"_s, QJsonArray{u"q1"_s, u"q2"_s}}})
+                 .value(u"written"_s)
+                 .toInt(),
+             2);
+    QCOMPARE(sim_.control(u"pods/kill"_s, {{u"pod"_s, following}}).value(u"killed"_s).toString(),
+             following);
+    QTRY_VERIFY_WITH_TIMEOUT(lines.value(queued) >= 3, 30000);  // start-up line, q1, q2
+    QVERIFY(follower.activeStreams() <= 1);
+    QSignalSpy stopped(&follower, &PodFollower::stopped);
+    follower.stop();
+    QVERIFY(stopped.wait(15000));
+}
+
+void TestPodFollowerSim::nativeSidecarsAndPodsWithout()
+{
+    // istio-proxy as an init container with restartPolicy: Always is followed like any sidecar.
+    {
+        SimMesh native;
+        const QString error = native.start(u"native-sidecars"_s, {u"--no-traffic"_s});
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        FollowOptions options;
+        options.selector = u"app=frontend"_s;
+        PodFollower follower(native.target(), options);
+        QSignalSpy lines(&follower, &PodFollower::linesReady);
+        follower.start();
+        QVERIFY(lines.wait(30000));
+        const auto first = lines.first().at(0).value<QVector<kube::FollowedLine>>();
+        QVERIFY(!first.isEmpty());
+        QCOMPARE(first.first().container, u"istio-proxy"_s);
+        QVERIFY(first.first().text.contains("obslab-sim"));
+    }
+    // Ambient pods have no istio-proxy: said once per pod, nothing followed, nothing fails.
+    {
+        SimMesh ambient;
+        const QString error = ambient.start(u"ambient"_s, {u"--no-traffic"_s});
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        FollowOptions options;
+        options.selector = u"app=frontend"_s;
+        PodFollower follower(ambient.target(), options);
+        QSignalSpy warnings(&follower, &PodFollower::warning);
+        QSignalSpy failed(&follower, &PodFollower::failed);
+        follower.start();
+        QVERIFY(warnings.wait(30000));
+        QVERIFY(warnings.first().at(0).toString().contains(u"has no container istio-proxy"_s));
+        QCOMPARE(follower.activeStreams(), 0);
+        QVERIFY(failed.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPodFollowerSim)
