@@ -8,6 +8,9 @@
 #include "cluster/ClusterArea.h"
 #include "cluster/ClusterGuidance.h"
 #include "cluster/KubeContextReader.h"
+#include "doctor/DoctorPanel.h"
+#include "kube/PortForward.h"
+#include "tracing/JaegerClient.h"
 #include "common/AppSettings.h"
 #include "lab/LabArea.h"
 #include "logs/LogsArea.h"
@@ -71,6 +74,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
 
     createToolBars();
     createActions();
+    createDoctor();
 
     statusArea_ = new StatusArea(services_.runner, services_.jobs, this);
     if (!services_.forwards)
@@ -461,6 +465,7 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
     contextBar_->setStatus(status);
     cluster_->setStatus(status);
     lab_->setClusterStatus(status);
+    updateDoctorOptions(status);
 
     if (status.state == State::Checking || status.state == State::Unknown)
         return;
@@ -501,6 +506,70 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
     }
     banner_->show();
     bannerBar_->setVisible(!bannerDismissed_);
+}
+
+void MainWindow::createDoctor()
+{
+    // A dock tabbed with Cluster rather than a dialog: the doctor is read next to the logs and
+    // the cluster it talks about, and stays open while a fix runs and the checks run again.
+    doctor_ = new DoctorPanel(services_.runner, this);
+    doctorDock_ = new QDockWidget(tr("Doctor"), this);
+    doctorDock_->setObjectName(u"doctorDock"_s);
+    doctorDock_->setWidget(doctor_);
+    doctorDock_->setWindowIcon(Icons::icon(u"doctor"_s));
+    doctorDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                             QDockWidget::DockWidgetClosable);
+    doctorDock_->setTitleBarWidget(new DockTitleBar(doctorDock_));
+    addDockWidget(Qt::TopDockWidgetArea, doctorDock_);
+    tabifyDockWidget(dock(Area::Cluster), doctorDock_);
+    auto* action = new QAction(Icons::icon(u"doctor"_s), tr("&Doctor: Why No Traces?"), this);
+    action->setObjectName(u"showDoctor"_s);
+    action->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
+    action->setToolTip(tr("Check the tracing setup of the cluster and show what to fix"));
+    connect(action, &QAction::triggered, this, [this] { showDoctor(); });
+    for (QMenu* menu : menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly)) {
+        if (menu->objectName() == u"viewMenu") {
+            menu->addSeparator();
+            menu->addAction(action);
+        }
+    }
+    addAction(action);
+    doctor_->setForwardsSource([this]() -> std::optional<QList<DoctorForward>> {
+        if (!services_.forwards)
+            return std::nullopt;
+        QList<DoctorForward> list;
+        for (PortForward* forward : services_.forwards->forwards())
+            if (forward->isActive())
+                list << DoctorForward{forward->target().ns, forward->options().resource,
+                                      forward->options().remotePort, forward->localUrl()};
+        return list;
+    });
+}
+
+void MainWindow::updateDoctorOptions(const ClusterStatus& status)
+{
+    if (!doctor_)
+        return;
+    DoctorOptions options = doctor_->options();
+    options.target.kubectl = status.kubectlPath.isEmpty() ? u"kubectl"_s : status.kubectlPath;
+    options.target.context = status.context;
+    options.target.ns = status.kubeNamespace.isEmpty() ? u"default"_s : status.kubeNamespace;
+    if (services_.settings && !services_.settings->istioctlPath().isEmpty())
+        options.istioctl = services_.settings->istioctlPath();
+    options.jaegerUrl = JaegerClient::defaultBaseUrl(services_.settings);
+    doctor_->setOptions(options, MutationPolicy{status.context, status.server, false});
+}
+
+void MainWindow::showDoctor(const QString& focusCheckId)
+{
+    if (!doctorDock_)
+        return;
+    doctorDock_->show();
+    doctorDock_->raise();
+    if (!focusCheckId.isEmpty())
+        doctor_->focusCheck(focusCheckId);
+    else if (!doctor_->doctor()->isRunning())
+        doctor_->runChecks();
 }
 
 }  // namespace obslab

@@ -16,6 +16,7 @@ class Banner;
 class ClusterArea;
 class ConsoleArea;
 class ContextBar;
+class DoctorPanel;
 class KubeContextReader;
 class LabArea;
 class LogsArea;
@@ -51,6 +52,8 @@ public:
     Banner* banner() const { return banner_; }
     KubeContextReader* contextReader() const { return reader_; }
     StatusArea* statusArea() const { return statusArea_; }
+    DoctorPanel* doctorPanel() const { return doctor_; }
+    QDockWidget* doctorDock() const { return doctorDock_; }
 
     void openFiles(const QStringList& paths);
     void saveWindowState();
@@ -64,6 +67,9 @@ public Q_SLOTS:
     void showShortcuts();
     void showAbout();
     void resetLayout();
+    // Shows the Doctor area (tabbed with Cluster) and selects a check; runs the doctor
+    // first when it has not run yet (a failing lab check calls this with its check id).
+    void showDoctor(const QString& focusCheckId = {});
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -79,6 +85,8 @@ private:
     void onSettingsChanged();
     void rebuildRecentMenu();
     void updateDockTitleBars();
+    void createDoctor();
+    void updateDoctorOptions(const ClusterStatus& status);
 
     AppServices services_;
     LabArea* lab_ = nullptr;
@@ -95,6 +103,8 @@ private:
     StatusArea* statusArea_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QPointer<SettingsDialog> settingsDialog_;
+    DoctorPanel* doctor_ = nullptr;
+    QDockWidget* doctorDock_ = nullptr;
     QList<QAction*> shortcutActions_;
     QString lastKubectlPath_;
     bool bannerDismissed_ = false;

@@ -1,0 +1,413 @@
+#include "DoctorPanel.h"
+
+#include "doctor/DoctorChecks.h"
+#include "kube/KubeError.h"
+#include "process/Command.h"
+#include "process/CommandRunner.h"
+#include "widgets/Icons.h"
+
+#include <QDesktopServices>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
+#include <QUrl>
+#include <QVBoxLayout>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab {
+
+namespace {
+
+constexpr int kIdRole = Qt::UserRole + 1;
+
+QString iconName(DoctorFinding::Severity severity)
+{
+    switch (severity) {
+    case DoctorFinding::Severity::Pass:
+        return u"ok"_s;
+    case DoctorFinding::Severity::Warn:
+        return u"warning"_s;
+    case DoctorFinding::Severity::Fail:
+        return u"error"_s;
+    case DoctorFinding::Severity::Skipped:
+        break;
+    }
+    return u"info"_s;
+}
+
+QString severityWord(DoctorFinding::Severity severity)
+{
+    switch (severity) {
+    case DoctorFinding::Severity::Pass:
+        return QObject::tr("Pass");
+    case DoctorFinding::Severity::Warn:
+        return QObject::tr("Warning");
+    case DoctorFinding::Severity::Fail:
+        return QObject::tr("Fail");
+    case DoctorFinding::Severity::Skipped:
+        break;
+    }
+    return QObject::tr("Skipped");
+}
+
+}  // namespace
+
+DoctorPanel::DoctorPanel(CommandRunner* runner, QWidget* parent)
+    : QWidget(parent)
+    , runner_(runner)
+    , doctor_(new Doctor(runner, this))
+{
+    setObjectName(u"doctorPanel"_s);
+    header_ = new QLabel(this);
+    header_->setObjectName(u"doctorHeader"_s);
+    header_->setTextFormat(Qt::PlainText);
+    summary_ = new QLabel(tr("Not run yet: Check finds out why no trace shows up."), this);
+    summary_->setObjectName(u"doctorSummary"_s);
+    summary_->setWordWrap(true);
+    progress_ = new QProgressBar(this);
+    progress_->setMaximumHeight(fontMetrics().height() / 2 + 2);
+    progress_->setTextVisible(false);
+    progress_->hide();
+    runButton_ = new QPushButton(Icons::icon(u"refresh"_s), tr("&Check"), this);
+    runButton_->setObjectName(u"doctorRun"_s);
+    runButton_->setToolTip(tr("Run every check again (read-only: nothing in the cluster changes)"));
+    connect(runButton_, &QPushButton::clicked, this, &DoctorPanel::runChecks);
+
+    tree_ = new QTreeWidget(this);
+    tree_->setObjectName(u"doctorTree"_s);
+    tree_->setColumnCount(2);
+    tree_->setHeaderLabels({tr("Check"), tr("Result")});
+    tree_->setUniformRowHeights(false);
+    tree_->setWordWrap(true);
+    tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    tree_->header()->setStretchLastSection(true);
+    connect(tree_, &QTreeWidget::currentItemChanged, this, &DoctorPanel::showDetails);
+
+    auto* details = new QWidget(this);
+    detailTitle_ = new QLabel(details);
+    QFont bold = detailTitle_->font();
+    bold.setBold(true);
+    detailTitle_->setFont(bold);
+    detailSummary_ = new QLabel(details);
+    detailSummary_->setWordWrap(true);
+    detailSummary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fixText_ = new QPlainTextEdit(details);
+    fixText_->setObjectName(u"doctorFixText"_s);
+    fixText_->setReadOnly(true);
+    fixText_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    fixText_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    fixText_->setPlaceholderText(tr("Select a check to see its evidence and fix."));
+    fixButton_ = new QPushButton(Icons::icon(u"ok"_s), tr("&Fix…"), details);
+    fixButton_->setObjectName(u"doctorFix"_s);
+    fixButton_->setToolTip(tr("Shows the commands, asks, runs them, then checks again"));
+    fixButton_->setEnabled(false);
+    connect(fixButton_, &QPushButton::clicked, this, [this] { fixCheck(); });
+    fixStatus_ = new QLabel(details);
+    fixStatus_->setObjectName(u"doctorFixStatus"_s);
+    fixStatus_->setWordWrap(true);
+    docs_ = new QPushButton(Icons::icon(u"external"_s), tr("Docs"), details);
+    docs_->setObjectName(u"doctorDocs"_s);
+    docs_->setFlat(true);
+    docs_->setEnabled(false);
+    connect(docs_, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl(docsUrl_)); });
+    detailTitle_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+
+    auto* fixRow = new QHBoxLayout;
+    fixRow->addWidget(fixButton_);
+    fixRow->addWidget(fixStatus_, 1);
+    auto* detailLayout = new QVBoxLayout(details);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(detailTitle_, 1);
+    titleRow->addWidget(docs_);
+    detailLayout->addLayout(titleRow);
+    detailLayout->addWidget(detailSummary_);
+    detailLayout->addWidget(fixText_, 1);
+    detailLayout->addLayout(fixRow);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(tree_);
+    splitter->addWidget(details);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+
+    auto* top = new QHBoxLayout;
+    auto* titles = new QVBoxLayout;
+    titles->addWidget(header_);
+    titles->addWidget(summary_);
+    top->addLayout(titles, 1);
+    top->addWidget(runButton_, 0, Qt::AlignTop);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(progress_);
+    layout->addWidget(splitter, 1);
+
+    confirm_ = [this](const QString& question) {
+        return QMessageBox::question(this, tr("Apply the fix?"), question,
+                                     QMessageBox::Yes | QMessageBox::Cancel,
+                                     QMessageBox::Cancel) == QMessageBox::Yes;
+    };
+    connect(doctor_, &Doctor::progressed, this, [this](int done, int total, const QString&) {
+        progress_->setMaximum(std::max(1, total));
+        progress_->setValue(done);
+    });
+    connect(doctor_, &Doctor::finished, this, &DoctorPanel::onFinished);
+    setOptions(options_, policy_);
+}
+
+void DoctorPanel::setOptions(const DoctorOptions& options, const MutationPolicy& policy)
+{
+    options_ = options;
+    policy_ = policy;
+    header_->setText(tr("Tracing doctor — context %1, namespace %2")
+                         .arg(options_.target.context.isEmpty() ? tr("(kubectl's current)")
+                                                                : options_.target.context,
+                              options_.target.ns));
+}
+
+void DoctorPanel::setConfirm(std::function<bool(const QString&)> confirm)
+{
+    confirm_ = std::move(confirm);
+}
+
+void DoctorPanel::setForwardsSource(std::function<std::optional<QList<DoctorForward>>()> source)
+{
+    forwardsSource_ = std::move(source);
+}
+
+void DoctorPanel::runChecks()
+{
+    if (forwardsSource_)
+        options_.forwards = forwardsSource_();
+    runButton_->setEnabled(false);
+    progress_->setValue(0);
+    progress_->show();
+    summary_->setText(tr("Checking… (read-only commands; see the Console for each one)"));
+    doctor_->run(options_);
+}
+
+void DoctorPanel::onFinished(const QList<DoctorFinding>& findings)
+{
+    hasRun_ = true;
+    findings_ = findings;
+    runButton_->setEnabled(true);
+    progress_->hide();
+    const QString previous = focus_.isEmpty() ? selectedCheck() : focus_;
+    focus_.clear();
+
+    tree_->clear();
+    int counts[4] = {0, 0, 0, 0};
+    QTreeWidgetItem* group = nullptr;
+    QTreeWidgetItem* select = nullptr;
+    for (const DoctorFinding& f : findings) {
+        ++counts[int(f.severity)];
+        if (!group || group->text(0) != f.group) {
+            group = new QTreeWidgetItem(tree_, {f.group});
+            QFont font = group->font(0);
+            font.setBold(true);
+            group->setFont(0, font);
+            group->setFirstColumnSpanned(true);
+            group->setExpanded(true);
+            group->setData(0, kIdRole, QString());
+        }
+        auto* item = new QTreeWidgetItem(group, {f.title, f.summary});
+        item->setIcon(0, Icons::icon(iconName(f.severity)));
+        item->setData(0, kIdRole, f.id);
+        item->setToolTip(0, u"%1 (%2)"_s.arg(severityWord(f.severity), f.id));
+        item->setToolTip(1, f.summary);
+        // The evidence, one line per row: expand the check to see it.
+        for (const QString& line : f.evidence.split(u'\n', Qt::SkipEmptyParts)) {
+            auto* evidence = new QTreeWidgetItem(item, {line});
+            evidence->setFirstColumnSpanned(true);
+            evidence->setData(0, kIdRole, f.id);
+            evidence->setForeground(0, palette().brush(QPalette::PlaceholderText));
+        }
+        if (f.id == previous)
+            select = item;
+    }
+    // Group rows show the worst severity of their checks.
+    for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* g = tree_->topLevelItem(i);
+        DoctorFinding::Severity worst = DoctorFinding::Severity::Pass;
+        for (int c = 0; c < g->childCount(); ++c) {
+            const DoctorFinding* f = finding(g->child(c)->data(0, kIdRole).toString());
+            if (f && f->severity == DoctorFinding::Severity::Fail)
+                worst = f->severity;
+            else if (f && f->severity == DoctorFinding::Severity::Warn &&
+                     worst != DoctorFinding::Severity::Fail)
+                worst = f->severity;
+        }
+        g->setIcon(0, Icons::icon(iconName(worst)));
+    }
+    summary_->setText(
+        tr("%1 passed, %2 warning(s), %3 failed, %4 skipped — in %5 s")
+            .arg(counts[0])
+            .arg(counts[1])
+            .arg(counts[2])
+            .arg(counts[3])
+            .arg(QString::number(double(doctor_->lastDurationMs()) / 1000.0, 'f', 1)));
+    if (!select) {
+        // The first failure (else the first warning), so that what to do is on screen at once.
+        QTreeWidgetItem* warn = nullptr;
+        for (QTreeWidgetItemIterator it(tree_); *it && !select; ++it) {
+            if (!(*it)->parent() || (*it)->parent()->parent())
+                continue;  // a group or an evidence row
+            const DoctorFinding* f = finding((*it)->data(0, kIdRole).toString());
+            if (f && f->severity == DoctorFinding::Severity::Fail)
+                select = *it;
+            else if (f && f->severity == DoctorFinding::Severity::Warn && !warn)
+                warn = *it;
+        }
+        if (!select)
+            select = warn;
+    }
+    if (select) {
+        select->setExpanded(true);
+        tree_->setCurrentItem(select);
+        tree_->scrollToItem(select);
+    }
+    showDetails();
+    Q_EMIT checksFinished();
+}
+
+const DoctorFinding* DoctorPanel::finding(const QString& id) const
+{
+    return DoctorFindings::find(findings_, id);
+}
+
+QString DoctorPanel::selectedCheck() const
+{
+    const QTreeWidgetItem* item = tree_->currentItem();
+    return item ? item->data(0, kIdRole).toString() : QString();
+}
+
+void DoctorPanel::showDetails()
+{
+    const DoctorFinding* f = finding(selectedCheck());
+    if (!f) {
+        detailTitle_->clear();
+        detailSummary_->clear();
+        fixText_->clear();
+        docsUrl_.clear();
+        docs_->setEnabled(false);
+        docs_->setToolTip({});
+        fixButton_->setEnabled(false);
+        return;
+    }
+    detailTitle_->setText(u"%1 — %2"_s.arg(severityWord(f->severity), f->title));
+    detailSummary_->setText(f->summary);
+    QString text;
+    if (!f->evidence.isEmpty())
+        text += tr("# Evidence\n") + f->evidence + u"\n\n"_s;
+    if (!f->fixCommand.isEmpty())
+        text += tr("# Fix\n") + f->fixCommand + u"\n\n"_s;
+    if (!f->fixYaml.isEmpty())
+        text += f->fixYaml;
+    fixText_->setPlainText(text.trimmed());
+    docsUrl_ = f->docsUrl;
+    docs_->setEnabled(!docsUrl_.isEmpty());
+    docs_->setToolTip(docsUrl_);
+    fixButton_->setEnabled(f->hasFix() && f->isProblem() && fixId_.isEmpty());
+}
+
+void DoctorPanel::focusCheck(const QString& checkId)
+{
+    if (!hasRun_ || doctor_->isRunning()) {
+        focus_ = checkId;
+        if (!doctor_->isRunning())
+            runChecks();
+        return;
+    }
+    for (QTreeWidgetItemIterator it(tree_); *it; ++it) {
+        if ((*it)->parent() && !(*it)->parent()->parent() &&
+            (*it)->data(0, kIdRole).toString() == checkId) {
+            (*it)->setExpanded(true);
+            tree_->setCurrentItem(*it);
+            tree_->scrollToItem(*it);
+            return;
+        }
+    }
+}
+
+void DoctorPanel::fixCheck(const QString& checkId)
+{
+    const QString id = checkId.isEmpty() ? selectedCheck() : checkId;
+    const DoctorFinding* f = finding(id);
+    if (!f || !f->hasFix() || !fixId_.isEmpty() || !runner_)
+        return;
+    QString guard;
+    for (const CommandSpec& step : f->fixSteps) {
+        const MutationDecision decision = MutationGuard::check(step, policy_);
+        if (decision.verdict == MutationDecision::Refused) {
+            fixStatus_->setText(decision.message);
+            Q_EMIT fixFinished(id, false, decision.message);
+            return;
+        }
+        if (decision.verdict == MutationDecision::NeedsConfirmation && guard.isEmpty())
+            guard = decision.message;
+    }
+    const QString question =
+        tr("Fix “%1” on context %2?\n\nObsLab will run:\n\n%3%4")
+            .arg(f->title,
+                 options_.target.context.isEmpty() ? tr("(kubectl's current)")
+                                                   : options_.target.context,
+                 f->fixCommand, guard.isEmpty() ? QString() : u"\n\n"_s + guard);
+    if (!confirm_ || !confirm_(question)) {
+        fixStatus_->setText(tr("Not applied."));
+        Q_EMIT fixFinished(id, false, tr("Not applied."));
+        return;
+    }
+    fixId_ = id;
+    fixSteps_ = f->fixSteps;
+    fixButton_->setEnabled(false);
+    runButton_->setEnabled(false);
+    runNextStep();
+}
+
+void DoctorPanel::runNextStep()
+{
+    if (fixSteps_.isEmpty()) {
+        endFix(true, tr("Applied. Checking again…"));
+        return;
+    }
+    const CommandSpec step = fixSteps_.takeFirst();
+    fixStatus_->setText(tr("Running: %1").arg(step.title));
+    Command* command = runner_->start(step);
+    connect(command, &Command::finished, this, [this](const CommandResult& result) {
+        if (!result.ok()) {
+            const KubeError error = KubeErrors::classify(result);
+            endFix(false, tr("The fix failed: %1")
+                              .arg(error.message.isEmpty() ? result.message : error.message));
+            return;
+        }
+        runNextStep();
+    });
+}
+
+void DoctorPanel::endFix(bool ok, const QString& message)
+{
+    const QString id = fixId_;
+    fixId_.clear();
+    fixSteps_.clear();
+    fixStatus_->setText(message);
+    runButton_->setEnabled(true);
+    Q_EMIT fixFinished(id, ok, message);
+    if (ok) {
+        focus_ = id;
+        runChecks();
+    } else {
+        showDetails();
+    }
+}
+
+}  // namespace obslab

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "doctor/Doctor.h"
+#include "kube/MutationGuard.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace obslab {
+
+class CommandRunner;
+
+// The Doctor panel: runs the tracing doctor (core/doctor) and shows its findings grouped, each
+// with its evidence (expand the row) and, for problems, the exact fix. "Fix…" shows the commands,
+// asks (naming the context, via MutationGuard), runs them one after the other through the runner,
+// then checks again. GUI thread; never blocks (the doctor and the fixes are asynchronous).
+class DoctorPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DoctorPanel(CommandRunner* runner, QWidget* parent = nullptr);
+
+    // Where the checks and fixes go; `policy` decides whether a fix needs confirmation.
+    void setOptions(const DoctorOptions& options, const MutationPolicy& policy);
+    const DoctorOptions& options() const { return options_; }
+    // Called before each run: the port-forwards ObsLab runs (unset: not known).
+    void setForwardsSource(std::function<std::optional<QList<DoctorForward>>()> source);
+    // Asks before a fix runs: return true to run. The default is a QMessageBox question.
+    void setConfirm(std::function<bool(const QString& question)> confirm);
+
+    Doctor* doctor() const { return doctor_; }
+    QTreeWidget* tree() const { return tree_; }
+    QPushButton* fixButton() const { return fixButton_; }
+    QString selectedCheck() const;
+    bool hasRun() const { return hasRun_; }
+
+public Q_SLOTS:
+    void runChecks();
+    // Selects (and expands) a check; runs the doctor first if it has never run.
+    void focusCheck(const QString& checkId);
+    // Asks, runs the fix of the selected (or given) check, then checks again.
+    void fixCheck(const QString& checkId = {});
+
+Q_SIGNALS:
+    void checksFinished();
+    void fixFinished(const QString& checkId, bool ok, const QString& message);
+
+private:
+    void onFinished(const QList<DoctorFinding>& findings);
+    void showDetails();
+    void runNextStep();
+    void endFix(bool ok, const QString& message);
+    const DoctorFinding* finding(const QString& id) const;
+
+    QPointer<CommandRunner> runner_;
+    Doctor* doctor_ = nullptr;
+    DoctorOptions options_;
+    MutationPolicy policy_;
+    std::function<bool(const QString&)> confirm_;
+    std::function<std::optional<QList<DoctorForward>>()> forwardsSource_;
+    QList<DoctorFinding> findings_;
+    bool hasRun_ = false;
+    QString focus_;
+
+    // The fix that is running.
+    QString fixId_;
+    QList<CommandSpec> fixSteps_;
+
+    QLabel* header_ = nullptr;
+    QLabel* summary_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QPushButton* runButton_ = nullptr;
+    QTreeWidget* tree_ = nullptr;
+    QLabel* detailTitle_ = nullptr;
+    QLabel* detailSummary_ = nullptr;
+    QPlainTextEdit* fixText_ = nullptr;
+    QPushButton* fixButton_ = nullptr;
+    QLabel* fixStatus_ = nullptr;
+    QPushButton* docs_ = nullptr;
+    QString docsUrl_;
+};
+
+}  // namespace obslab
