@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 #include "ThemeManager.h"
 #include "common/AppSettings.h"
+#include "lab/LabArea.h"
 #include "process/BackgroundJobs.h"
 #include "process/CommandRunner.h"
 #include "process/Transcript.h"
@@ -77,10 +78,11 @@ int runGui(int argc, char** argv)
     window.openFiles(arguments.files);
     if (arguments.openLogDialog)
         window.openLogDialog();
-    // No lab can be loaded yet (the lab format arrives with a later issue): show the Lab area,
-    // which says what the lab will do, rather than pretending to open one.
-    if (!arguments.lab.isEmpty())
+    // `obslab --lab ID|FILE`: the Lab area with that lab (its errors shown there if it does not load).
+    if (!arguments.lab.isEmpty()) {
         window.showArea(MainWindow::Area::Lab);
+        window.labArea()->openLab(arguments.lab);
+    }
 
     const int code = app.exec();
     // Leave no process behind: followers and port-forwards end with the app.

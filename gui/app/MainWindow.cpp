@@ -96,6 +96,30 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     connect(cluster_, &ClusterArea::sampleLogRequested, this,
             [this] { openFiles({LogsArea::sampleLogPath()}); });
     connect(lab_, &LabArea::clusterDetailsRequested, this, [this] { showArea(Area::Cluster); });
+    // The lab's requests to the other areas, by slot name: each slot arrives with its own area's
+    // issue, and a missing one leaves the lab on its headless fallback (LabArea's Host).
+    lab_->setServices(services_.runner, services_.settings);
+    if (logs_->metaObject()->indexOfSlot("followSelector(QString,QString,QString)") >= 0)
+        connect(lab_, &LabArea::followLogsRequested, this,
+                [this](const QString& ns, const QString& selector, const QString& container) {
+                    showArea(Area::Logs);
+                    QMetaObject::invokeMethod(logs_, "followSelector", Q_ARG(QString, ns),
+                                              Q_ARG(QString, selector), Q_ARG(QString, container));
+                });
+    if (traces_->metaObject()->indexOfSlot("showTrace(QString)") >= 0)
+        connect(lab_, &LabArea::traceRequested, this, [this](const QString& traceId) {
+            showArea(Area::Traces);
+            QMetaObject::invokeMethod(traces_, "showTrace", Q_ARG(QString, traceId));
+        });
+    if (traces_->metaObject()->indexOfSlot("showSearch(QString)") >= 0)
+        connect(lab_, &LabArea::searchRequested, this, [this](const QString& service) {
+            showArea(Area::Traces);
+            QMetaObject::invokeMethod(traces_, "showSearch", Q_ARG(QString, service));
+        });
+    if (metaObject()->indexOfSlot("showDoctor(QString)") >= 0)
+        connect(lab_, &LabArea::doctorRequested, this, [this](const QString& focus) {
+            QMetaObject::invokeMethod(this, "showDoctor", Q_ARG(QString, focus));
+        });
     connect(traces_, &TracesArea::settingsRequested, this, &MainWindow::showSettings);
     connect(traces_, &TracesArea::openTraceRequested, this, &MainWindow::openTraceDialog);
     connect(console_, &ConsoleArea::statusMessage, this,

@@ -46,6 +46,7 @@ public:
 
     QDockWidget* dock(Area area) const;
     LogsArea* logsArea() const { return logs_; }
+    LabArea* labArea() const { return lab_; }
     ConsoleArea* consoleArea() const { return console_; }
     ClusterArea* clusterArea() const { return cluster_; }
     ContextBar* contextBar() const { return contextBar_; }

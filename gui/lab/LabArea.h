@@ -1,29 +1,99 @@
 #pragma once
 
 #include "cluster/ClusterStatus.h"
+#include "lab/LabProgress.h"
 
+#include <QHash>
+#include <QPointer>
 #include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
 
 namespace obslab {
 
+class AppSettings;
+class CommandRunner;
 class EmptyState;
+class LabRunner;
+class LabStepView;
+struct Lab;
 
-// The Lab area: the guided tracing lab lives here (a later issue). Until a lab is loaded it says
-// what the lab does and whether the cluster is ready for it.
+// The Lab area: a guided lab (the built-in tracing lab or a YAML file). Steps on the left with
+// their state and a progress bar; the chosen step on the right (LabStepView). Before a lab first
+// runs it shows the plan and asks (LabPlanDialog). Without a lab it says what the lab does.
+// Cross-area requests (follow logs, open a trace or a search, the doctor) leave as signals that
+// MainWindow connects; an unconnected one falls back to what the headless runner does.
 class LabArea : public QWidget
 {
     Q_OBJECT
 public:
     explicit LabArea(QWidget* parent = nullptr);
+    ~LabArea() override;
 
+    // Where commands run and what the user configured (kubectl/istioctl paths, Jaeger URL).
+    void setServices(CommandRunner* runner, AppSettings* settings);
     void setClusterStatus(const ClusterStatus& status);
+    // Where progress is saved (tests); default: the app data dir's labs/.
+    void setProgressDir(const QString& dir);
+
+    // A built-in lab id or a path. False (and the errors shown) when it does not load.
+    bool openLab(const QString& idOrPath);
     EmptyState* emptyState() const { return state_; }
+    LabRunner* runner() const { return runner_.get(); }
+    QListWidget* stepList() const { return steps_; }
+    LabStepView* stepView(const QString& stepId) const { return views_.value(stepId); }
+    QProgressBar* progressBar() const { return progress_; }
+
+public Q_SLOTS:
+    void runAllRemaining();
+    void teardown();
+    void stop();
 
 Q_SIGNALS:
     void clusterDetailsRequested();
+    void followLogsRequested(const QString& ns, const QString& selector, const QString& container);
+    void traceRequested(const QString& traceId);
+    void searchRequested(const QString& service);
+    void doctorRequested(const QString& focus);
 
 private:
+    class Host;
+    void showEmpty();
+    void buildLabView(const Lab& lab);
+    void rebuildRunner();
+    bool ensurePlanAccepted();
+    void updateStepItem(const QString& stepId, LabStepState state);
+    void updateProgress();
+    void setBusy(bool busy);
+
     EmptyState* state_ = nullptr;
+    QStackedWidget* pages_ = nullptr;
+    QWidget* labPage_ = nullptr;
+    QLabel* title_ = nullptr;
+    QLabel* summary_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QPushButton* runAll_ = nullptr;
+    QPushButton* teardown_ = nullptr;
+    QPushButton* stop_ = nullptr;
+    QPushButton* reset_ = nullptr;
+    QListWidget* steps_ = nullptr;
+    QStackedWidget* stepPages_ = nullptr;
+    QHash<QString, LabStepView*> views_;
+
+    QPointer<CommandRunner> commands_;
+    QPointer<AppSettings> settings_;
+    ClusterStatus status_;
+    QString progressDir_;
+    std::unique_ptr<Host> host_;
+    std::unique_ptr<LabProgressStore> store_;
+    std::unique_ptr<Lab> lab_;
+    std::unique_ptr<LabRunner> runner_;
 };
 
 }  // namespace obslab

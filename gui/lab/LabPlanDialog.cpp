@@ -1,0 +1,61 @@
+#include "LabPlanDialog.h"
+
+#include "lab/Lab.h"
+#include "lab/LabPlan.h"
+
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab {
+
+QString LabPlanDialog::planHtml(const Lab& lab, const LabPlan& plan, const QString& context)
+{
+    QString html =
+        tr("<p>The lab <b>%1</b> will run <b>kubectl</b> and <b>istioctl</b> against "
+           "the context <b>%2</b>. Nothing runs until you agree; every command is "
+           "shown before it runs.</p>")
+            .arg(lab.title.toHtmlEscaped(),
+                 context.isEmpty() ? tr("(kubectl's current context)") : context.toHtmlEscaped());
+    auto section = [&](const QString& title, const QStringList& items) {
+        if (items.isEmpty())
+            return;
+        html += u"<h4>"_s + title + u"</h4><ul>"_s;
+        for (const QString& i : items)
+            html += u"<li>"_s + i.toHtmlEscaped() + u"</li>"_s;
+        html += u"</ul>"_s;
+    };
+    section(tr("Creates or changes (kubectl apply)"), plan.creates);
+    section(tr("Changes"), plan.changes);
+    section(tr("Deletes (its teardown included)"), plan.deletes);
+    section(tr("Also"), plan.other);
+    return html;
+}
+
+LabPlanDialog::LabPlanDialog(const Lab& lab, const LabPlan& plan, const QString& context,
+                             QWidget* parent)
+    : QDialog(parent)
+{
+    setObjectName(u"labPlanDialog"_s);
+    setWindowTitle(tr("Before the lab starts"));
+    auto* layout = new QVBoxLayout(this);
+    auto* view = new QTextBrowser(this);
+    view->setObjectName(u"labPlanText"_s);
+    view->setOpenLinks(false);
+    view->setHtml(planHtml(lab, plan, context));
+    layout->addWidget(view);
+    auto* buttons = new QDialogButtonBox(this);
+    auto* start = buttons->addButton(tr("Start the Lab"), QDialogButtonBox::AcceptRole);
+    start->setObjectName(u"labPlanAccept"_s);
+    buttons->addButton(QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    resize(fontMetrics().averageCharWidth() * 90, fontMetrics().height() * 30);
+}
+
+}  // namespace obslab

@@ -1,0 +1,230 @@
+// The Lab area stepping through the built-in lab offscreen against the simulated mesh (tests/sim,
+// test equipment; the real kubectl, the stand-in istioctl and Jaeger): the plan is asked for
+// before anything runs, steps pass one by one, the progress bar follows, trace ids in the output
+// are links that ask for the trace, and a failing check shows its hint and offers the doctor.
+#include "GuiTestSupport.h"
+#include "SimMesh.h"
+
+#include "common/AppSettings.h"
+#include "lab/LabArea.h"
+#include "lab/LabPlanDialog.h"
+#include "lab/LabRunner.h"
+#include "lab/LabStepView.h"
+#include "process/CommandRunner.h"
+#include "widgets/EmptyState.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace obslab;
+
+class TestLabArea : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void linkTraceIds_data();
+    void linkTraceIds();
+    void brokenLabShowsItsErrors();
+    void stepsThroughTheLab();
+    void failingCheckOffersTheDoctor();
+
+private:
+    void acceptPlanWhenAsked(bool* seenPlan);
+    QString writeLab(const QString& name, const QByteArray& text);
+    SimMesh sim_;
+    QTemporaryDir dir_;
+    std::unique_ptr<AppSettings> settings_;
+    CommandRunner runner_;
+};
+
+void TestLabArea::initTestCase()
+{
+    test::isolateSettings();
+    QVERIFY(dir_.isValid());
+    const QString why = sim_.start(u"workshop-start"_s, {u"--interval"_s, u"0.2"_s});
+    if (why.startsWith(u"skip: "))
+        QSKIP(qPrintable(why));
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    // The app uses kubectl's own kubeconfig and current context, as a user's would.
+    qputenv("KUBECONFIG", sim_.target().kubeconfig.toUtf8());
+    settings_ = std::make_unique<AppSettings>();
+    settings_->setKubectlPath(sim_.kubectl());
+    settings_->setIstioctlPath(QString::fromUtf8(OBSLAB_SOURCE_DIR) + u"/tests/sim/istioctl"_s);
+    // The sim serves no port-forward: Jaeger is reached directly (as a user's Settings can say).
+    settings_->setJaegerUrl(QUrl(sim_.jaegerUrl()));
+}
+
+void TestLabArea::linkTraceIds_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<QString>("html");
+    QTest::newRow("access-log")
+        << u"\"GET /\" 200 traceID=7cd554fd70246f86 spanID=2fe178b0dfffbe2d"_s
+        << u"&quot;GET /&quot; 200 traceID=<a href=\"trace:7cd554fd70246f86\"><b>7cd554fd70246f86</b></a> spanID=2fe178b0dfffbe2d"_s;
+    QTest::newRow("printed")
+        << u"trace id: 0123456789abcdef0123456789abcdef (chosen…)"_s
+        << u"trace id: <a href=\"trace:0123456789abcdef0123456789abcdef\"><b>0123456789abcdef0123456789abcdef</b></a> (chosen…)"_s;
+    QTest::newRow("url")
+        << u"http://x/jaeger/trace/da4d12ca435f6dbb?uiEmbed=v0"_s
+        << u"http://x/jaeger/trace/<a href=\"trace:da4d12ca435f6dbb\"><b>da4d12ca435f6dbb</b></a>?uiEmbed=v0"_s;
+    QTest::newRow("no-trace") << u"traceID=- <b>"_s << u"traceID=- &lt;b&gt;"_s;
+    QTest::newRow("too-long") << u"traceID=0123456789abcdef0"_s << u"traceID=0123456789abcdef0"_s;
+}
+
+void TestLabArea::linkTraceIds()
+{
+    QFETCH(QString, line);
+    QFETCH(QString, html);
+    QCOMPARE(LabStepView::linkTraceIds(line), html);
+}
+
+QString TestLabArea::writeLab(const QString& name, const QByteArray& text)
+{
+    const QString path = dir_.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(text);
+    return path;
+}
+
+void TestLabArea::brokenLabShowsItsErrors()
+{
+    LabArea area;
+    const QString path =
+        writeLab(u"broken.yaml"_s, "obslab-lab: 1\nid: b\ntitle: B\nsteps:\n- id: a\n  titel: A\n");
+    QVERIFY(!area.openLab(path));
+    QVERIFY(area.emptyState()->text().contains(u"broken.yaml:6:3: unknown key"_s));
+    QVERIFY(area.emptyState()->text().contains(u"did you mean"_s));
+    QVERIFY(!area.runner());
+}
+
+void TestLabArea::acceptPlanWhenAsked(bool* seenPlan)
+{
+    QTimer::singleShot(0, this, [seenPlan] {
+        auto* dialog = qobject_cast<LabPlanDialog*>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        auto* text = dialog->findChild<QTextBrowser*>(u"labPlanText"_s);
+        *seenPlan =
+            text && text->toPlainText().contains(u"Deployment frontend (namespace default)"_s);
+        dialog->findChild<QPushButton*>(u"labPlanAccept"_s)->click();
+    });
+}
+
+void TestLabArea::stepsThroughTheLab()
+{
+    LabArea area;
+    area.setServices(&runner_, settings_.get());
+    area.setProgressDir(dir_.filePath(u"progress"_s));
+    ClusterStatus status;
+    status.state = ClusterStatus::State::Reachable;
+    status.context = u"obslab-sim"_s;
+    status.server = sim_.apiUrl();
+    status.local = true;
+    area.setClusterStatus(status);
+    area.resize(1400, 900);
+    area.show();
+    QVERIFY(area.openLab(u"tracing-jaeger"_s));
+    QCOMPARE(area.stepList()->count(), 11);
+    QCOMPARE(area.progressBar()->value(), 0);
+    QSignalSpy traces(&area, &LabArea::traceRequested);
+
+    // The first run asks with the plan; nothing ran before.
+    bool seenPlan = false;
+    acceptPlanWhenAsked(&seenPlan);
+    LabStepView* first = area.stepView(u"prerequisites"_s);
+    first->findChild<QPushButton*>(u"labRunStep"_s)->click();
+    QVERIFY(seenPlan);
+    QTRY_COMPARE_WITH_TIMEOUT(area.runner()->stepState(u"prerequisites"_s), LabStepState::Passed,
+                              60000);
+    QCOMPARE(area.stepList()->item(0)->data(Qt::UserRole + 1).toString(), u"passed"_s);
+    QCOMPARE(area.stepList()->currentRow(), 1);  // the next step comes into view
+    // The card shows the exact command and its output.
+    const QString command = first->findChild<QLabel*>(u"labActionCommand"_s)->text();
+    QVERIFY2(command.contains(u"kubectl version"_s) || command.contains(u" version "_s),
+             qPrintable(command));
+
+    // The rest, from the header's button.
+    area.findChild<QPushButton*>(u"labRunAll"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!area.runner()->isBusy(), 180000);
+    QCOMPARE(area.runner()->doneCount(), 11);
+    QCOMPARE(area.progressBar()->value(), 11);
+
+    // The traced request's trace id is a link; clicking it asks for the trace.
+    LabStepView* traced = area.stepView(u"traced-request"_s);
+    QTextBrowser* output = traced->findChild<QTextBrowser*>(u"labActionOutput"_s);
+    QVERIFY(output->isVisibleTo(traced));
+    const QString id = area.runner()->traceId(u"my-request"_s);
+    QVERIFY(output->toHtml().contains(u"trace:"_s + id));
+    // The lab's openTrace action asked for it once already; the click asks again.
+    QCOMPARE(traces.size(), 1);
+    QCOMPARE(traces.first().at(0).toString(), id);
+    Q_EMIT output->anchorClicked(QUrl(u"trace:"_s + id));
+    QCOMPARE(traces.size(), 2);
+    QCOMPARE(traces.last().at(0).toString(), id);
+
+    // A restarted app resumes: a new area shows every step done.
+    LabArea again;
+    again.setServices(&runner_, settings_.get());
+    again.setProgressDir(dir_.filePath(u"progress"_s));
+    QVERIFY(again.openLab(u"tracing-jaeger"_s));
+    QCOMPARE(again.progressBar()->value(), 11);
+
+    // For the README: the area after the traced request (test equipment: the simulated mesh).
+    area.stepList()->setCurrentRow(area.runner()->lab().stepIndex(u"traced-request"_s));
+    const QString out = qEnvironmentVariable("OBSLAB_SCREENSHOT_OUT");
+    if (!out.isEmpty()) {
+        QDir().mkpath(out);
+        QVERIFY(area.grab().save(out + u"/lab-area.png"_s));
+    }
+}
+
+void TestLabArea::failingCheckOffersTheDoctor()
+{
+    const QString path = writeLab(
+        u"fails.yaml"_s,
+        "obslab-lab: 1\nid: fails\ntitle: Fails\nsteps:\n- id: only\n  title: Only\n  checks:\n"
+        "  - resourceExists: {kind: deployment, name: not-there}\n    timeout: 2\n    every: 1\n"
+        "    doctor: sidecar\n    hint: Deploy **not-there** first.\n    solution: \"`kubectl "
+        "apply -f x`\"\n");
+    LabArea area;
+    area.setServices(&runner_, settings_.get());
+    area.setProgressDir(dir_.filePath(u"progress2"_s));
+    QSignalSpy doctor(&area, &LabArea::doctorRequested);
+    QVERIFY(area.openLab(path));
+    bool seenPlan = false;
+    acceptPlanWhenAsked(&seenPlan);
+    LabStepView* view = area.stepView(u"only"_s);
+    view->findChild<QPushButton*>(u"labCheckStep"_s)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(area.runner()->stepState(u"only"_s), LabStepState::Failed, 30000);
+    auto* hint = view->findChild<QLabel*>(u"labCheckHintText"_s);
+    QVERIFY(hint->isVisibleTo(view));  // shown at once on failure
+    QVERIFY(hint->text().contains(u"not-there"_s));
+    auto* message = view->findChild<QLabel*>(u"labCheckMessage"_s);
+    QVERIFY2(message->text().contains(u"not-there"_s), qPrintable(message->text()));
+    auto* ask = view->findChild<QPushButton*>(u"labCheckDoctor"_s);
+    QVERIFY(ask->isVisibleTo(view));
+    ask->click();
+    QCOMPARE(doctor.size(), 1);
+    QCOMPARE(doctor.first().at(0).toString(), u"sidecar"_s);
+    auto* solution = view->findChild<QPushButton*>(u"labCheckSolution"_s);
+    solution->click();
+    QVERIFY(view->findChild<QLabel*>(u"labCheckSolutionText"_s)->isVisibleTo(view));
+    QCOMPARE(area.stepList()->item(0)->data(Qt::UserRole + 1).toString(), u"failed"_s);
+}
+
+QTEST_MAIN(TestLabArea)
+#include "tst_labarea.moc"
