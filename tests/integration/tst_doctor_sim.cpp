@@ -263,6 +263,34 @@ void TestDoctorSim::scenarios()
         for (const DoctorFinding& f : findings)
             QVERIFY2(f.severity == DoctorFinding::Severity::Pass,
                      qPrintable(f.id + u": "_s + f.summary));
+        if (scenario == u"healthy-telemetry") {
+            // A port-forward aimed at the collector instead of the UI is called out.
+            DoctorOptions o = options(sim);
+            o.forwards = QList<DoctorForward>{{u"istio-system"_s, u"svc/jaeger-collector"_s, 9411,
+                                               QUrl(u"http://127.0.0.1:9411"_s)}};
+            const QList<DoctorFinding> again = runDoctor(sim, o);
+            QCOMPARE(problems(again), QStringList{u"jaeger.reachable"_s});
+            QVERIFY(DoctorFindings::find(again, u"jaeger.reachable"_s)
+                        ->fixCommand.contains(u"svc/tracing 16686:80"_s));
+        }
+        if (scenario == u"healthy-legacy") {
+            // The CLI on the same cluster: JSON, every check passes, exit 0.
+            QBuffer out;
+            QBuffer err;
+            out.open(QIODevice::WriteOnly);
+            err.open(QIODevice::WriteOnly);
+            cli::CliContext ctx{nullptr, &out, &err};
+            const int rc = cli::Dispatcher().run(
+                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
+                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
+                 u"--istioctl"_s, istioctlPath(), u"--jaeger"_s, sim.jaegerUrl(), u"--output"_s,
+                 u"json"_s},
+                ctx);
+            const QJsonObject json = QJsonDocument::fromJson(out.data()).object();
+            QVERIFY2(rc == cli::ExitOk, out.data().constData());
+            QCOMPARE(json.value(u"result"_s).toString(), u"pass"_s);
+            QCOMPARE(json.value(u"checks"_s).toArray().size(), DoctorChecks::all().size());
+        }
         return;
     }
 
