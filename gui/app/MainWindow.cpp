@@ -60,6 +60,8 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
 
     lab_ = new LabArea(this);
     logs_ = new LogsArea(this);
+    logs_->setSettings(services_.settings);
+    logs_->setTranscript(services_.transcript);
     cluster_ = new ClusterArea(this);
     traces_ = new TracesArea(this);
     console_ = new ConsoleArea(services_.transcript, this);
@@ -353,6 +355,7 @@ void MainWindow::createActions()
     auto* kubectlHelp = help->addAction(Icons::icon(u"external"_s), tr("How to Install &kubectl"));
     connect(kubectlHelp, &QAction::triggered, this,
             [] { QDesktopServices::openUrl(QUrl(ClusterGuidance::installKubectlUrl())); });
+    help->addAction(openSample);
     help->addSeparator();
     auto* about = help->addAction(Icons::icon(u"info"_s), tr("&About ObsLab"));
     about->setMenuRole(QAction::AboutRole);

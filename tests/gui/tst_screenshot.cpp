@@ -74,7 +74,7 @@ void TestScreenshot::mainWindowIsNotBlank()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_COMPARE(window.contextReader()->status().state, ClusterStatus::State::Reachable);
-    QSignalSpy shown(window.logsArea(), &LogsArea::previewShown);
+    QSignalSpy shown(window.logsArea(), &LogsArea::fileShown);
     window.openFiles({LogsArea::sampleLogPath()});
     QVERIFY(shown.wait());
     // The console repaints output on a short timer: wait for it, as a person would see it.

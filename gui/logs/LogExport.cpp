@@ -1,0 +1,141 @@
+#include "LogExport.h"
+
+#include "LogTableModel.h"
+#include "logs/FileRead.h"
+
+#include <QAbstractItemModel>
+#include <QCoreApplication>
+#include <QSaveFile>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace obslab {
+
+namespace {
+
+// Reads line ranges through a 1 MiB window, so consecutive lines cost one pread per window.
+class WindowReader
+{
+public:
+    QByteArrayView read(int fd, qint64 begin, qint64 end)
+    {
+        if (fd != fd_ || begin < start_ || end > start_ + buffer_.size()) {
+            const qint64 want = std::max<qint64>(end - begin, kWindow);
+            buffer_.resize(want);
+            const qint64 got = preadFully(fd, buffer_.data(), want, begin);
+            buffer_.resize(std::max<qint64>(got, 0));
+            fd_ = fd;
+            start_ = begin;
+        }
+        const qint64 from = begin - start_;
+        const qint64 len = std::min<qint64>(end, start_ + buffer_.size()) - begin;
+        return len > 0 ? QByteArrayView(buffer_.constData() + from, len) : QByteArrayView();
+    }
+
+private:
+    static constexpr qint64 kWindow = 1024 * 1024;
+    QByteArray buffer_;
+    int fd_ = -1;
+    qint64 start_ = 0;
+};
+
+QString escapeCell(QString s)
+{
+    s.replace(u'\\', u"\\\\"_s);
+    s.replace(u'|', u"\\|"_s);
+    s.replace(u'\n', u' ');
+    return s;
+}
+
+}  // namespace
+
+Result<qint64> LogExport::writeLines(const LogFile::Snapshot& snap,
+                                     const std::vector<qint64>* lines, const QString& path,
+                                     const std::atomic<bool>& cancel)
+{
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly))
+        return Error{QCoreApplication::translate("LogExport", "Cannot write %1: %2")
+                         .arg(path, out.errorString()),
+                     QCoreApplication::translate("LogExport", "Choose a folder you can write to.")};
+    WindowReader reader;
+    QByteArray chunk;
+    qint64 written = 0;
+    size_t segment = 0;
+    auto writeLine = [&](qint64 line) {
+        while (segment + 1 < snap.segments.size() && line >= snap.segments[segment + 1].firstLine)
+            ++segment;
+        while (segment > 0 && line < snap.segments[segment].firstLine)
+            --segment;
+        const auto& s = snap.segments[segment];
+        const qint64 local = line - s.firstLine;
+        auto [begin, end] = snap.range(s, local);
+        QByteArrayView bytes = reader.read(s.fd, begin, end);
+        while (!bytes.isEmpty() && (bytes.back() == '\n' || bytes.back() == '\r'))
+            bytes.chop(1);
+        chunk.append(bytes.data(), bytes.size());
+        chunk.append('\n');
+        ++written;
+        if (chunk.size() > (1 << 20)) {
+            out.write(chunk);
+            chunk.clear();
+        }
+    };
+    const qint64 total = lines ? qint64(lines->size()) : snap.lineCount;
+    for (qint64 i = 0; i < total; ++i) {
+        if ((i & 0xfff) == 0 && cancel.load()) {
+            out.cancelWriting();
+            return Error{QCoreApplication::translate("LogExport", "Export cancelled"), {}};
+        }
+        const qint64 line = lines ? (*lines)[size_t(i)] : i;
+        if (line < 0 || line >= snap.lineCount || snap.segments.empty())
+            continue;
+        writeLine(line);
+    }
+    out.write(chunk);
+    if (!out.commit())
+        return Error{QCoreApplication::translate("LogExport", "Cannot write %1: %2")
+                         .arg(path, out.errorString()),
+                     QCoreApplication::translate("LogExport", "Check the free disk space.")};
+    return written;
+}
+
+QString LogExport::rowsAsText(const QAbstractItemModel& model, const QList<int>& rows)
+{
+    QString out;
+    for (int row : rows) {
+        out += model.index(row, 0).data(LogTableModel::RawTextRole).toString();
+        out += u'\n';
+    }
+    return out;
+}
+
+QString LogExport::rowsAsMarkdown(const QAbstractItemModel& model, const QList<int>& rows)
+{
+    static const int columns[] = {
+        LogTableModel::TimeColumn,     LogTableModel::PodColumn,   LogTableModel::DirectionColumn,
+        LogTableModel::MethodColumn,   LogTableModel::PathColumn,  LogTableModel::StatusColumn,
+        LogTableModel::DurationColumn, LogTableModel::FlagsColumn, LogTableModel::TraceColumn};
+    static const char* const headers[] = {"Time",   "Pod",      "Dir",   "Method",  "Path",
+                                          "Status", "Duration", "Flags", "Trace id"};
+    QString out = u"|"_s;
+    QString rule = u"|"_s;
+    for (const char* h : headers) {
+        out += u' ' + QCoreApplication::translate("LogExport", h) + u" |"_s;
+        rule += u"---|"_s;
+    }
+    out += u'\n' + rule + u'\n';
+    for (int row : rows) {
+        out += u'|';
+        for (int c : columns) {
+            QString v = escapeCell(model.index(row, c).data(Qt::DisplayRole).toString());
+            if (c == LogTableModel::TraceColumn && !v.isEmpty())
+                v = u'`' + v + u'`';
+            out += u' ' + v + u" |"_s;
+        }
+        out += u'\n';
+    }
+    return out;
+}
+
+}  // namespace obslab
