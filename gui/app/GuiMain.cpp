@@ -7,6 +7,7 @@
 #include "process/BackgroundJobs.h"
 #include "process/CommandRunner.h"
 #include "process/Transcript.h"
+#include "tracing/JaegerWebView.h"
 #include "widgets/Icons.h"
 
 #include <QApplication>
@@ -52,8 +53,9 @@ GuiArguments parseArguments(const QStringList& arguments)
 
 int runGui(int argc, char** argv)
 {
-    // WebEngine needs a shared GL context, set before the application object exists.
-    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    // WebEngine needs a shared GL context (and, as root, no sandbox) before the application
+    // object exists.
+    JaegerWebView::prepareApplication();
     // 125 % and 150 % screens get exact scaling rather than rounding to 100 % or 200 %.
     QGuiApplication::setHighDpiScaleFactorRoundingPolicy(
         Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);

@@ -42,6 +42,16 @@ using namespace Qt::Literals::StringLiterals;
 namespace obslab {
 
 namespace {
+// Presenter mode (contracts seam 8) is wired by its contract name; this compiles to nothing
+// until MainWindow has the signal, so each side can land on its own.
+template <typename Window, typename Traces>
+void connectPresenterMode(Window* window, Traces* traces)
+{
+    if constexpr (requires { &Window::presenterModeChanged; })
+        QObject::connect(window, &Window::presenterModeChanged, traces,
+                         &Traces::setPresenterMode);
+}
+
 // Bumped when the default arrangement changes, so an old saved state does not restore docks
 // that no longer exist into odd places.
 constexpr int kStateVersion = 1;
@@ -124,12 +134,22 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
         });
     connect(traces_, &TracesArea::settingsRequested, this, &MainWindow::showSettings);
     connect(traces_, &TracesArea::openTraceRequested, this, &MainWindow::openTraceDialog);
+    // Logs <-> traces (contracts seam 2): a trace id or request id clicked in the logs opens
+    // its trace; "Show its log lines" filters the logs to a trace.
+    connect(logs_, &LogsArea::openTraceRequested, traces_, &TracesArea::showTrace);
+    connect(logs_, &LogsArea::openRequestIdRequested, traces_, &TracesArea::showRequestId);
+    connect(traces_, &TracesArea::showLogLinesRequested, logs_, &LogsArea::showTraceLines);
+    connect(logs_, &LogsArea::openTraceRequested, this, [this] { showArea(Area::Traces); });
+    connect(logs_, &LogsArea::openRequestIdRequested, this, [this] { showArea(Area::Traces); });
+    connect(traces_, &TracesArea::showLogLinesRequested, this, [this] { showArea(Area::Logs); });
+    connectPresenterMode(this, traces_);
     connect(console_, &ConsoleArea::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, 5000); });
 
     if (services_.settings) {
         lastKubectlPath_ = services_.settings->kubectlPath();
         traces_->setJaegerUrl(services_.settings->jaegerUrl());
+        traces_->setFontScale(services_.settings->fontScale());
         connect(services_.settings, &AppSettings::changed, this, &MainWindow::onSettingsChanged);
     }
 
@@ -480,6 +500,7 @@ void MainWindow::onSettingsChanged()
     if (!services_.settings)
         return;
     traces_->setJaegerUrl(services_.settings->jaegerUrl());
+    traces_->setFontScale(services_.settings->fontScale());
     if (services_.settings->kubectlPath() != lastKubectlPath_) {
         lastKubectlPath_ = services_.settings->kubectlPath();
         reader_->refresh();

@@ -49,6 +49,7 @@ public:
     LabArea* labArea() const { return lab_; }
     ConsoleArea* consoleArea() const { return console_; }
     ClusterArea* clusterArea() const { return cluster_; }
+    TracesArea* tracesArea() const { return traces_; }
     ContextBar* contextBar() const { return contextBar_; }
     Banner* banner() const { return banner_; }
     KubeContextReader* contextReader() const { return reader_; }

@@ -1,44 +1,152 @@
 #pragma once
 
+#include "tracing/Trace.h"
+
+#include <QPointer>
 #include <QUrl>
 #include <QWidget>
 
+class QAction;
+class QActionGroup;
 class QStackedWidget;
+class QToolBar;
 
 namespace obslab {
 
 class EmptyState;
+class JaegerClient;
+class JaegerReply;
+class JaegerWebView;
 class TraceTimelinePanel;
 
-// The Traces area: a trace's span timeline (opened from a saved Jaeger or OTLP JSON file for
-// now; from Jaeger itself and from the logs once those are wired). Until a trace is open it
-// explains how traces get here and where Jaeger is.
+// The Traces area: one trace at a time, shown in the embedded Jaeger UI (JaegerWebView, when
+// WebEngine can run) or in the native span timeline (TraceTimelinePanel, always). Traces come
+// from Jaeger (showTrace, showRequestId — asked through JaegerClient, which also diagnoses why a
+// page cannot show) or from a saved file (openTraceFile). Until one is open, and whenever a
+// lookup fails, the area says why and what to do, with a Retry. GUI thread; all lookups async.
 class TracesArea : public QWidget
 {
     Q_OBJECT
 public:
-    explicit TracesArea(QWidget* parent = nullptr);
+    enum class View
+    {
+        Embedded,  // Jaeger's own UI in the web view
+        Native     // ObsLab's timeline, drawn from the API's JSON
+    };
+    Q_ENUM(View)
 
+    explicit TracesArea(QWidget* parent = nullptr);
+    ~TracesArea() override;
+
+    // The Jaeger query service (settings' URL or a port-forward's local address); empty means
+    // http://localhost:16686, where `istioctl dashboard jaeger` and the usual port-forward listen.
+    // The base path (/jaeger) is discovered.
     void setJaegerUrl(const QUrl& url);
+    QUrl jaegerUrl() const;
+
     // Loads the file in the background; the timeline shows when it is read, the empty state
     // says why when it cannot be.
     void openTraceFile(const QString& path);
     bool isShowingTrace() const;
+    const Trace& currentTrace() const { return trace_; }
 
+    View view() const { return view_; }
+    void setView(View view);
+    // Whether the embedded Jaeger UI can be used here (see JaegerWebView::isSupported()).
+    bool embeddedAvailable() const { return embeddedAvailable_; }
+    void setEmbeddedAvailable(bool available);
+
+    // The web view's zoom follows the app's font scale, and presenter mode makes it at least
+    // kPresenterZoom (whichever is larger, so a presenter mode that raises the font scale itself
+    // is not applied twice).
+    void setFontScale(double scale);
+    void setPresenterMode(bool on);
+    double webZoomFactor() const;
+    static constexpr double kPresenterZoom = 1.5;
+
+    JaegerClient* client() const { return client_; }
+    JaegerWebView* webView() const { return web_; }  // null until the embedded UI is first used
     EmptyState* emptyState() const { return state_; }
     TraceTimelinePanel* panel() const { return panel_; }
+    QAction* showLogLinesAction() const { return logLinesAction_; }
+    QAction* embeddedAction() const { return embeddedAction_; }
+    QAction* nativeAction() const { return nativeAction_; }
+
+public Q_SLOTS:
+    // Fetches the trace from Jaeger and shows it in the current view.
+    void showTrace(const QString& traceId);
+    // Finds the trace whose spans carry tag guid:x-request-id = requestId and shows it.
+    void showRequestId(const QString& requestId);
+    // Jaeger's search page for a service (empty: all), in the embedded UI.
+    void showSearch(const QString& service);
+    // Repeats the last lookup (after the port-forward was started, traffic sent…).
+    void retry();
+    // Emits showLogLinesRequested for the current trace.
+    void requestLogLines();
 
 Q_SIGNALS:
     void settingsRequested();
     void openTraceRequested();
+    // "Show its log lines": the Logs area filters to these ids.
+    void showLogLinesRequested(const QString& traceId, const QStringList& requestIds);
+    // The trace (or search page) is on screen: native timeline drawn or Jaeger's page loaded.
+    void traceShown(const QString& traceId);
+    // A lookup or page load failed; the area shows the same words.
+    void lookupFailed(const QString& message, const QString& hint);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
-    void showFailure(const QString& message, const QString& hint);
+    enum class Lookup
+    {
+        None,
+        Trace,
+        RequestId,
+        Search
+    };
 
+    void startLookup(Lookup kind, const QString& value);
+    void onTraceReply(JaegerReply* reply);
+    void present(const Trace& trace, bool fromJaeger);
+    void loadEmbedded(const QUrl& url);
+    void onEmbeddedFailed(const QUrl& url, const QString& reason);
+    void showBusy(const QString& title, const QString& text);
+    void showFailure(const QString& message, const QString& hint, bool canRetry);
+    void showIntro();
+    void ensureWebView();
+    void updateHeader();
+    void applyZoom();
+    QUrl embeddedTraceUrl(const QString& traceId) const;
+    QString jaegerWhere() const;
+    bool isDark() const;
+
+    QToolBar* header_ = nullptr;
+    QActionGroup* viewGroup_ = nullptr;
+    QAction* embeddedAction_ = nullptr;
+    QAction* nativeAction_ = nullptr;
+    QAction* logLinesAction_ = nullptr;
+    QAction* searchAction_ = nullptr;
+    QAction* browserAction_ = nullptr;
     QStackedWidget* stack_ = nullptr;
     EmptyState* state_ = nullptr;
     TraceTimelinePanel* panel_ = nullptr;
+    JaegerWebView* web_ = nullptr;
+    JaegerClient* client_ = nullptr;
+
+    QUrl jaegerUrl_;
     QString jaegerNote_;
+    Trace trace_;
+    bool traceFromJaeger_ = false;
+    View view_ = View::Native;
+    bool embeddedAvailable_ = false;
+    bool darkShown_ = false;
+    double fontScale_ = 1.0;
+    bool presenter_ = false;
+    Lookup lookup_ = Lookup::None;
+    QUrl awaitedPage_;  // the embedded page being loaded for the current lookup
+    QString lookupValue_;
+    QPointer<JaegerReply> pending_;
 };
 
 }  // namespace obslab

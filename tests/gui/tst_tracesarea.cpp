@@ -1,3 +1,5 @@
+#include "SimServer.h"
+#include "tracing/JaegerClient.h"
 #include "tracing/TraceTimelinePanel.h"
 #include "tracing/TraceTimelineView.h"
 #include "tracing/TracesArea.h"
@@ -7,21 +9,76 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
+using obslab::test::SimServer;
+
+namespace {
+const QString kFixtureTrace = u"3ba55609c3cde49649cd77d1f9dcd936"_s;
+
+bool anyLabelContains(const QWidget* widget, const QString& text)
+{
+    const auto labels = widget->findChildren<QLabel*>();
+    return std::any_of(labels.cbegin(), labels.cend(),
+                       [&text](const QLabel* l) { return l->text().contains(text); });
+}
+
+QPushButton* button(const QWidget* widget, const QString& text)
+{
+    const auto buttons = widget->findChildren<QPushButton*>();
+    for (QPushButton* b : buttons) {
+        if (b->text().contains(text))
+            return b;
+    }
+    return nullptr;
+}
+}  // namespace
 
 class TestTracesArea : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void cleanup();
     void opensASavedTrace_data();
     void opensASavedTrace();
     void saysWhyAFileCannotBeOpened();
     void emptyStateOffersToOpenATrace();
+    void offscreenUsesTheNativeTimeline();
+    void showsATraceFromJaeger();
+    void showsTheTraceOfARequestId();
+    void unknownTraceSaysWhy();
+    void refusedSaysStartThePortForward();
+    void retryAfterJaegerRecovers();
+    void showItsLogLines();
+    void webZoomFollowsFontScaleAndPresenterMode();
+
+private:
+    SimServer* sim();
+    std::unique_ptr<SimServer> sim_;
 };
+
+void TestTracesArea::cleanup()
+{
+    if (sim_)
+        sim_->post(u"jaeger/fault"_s, {{u"kind"_s, u"none"_s}});
+}
+
+SimServer* TestTracesArea::sim()
+{
+    if (!sim_) {
+        sim_ = std::make_unique<SimServer>();
+        if (!sim_->start(u"healthy-telemetry"_s, {u"--no-traffic"_s, u"--load-traces"_s,
+                                                  SimServer::fixture(u"jaeger-trace.json"_s)})) {
+            qWarning("%s", qPrintable(sim_->why()));
+            sim_.reset();
+        }
+    }
+    return sim_.get();
+}
 
 void TestTracesArea::opensASavedTrace_data()
 {
@@ -87,6 +144,162 @@ void TestTracesArea::emptyStateOffersToOpenATrace()
     QVERIFY(open);
     open->click();
     QCOMPARE(requested.count(), 1);
+}
+
+void TestTracesArea::offscreenUsesTheNativeTimeline()
+{
+    TracesArea area;
+    QVERIFY(!area.embeddedAvailable());
+    QCOMPARE(area.view(), TracesArea::View::Native);
+    QVERIFY(!area.embeddedAction()->isEnabled());
+    area.setView(TracesArea::View::Embedded);
+    QCOMPARE(area.view(), TracesArea::View::Native);
+    QVERIFY(!area.webView());  // no WebEngine started where it cannot run
+}
+
+void TestTracesArea::showsATraceFromJaeger()
+{
+    if (!sim())
+        QSKIP("no simulated mesh (python3)");
+    TracesArea area;
+    area.resize(1000, 600);
+    area.show();
+    area.setJaegerUrl(sim()->jaegerUrl());  // bare: the /jaeger base path is discovered
+    QSignalSpy shown(&area, &TracesArea::traceShown);
+    area.showTrace(kFixtureTrace.toUpper());
+    QVERIFY(area.emptyState()->isVisible());  // "Opening trace…" while Jaeger is asked
+    QVERIFY(shown.wait(15000));
+    QCOMPARE(shown.first().first().toString(), kFixtureTrace);
+    QVERIFY(area.isShowingTrace());
+    QVERIFY(area.panel()->isVisible());
+    QCOMPARE(area.currentTrace().spans.size(), 4);
+    QCOMPARE(area.client()->resolvedBaseUrl(), sim()->jaegerUiUrl());
+}
+
+void TestTracesArea::showsTheTraceOfARequestId()
+{
+    if (!sim())
+        QSKIP("no simulated mesh (python3)");
+    // Fresh spans (the fixture's are years old, beyond the 48 h the search looks back).
+    QCOMPARE(sim()->post(u"traffic"_s, {{u"count"_s, 2}}).value(u"requests"_s).toInt(), 2);
+    JaegerClient client;
+    client.setBaseUrl(sim()->jaegerUrl());
+    TraceQuery query;
+    query.service = u"backend.default"_s;
+    JaegerReply* search = client.searchTraces(query);
+    QSignalSpy searched(search, &JaegerReply::finished);
+    QVERIFY(searched.wait(15000));
+    QVERIFY2(search->ok(), qPrintable(search->error().message));
+    const Trace expected = search->traces().first();
+    QString requestId;
+    for (const Span& span : expected.spans)
+        requestId = requestId.isEmpty() ? span.requestId() : requestId;
+    QVERIFY(!requestId.isEmpty());
+
+    TracesArea area;
+    area.show();
+    area.setJaegerUrl(sim()->jaegerUrl());
+    QSignalSpy shown(&area, &TracesArea::traceShown);
+    area.showRequestId(requestId);
+    QVERIFY(shown.wait(20000));
+    QCOMPARE(JaegerTraceId::fromString(area.currentTrace().traceId),
+             JaegerTraceId::fromString(expected.traceId));
+
+    QSignalSpy failed(&area, &TracesArea::lookupFailed);
+    area.showRequestId(u"00000000-0000-9000-8000-000000000000"_s);
+    QVERIFY(failed.wait(20000));
+    QVERIFY(failed.first().first().toString().contains(u"x-request-id"_s));
+    QVERIFY(anyLabelContains(area.emptyState(), u"No trace in Jaeger carries"_s));
+}
+
+void TestTracesArea::unknownTraceSaysWhy()
+{
+    if (!sim())
+        QSKIP("no simulated mesh (python3)");
+    TracesArea area;
+    area.show();
+    area.setJaegerUrl(sim()->jaegerUrl());
+    QSignalSpy failed(&area, &TracesArea::lookupFailed);
+    area.showTrace(u"abcdef"_s);
+    QVERIFY(failed.wait(15000));
+    QVERIFY(!area.isShowingTrace());
+    QVERIFY(anyLabelContains(area.emptyState(), u"was not found in Jaeger"_s));
+    QVERIFY(anyLabelContains(area.emptyState(), u"send some traffic"_s.toHtmlEscaped()) ||
+            anyLabelContains(area.emptyState(), u"Send some traffic"_s));
+    QVERIFY(button(area.emptyState(), u"Retry"_s));
+}
+
+void TestTracesArea::refusedSaysStartThePortForward()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    QUrl url(u"http://127.0.0.1"_s);
+    url.setPort(probe.serverPort());
+    probe.close();  // nothing listens there now
+    TracesArea area;
+    area.show();
+    area.setJaegerUrl(url);
+    QSignalSpy failed(&area, &TracesArea::lookupFailed);
+    area.showTrace(kFixtureTrace);
+    QVERIFY(failed.wait(15000));
+    QVERIFY(failed.first().first().toString().contains(u"refused"_s));
+    QVERIFY(failed.first().at(1).toString().contains(u"port-forward"_s));
+    QVERIFY(button(area.emptyState(), u"Retry"_s));
+}
+
+void TestTracesArea::retryAfterJaegerRecovers()
+{
+    if (!sim())
+        QSKIP("no simulated mesh (python3)");
+    sim()->post(u"jaeger/fault"_s, {{u"kind"_s, u"error"_s}});
+    TracesArea area;
+    area.show();
+    area.setJaegerUrl(sim()->jaegerUiUrl());
+    QSignalSpy failed(&area, &TracesArea::lookupFailed);
+    QSignalSpy shown(&area, &TracesArea::traceShown);
+    area.showTrace(kFixtureTrace);
+    QVERIFY(failed.wait(15000));
+    QVERIFY2(failed.first().first().toString().contains(u"HTTP 500"_s),
+             qPrintable(failed.first().first().toString()));
+    sim()->post(u"jaeger/fault"_s, {{u"kind"_s, u"none"_s}});
+    QPushButton* retry = button(area.emptyState(), u"Retry"_s);
+    QVERIFY(retry);
+    retry->click();
+    QVERIFY(shown.wait(15000));
+    QVERIFY(area.isShowingTrace());
+}
+
+void TestTracesArea::showItsLogLines()
+{
+    TracesArea area;
+    area.show();
+    QVERIFY(!area.showLogLinesAction()->isEnabled() || area.currentTrace().isEmpty());
+    QSignalSpy loaded(area.panel(), &TraceTimelinePanel::traceLoaded);
+    area.openTraceFile(QStringLiteral(OBSLAB_FIXTURES_DIR "/jaeger-trace.json"));
+    QVERIFY(loaded.wait(10000));
+    QVERIFY(area.showLogLinesAction()->isEnabled());
+    QSignalSpy requested(&area, &TracesArea::showLogLinesRequested);
+    area.showLogLinesAction()->trigger();
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.first().first().toString(), kFixtureTrace);
+    QStringList ids = requested.first().at(1).toStringList();
+    QVERIFY(ids.contains(u"e4e8c177-3962-9359-945e-61e7175cd867"_s));
+    QCOMPARE(ids.removeDuplicates(), 0);
+}
+
+void TestTracesArea::webZoomFollowsFontScaleAndPresenterMode()
+{
+    TracesArea area;
+    QCOMPARE(area.webZoomFactor(), 1.0);
+    area.setFontScale(1.25);
+    QCOMPARE(area.webZoomFactor(), 1.25);
+    area.setPresenterMode(true);
+    QCOMPARE(area.webZoomFactor(), TracesArea::kPresenterZoom);
+    area.setFontScale(2.0);  // a presenter mode that raises the font itself is not doubled
+    QCOMPARE(area.webZoomFactor(), 2.0);
+    area.setPresenterMode(false);
+    area.setFontScale(1.0);
+    QCOMPARE(area.webZoomFactor(), 1.0);
 }
 
 QTEST_MAIN(TestTracesArea)

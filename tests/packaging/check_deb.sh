@@ -29,7 +29,7 @@ for lib in $(awk '/NEEDED/ {print $2}' <<<"$needed"); do
     [[ -n "$pkg" ]] || fail "no package owns $path (for $lib)"
     [[ "$depends" == *"$pkg"* ]] || fail "Depends lacks $pkg (for $lib)"
 done
-for pkg in libqt6svg6 libqt6gui6; do
+for pkg in libqt6svg6 libqt6gui6 libqt6webenginecore6-bin; do
     [[ "$depends" == *"$pkg"* ]] || fail "Depends lacks $pkg"
 done
 [[ "$(dpkg-deb -f "$deb" Recommends)" == *kubernetes-client* ]] || fail "Recommends lacks kubernetes-client"
