@@ -1,11 +1,17 @@
 #include "ClusterArea.h"
 
 #include "ClusterGuidance.h"
+#include "IstioView.h"
+#include "ManifestEditor.h"
+#include "WorkloadsView.h"
+#include "kube/ClusterContext.h"
 #include "widgets/EmptyState.h"
 
 #include <QDesktopServices>
 #include <QFormLayout>
 #include <QLabel>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -20,8 +26,75 @@ ClusterArea::ClusterArea(QWidget* parent)
     setObjectName(u"clusterArea"_s);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(state_);
+    tabs_ = new QTabWidget;
+    tabs_->setObjectName(u"clusterTabs"_s);
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(state_, tr("Overview"));
+    tabs_->tabBar()->setVisible(false);  // until attach() adds the tools
+    layout->addWidget(tabs_);
     setStatus({});
+}
+
+void ClusterArea::attach(ClusterContext* context, Transcript* transcript, AppSettings* settings)
+{
+    if (manifests_)
+        return;
+    context_ = context;
+    manifests_ = new ManifestEditor(context, this);
+    workloads_ = new WorkloadsView(context, transcript, this);
+    istio_ = new IstioView(context, settings, this);
+    tabs_->addTab(manifests_, tr("Manifests"));
+    tabs_->addTab(workloads_, tr("Workloads"));
+    tabs_->addTab(istio_, tr("Istio"));
+    tabs_->tabBar()->setVisible(true);
+    connect(workloads_, &WorkloadsView::followRequested, this, &ClusterArea::followRequested);
+    // The watches run while the Workloads page has been opened once, and follow the context.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+        if (tabs_->widget(index) == workloads_ && !workloadsStarted_ && context_ &&
+            context_->isReady()) {
+            workloadsStarted_ = true;
+            workloads_->start();
+        }
+    });
+    if (context) {
+        connect(context, &ClusterContext::refreshed, this, &ClusterArea::onContextChanged);
+        connect(context, &ClusterContext::namespaceChanged, this, &ClusterArea::onContextChanged);
+    }
+}
+
+void ClusterArea::onContextChanged()
+{
+    if (!workloads_)
+        return;
+    if (workloadsStarted_ || tabs_->currentWidget() == workloads_) {
+        workloadsStarted_ = true;
+        workloads_->start();
+    }
+}
+
+void ClusterArea::setConfirmer(const ClusterActions::Confirmer& confirmer)
+{
+    if (manifests_)
+        manifests_->setConfirmer(confirmer);
+    if (workloads_)
+        workloads_->setConfirmer(confirmer);
+    if (istio_)
+        istio_->setConfirmer(confirmer);
+}
+
+void ClusterArea::showPage(Page page)
+{
+    QWidget* widgets[] = {state_, manifests_, workloads_, istio_};
+    if (QWidget* w = widgets[int(page)])
+        tabs_->setCurrentWidget(w);
+}
+
+void ClusterArea::openManifest(const QString& pathOrText)
+{
+    if (!manifests_)
+        return;
+    manifests_->openManifest(pathOrText);
+    showPage(Page::Manifests);
 }
 
 QWidget* ClusterArea::makeDetails(const ClusterStatus& status)

@@ -1,6 +1,9 @@
 #include "KubeContextReader.h"
 
 #include "common/AppSettings.h"
+#include "kube/ClusterContext.h"
+#include "kube/KubeContext.h"
+#include "kube/Kubectl.h"
 #include "process/Command.h"
 #include "process/CommandRunner.h"
 #include "process/ToolLocator.h"
@@ -16,7 +19,11 @@ KubeContextReader::KubeContextReader(CommandRunner* runner, AppSettings* setting
     : QObject(parent)
     , runner_(runner)
     , settings_(settings)
-{}
+    , context_(new ClusterContext(runner, this))
+{
+    connect(context_, &ClusterContext::refreshed, this, &KubeContextReader::onContextRead);
+    connect(context_, &ClusterContext::refreshFailed, this, &KubeContextReader::onContextFailed);
+}
 
 void KubeContextReader::publish()
 {
@@ -26,6 +33,7 @@ void KubeContextReader::publish()
 void KubeContextReader::refresh()
 {
     const quint64 generation = ++generation_;
+    reading_ = false;
     status_ = ClusterStatus{};
     status_.state = ClusterStatus::State::Checking;
     publish();
@@ -46,7 +54,9 @@ void KubeContextReader::refresh()
             return;
         }
         status_.kubectlPath = found.value();
-        readContext(generation);
+        reading_ = true;
+        context_->setKubectl(status_.kubectlPath);
+        context_->refresh();
     });
     watcher->setFuture(
         QtConcurrent::run([configured] { return ToolLocator::locate(Tool::Kubectl, configured); }));
@@ -65,72 +75,35 @@ QString KubeContextReader::lastMeaningfulLine(const CommandResult& result)
     return result.message;
 }
 
-void KubeContextReader::readContext(quint64 generation)
+void KubeContextReader::onContextRead()
 {
-    if (!runner_)
-        return;
-    Command* command = runner_->start(KubeContext::currentContextCommand(status_.kubectlPath));
-    connect(command, &Command::finished, this, [this, generation](const CommandResult& result) {
-        if (generation != generation_)
-            return;
-        if (result.status == CommandStatus::NotFound ||
-            result.status == CommandStatus::FailedToStart) {
-            status_.state = ClusterStatus::State::KubectlMissing;
-            status_.kubectlMessage = result.message;
-            publish();
-            return;
-        }
-        const Result<QString> context =
-            result.ok() ? KubeContext::parseCurrentContext(result.stdoutData)
-                        : Result<QString>(Error{lastMeaningfulLine(result), {}});
-        if (!context) {
-            status_.state = ClusterStatus::State::NoContext;
-            status_.error = context.error().message;
-            publish();
-            return;
-        }
-        status_.context = context.value();
-        status_.local = KubeContext::looksLocal(status_.context, {});
-        publish();
-        readDetails(generation);
-    });
+    if (!reading_)
+        return;  // a refresh of the context started elsewhere (a context switch): no check
+    reading_ = false;
+    status_.context = context_->context();
+    status_.kubeNamespace = context_->ns();
+    status_.server = context_->server();
+    status_.local = context_->looksLocal();
+    publish();
+    checkReachable(generation_);
 }
 
-void KubeContextReader::readDetails(quint64 generation)
+void KubeContextReader::onContextFailed(const QString& message, const QString& hint)
 {
-    pendingDetails_ = 2;
-    auto oneDone = [this, generation] {
-        if (--pendingDetails_ == 0) {
-            status_.local = KubeContext::looksLocal(status_.context, status_.server);
-            publish();
-            checkReachable(generation);
-        }
-    };
-    Command* ns =
-        runner_->start(KubeContext::namespaceCommand(status_.kubectlPath, status_.context));
-    connect(ns, &Command::finished, this, [this, generation, oneDone](const CommandResult& result) {
-        if (generation != generation_)
-            return;
-        status_.kubeNamespace = KubeContext::parseMinifiedNamespace(
-            result.ok() ? QByteArrayView(result.stdoutData) : QByteArrayView());
-        oneDone();
-    });
-    Command* server =
-        runner_->start(KubeContext::serverCommand(status_.kubectlPath, status_.context));
-    connect(server, &Command::finished, this,
-            [this, generation, oneDone](const CommandResult& result) {
-                if (generation != generation_)
-                    return;
-                if (result.ok())
-                    status_.server = KubeContext::parseMinifiedServer(result.stdoutData);
-                oneDone();
-            });
+    if (!reading_)
+        return;
+    reading_ = false;
+    status_.state = ClusterStatus::State::NoContext;
+    status_.error = hint.isEmpty() ? message : message + u' ' + hint;
+    publish();
 }
 
 void KubeContextReader::checkReachable(quint64 generation)
 {
-    Command* command =
-        runner_->start(KubeContext::versionCommand(status_.kubectlPath, status_.context));
+    if (!runner_)
+        return;
+    Command* command = runner_->start(Kubectl::withKubeconfig(
+        KubeContext::versionCommand(status_.kubectlPath, status_.context), context_->target()));
     connect(command, &Command::finished, this, [this, generation](const CommandResult& result) {
         if (generation != generation_)
             return;

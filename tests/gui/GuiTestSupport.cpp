@@ -24,6 +24,8 @@ QString writeFakeKubectl(const QString& dir, const QString& context, const QStri
     QString script = uR"(#!/bin/sh
 # stand-in kubectl written by an ObsLab GUI test
 case "$1 $2" in
+"config get-contexts")
+    if [ -n "@CONTEXT@" ]; then echo "@CONTEXT@"; fi ;;
 "config current-context")
     if [ -z "@CONTEXT@" ]; then echo "error: current-context is not set" >&2; exit 1; fi
     echo "@CONTEXT@" ;;

@@ -198,14 +198,14 @@ void TestMainWindow::fakeKubectlShowsContext()
     QCOMPARE(status.versions.server.minor, 31);
     QVERIFY(!window->banner()->isVisible());
     // Every command the toolbar ran is in the transcript, context passed explicitly.
-    QCOMPARE(transcript_->rowCount(), 4);
-    QVERIFY(transcript_->entries().at(1).shellLine.contains(u"--context kind-obslab-test"_s));
+    QCOMPARE(transcript_->rowCount(), 5);
+    QVERIFY(transcript_->entries().at(2).shellLine.contains(u"--context kind-obslab-test"_s));
 
     // Refresh reads it again.
     QAction* refresh = window->findChild<QAction*>(u"refreshContext"_s);
     QVERIFY(refresh);
     refresh->trigger();
-    QTRY_COMPARE(transcript_->rowCount(), 8);
+    QTRY_COMPARE(transcript_->rowCount(), 10);
     QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Reachable);
 }
 
