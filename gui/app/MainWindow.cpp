@@ -42,6 +42,16 @@ using namespace Qt::Literals::StringLiterals;
 namespace obslab {
 
 namespace {
+// Presenter mode (contracts seam 8) is wired by its contract name; this compiles to nothing
+// until MainWindow has the signal, so each side can land on its own.
+template <typename Window, typename Traces>
+void connectPresenterMode(Window* window, Traces* traces)
+{
+    if constexpr (requires { &Window::presenterModeChanged; })
+        QObject::connect(window, &Window::presenterModeChanged, traces,
+                         &Traces::setPresenterMode);
+}
+
 // Bumped when the default arrangement changes, so an old saved state does not restore docks
 // that no longer exist into odd places.
 constexpr int kStateVersion = 1;
@@ -60,6 +70,8 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
 
     lab_ = new LabArea(this);
     logs_ = new LogsArea(this);
+    logs_->setSettings(services_.settings);
+    logs_->setTranscript(services_.transcript);
     cluster_ = new ClusterArea(this);
     traces_ = new TracesArea(this);
     console_ = new ConsoleArea(services_.transcript, this);
@@ -82,6 +94,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
                     QMetaObject::invokeMethod(logs_, "followSelector", Q_ARG(QString, ns),
                                               Q_ARG(QString, selector), Q_ARG(QString, container));
                 });
+
 
     createToolBars();
     createActions();
@@ -133,12 +146,22 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
         });
     connect(traces_, &TracesArea::settingsRequested, this, &MainWindow::showSettings);
     connect(traces_, &TracesArea::openTraceRequested, this, &MainWindow::openTraceDialog);
+    // Logs <-> traces (contracts seam 2): a trace id or request id clicked in the logs opens
+    // its trace; "Show its log lines" filters the logs to a trace.
+    connect(logs_, &LogsArea::openTraceRequested, traces_, &TracesArea::showTrace);
+    connect(logs_, &LogsArea::openRequestIdRequested, traces_, &TracesArea::showRequestId);
+    connect(traces_, &TracesArea::showLogLinesRequested, logs_, &LogsArea::showTraceLines);
+    connect(logs_, &LogsArea::openTraceRequested, this, [this] { showArea(Area::Traces); });
+    connect(logs_, &LogsArea::openRequestIdRequested, this, [this] { showArea(Area::Traces); });
+    connect(traces_, &TracesArea::showLogLinesRequested, this, [this] { showArea(Area::Logs); });
+    connectPresenterMode(this, traces_);
     connect(console_, &ConsoleArea::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, 5000); });
 
     if (services_.settings) {
         lastKubectlPath_ = services_.settings->kubectlPath();
         traces_->setJaegerUrl(services_.settings->jaegerUrl());
+        traces_->setFontScale(services_.settings->fontScale());
         connect(services_.settings, &AppSettings::changed, this, &MainWindow::onSettingsChanged);
     }
 
@@ -364,6 +387,7 @@ void MainWindow::createActions()
     auto* kubectlHelp = help->addAction(Icons::icon(u"external"_s), tr("How to Install &kubectl"));
     connect(kubectlHelp, &QAction::triggered, this,
             [] { QDesktopServices::openUrl(QUrl(ClusterGuidance::installKubectlUrl())); });
+    help->addAction(openSample);
     help->addSeparator();
     auto* about = help->addAction(Icons::icon(u"info"_s), tr("&About ObsLab"));
     about->setMenuRole(QAction::AboutRole);
@@ -488,6 +512,7 @@ void MainWindow::onSettingsChanged()
     if (!services_.settings)
         return;
     traces_->setJaegerUrl(services_.settings->jaegerUrl());
+    traces_->setFontScale(services_.settings->fontScale());
     if (services_.settings->kubectlPath() != lastKubectlPath_) {
         lastKubectlPath_ = services_.settings->kubectlPath();
         reader_->refresh();
