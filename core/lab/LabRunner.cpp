@@ -4,6 +4,7 @@
 #include "LabTrust.h"
 
 #include "common/Logging.h"
+#include "doctor/Doctor.h"
 #include "kube/IstioVersion.h"
 #include "kube/Istioctl.h"
 #include "kube/KubeObjects.h"
@@ -930,14 +931,50 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
         return;
     }
     case LabActionKind::RunDoctor: {
-        const bool shown = host_ && host_->showDoctor(a.focus);
-        QMetaObject::invokeMethod(
-            this,
-            [finish, shown] {
-                finish(true, shown ? u"The doctor is open."_s
-                                   : u"Run `obslab doctor` to check the tracing setup."_s);
-            },
-            Qt::QueuedConnection);
+        if (host_ && host_->showDoctor(a.focus)) {
+            QMetaObject::invokeMethod(
+                this, [finish] { finish(true, u"The doctor is open."_s); }, Qt::QueuedConnection);
+            return;
+        }
+        // Headless: run the doctor here and print what it found.
+        auto* doctor = new Doctor(runner_, this);
+        DoctorOptions o;
+        o.target = target(a.ns);
+        o.istioctl = options_.istio.istioctl;
+        o.jaegerUrl = jaegerUrl_;
+        const quint64 gen = generation_;
+        connect(
+            doctor, &Doctor::finished, this,
+            [this, doctor, finish, stepId, index, gen](const QList<DoctorFinding>& findings) {
+                doctor->deleteLater();
+                if (gen != generation_)
+                    return;
+                int problems = 0;
+                int passed = 0;
+                for (const DoctorFinding& f : findings) {
+                    if (f.severity == DoctorFinding::Severity::Pass)
+                        ++passed;
+                    if (!f.isProblem())
+                        continue;
+                    ++problems;
+                    Q_EMIT actionOutput(
+                        stepId, index,
+                        u"[%1] %2: %3"_s.arg(DoctorFindings::severityName(f.severity), f.title,
+                                             f.summary),
+                        f.severity == DoctorFinding::Severity::Fail);
+                    if (!f.fixCommand.isEmpty())
+                        Q_EMIT actionOutput(stepId, index,
+                                            u"    fix: "_s + f.fixCommand.section(u'\n', 0, 0),
+                                            false);
+                }
+                finish(
+                    true,
+                    problems
+                        ? u"The doctor found %1 problem(s) (%2 checks passed)."_s.arg(problems).arg(
+                              passed)
+                        : u"The doctor found nothing wrong (%1 checks passed)."_s.arg(passed));
+            });
+        doctor->run(o);
         return;
     }
     }

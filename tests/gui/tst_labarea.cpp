@@ -198,7 +198,8 @@ void TestLabArea::failingCheckOffersTheDoctor()
         u"fails.yaml"_s,
         "obslab-lab: 1\nid: fails\ntitle: Fails\nsteps:\n- id: only\n  title: Only\n  checks:\n"
         "  - resourceExists: {kind: deployment, name: not-there}\n    timeout: 2\n    every: 1\n"
-        "    doctor: sidecar\n    hint: Deploy **not-there** first.\n    solution: \"`kubectl "
+        "    doctor: workloads.sidecars\n    hint: Deploy **not-there** first.\n    solution: "
+        "\"`kubectl "
         "apply -f x`\"\n");
     LabArea area;
     area.setServices(&runner_, settings_.get());
@@ -219,7 +220,7 @@ void TestLabArea::failingCheckOffersTheDoctor()
     QVERIFY(ask->isVisibleTo(view));
     ask->click();
     QCOMPARE(doctor.size(), 1);
-    QCOMPARE(doctor.first().at(0).toString(), u"sidecar"_s);
+    QCOMPARE(doctor.first().at(0).toString(), u"workloads.sidecars"_s);
     auto* solution = view->findChild<QPushButton*>(u"labCheckSolution"_s);
     solution->click();
     QVERIFY(view->findChild<QLabel*>(u"labCheckSolutionText"_s)->isVisibleTo(view));
