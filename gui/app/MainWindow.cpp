@@ -83,18 +83,6 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
 
     reader_ = new KubeContextReader(services_.runner, services_.settings, this);
     connect(reader_, &KubeContextReader::statusChanged, this, &MainWindow::onClusterStatus);
-    // The Cluster area's tools use the context the toolbar shows (its context-safety policy too).
-    cluster_->attach(reader_->context(), services_.transcript, services_.settings);
-    // Seam 3: a double-clicked workload follows its istio-proxy logs in the Logs area (by slot
-    // name, like the lab's requests, so each side lands on its own).
-    if (logs_->metaObject()->indexOfSlot("followSelector(QString,QString,QString)") >= 0)
-        connect(cluster_, &ClusterArea::followRequested, this,
-                [this](const QString& ns, const QString& selector, const QString& container) {
-                    showArea(Area::Logs);
-                    QMetaObject::invokeMethod(logs_, "followSelector", Q_ARG(QString, ns),
-                                              Q_ARG(QString, selector), Q_ARG(QString, container));
-                });
-
 
     createToolBars();
     createActions();
@@ -155,6 +143,25 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     connect(logs_, &LogsArea::openRequestIdRequested, this, [this] { showArea(Area::Traces); });
     connect(traces_, &TracesArea::showLogLinesRequested, this, [this] { showArea(Area::Logs); });
     connectPresenterMode(this, traces_);
+    // Seam 5: with no Jaeger URL set, the Traces area reaches Jaeger through a managed
+    // port-forward to svc/tracing in istio-system, in the toolbar's context, listed with the jobs.
+    traces_->setPortForwardStarter([this]() -> PortForward* {
+        const ClusterStatus& status = reader_->status();
+        KubeTarget target;
+        if (services_.settings && !services_.settings->kubectlPath().isEmpty())
+            target.kubectl = services_.settings->kubectlPath();
+        else if (!status.kubectlPath.isEmpty())
+            target.kubectl = status.kubectlPath;
+        else
+            return nullptr;  // no kubectl: the area falls back to http://localhost:16686
+        target.context = status.context;
+        target.ns = u"istio-system"_s;
+        PortForwardOptions options;
+        options.resource = u"svc/tracing"_s;
+        options.remotePort = 80;
+        options.preferredLocalPort = 16686;
+        return services_.forwards ? services_.forwards->start(target, options) : nullptr;
+    });
     connect(console_, &ConsoleArea::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, 5000); });
 

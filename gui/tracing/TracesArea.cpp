@@ -3,6 +3,7 @@
 #include "JaegerWebView.h"
 #include "TraceTimelinePanel.h"
 #include "TraceTimelineView.h"
+#include "kube/PortForward.h"
 #include "tracing/JaegerClient.h"
 #include "tracing/JaegerUrls.h"
 #include "widgets/EmptyState.h"
@@ -107,11 +108,17 @@ void TracesArea::setJaegerUrl(const QUrl& url)
 {
     jaegerUrl_ = url;
     // Unchanged (settings emit changed() for any preference): keep what discovery found.
-    const QUrl base = url.isEmpty() ? JaegerClient::defaultBaseUrl(nullptr) : url;
+    QUrl base = url.isEmpty() ? JaegerClient::defaultBaseUrl(nullptr) : url;
+    if (url.isEmpty() && forward_ && forward_->state() == PortForward::State::Ready)
+        base = forward_->localUrl();
     if (base != client_->baseUrl())
         client_->setBaseUrl(base);
     jaegerNote_ =
-        url.isEmpty()
+        url.isEmpty() && startForward_
+            ? tr("Jaeger: through a port-forward to <code>svc/tracing</code> in "
+                 "<code>istio-system</code> that ObsLab starts when a trace is asked for (or set "
+                 "its URL in Settings).")
+        : url.isEmpty()
             ? tr("Jaeger: <code>%1</code> — start <code>istioctl dashboard jaeger "
                  "--browser=false</code> or a port-forward to <code>svc/tracing</code> in "
                  "<code>istio-system</code>, or set its URL in Settings.")
@@ -124,6 +131,12 @@ void TracesArea::setJaegerUrl(const QUrl& url)
 QUrl TracesArea::jaegerUrl() const
 {
     return client_->baseUrl();
+}
+
+void TracesArea::setPortForwardStarter(std::function<PortForward*()> start)
+{
+    startForward_ = std::move(start);
+    setJaegerUrl(jaegerUrl_);  // the note says how Jaeger is reached
 }
 
 void TracesArea::setEmbeddedAvailable(bool available)
@@ -298,8 +311,65 @@ void TracesArea::startLookup(Lookup kind, const QString& value)
     awaitedPage_ = QUrl();  // a page still loading is no longer what the user waits for
     if (web_ && web_->isLoading())
         web_->stop();
+    QObject::disconnect(forwardReady_);
+    QObject::disconnect(forwardFailed_);
     lookup_ = kind;
     lookupValue_ = value;
+    if (kind == Lookup::Search && !embeddedAvailable_) {
+        showFailure(tr("Jaeger's search page needs the embedded Jaeger UI, which cannot run "
+                       "on this display."),
+                    tr("Open Jaeger in your browser instead: %1").arg(jaegerWhere()), false);
+        return;
+    }
+    if (jaegerUrl_.isEmpty() && startForward_)
+        whenForwarded();
+    else
+        runLookup();
+}
+
+void TracesArea::whenForwarded()
+{
+    // No Jaeger URL in the settings: reach it through a managed port-forward to svc/tracing.
+    if (!forward_ || !forward_->isActive())
+        forward_ = startForward_();
+    if (!forward_) {
+        runLookup();  // nothing to forward with (no kubectl context yet): try the default URL
+        return;
+    }
+    if (forward_->state() == PortForward::State::Ready) {
+        useForward(forward_->localUrl());
+        runLookup();
+        return;
+    }
+    showBusy(tr("Starting a port-forward to Jaeger…"),
+             tr("kubectl port-forward %1; the trace is asked for once it answers.")
+                 .arg(forward_->title()));
+    forwardReady_ = connect(forward_, &PortForward::ready, this, [this](const QUrl& url) {
+        QObject::disconnect(forwardReady_);
+        QObject::disconnect(forwardFailed_);
+        useForward(url);
+        runLookup();
+    });
+    forwardFailed_ = connect(forward_, &PortForward::failed, this, [this](const QString& why) {
+        QObject::disconnect(forwardReady_);
+        QObject::disconnect(forwardFailed_);
+        showFailure(tr("The port-forward to Jaeger failed: %1").arg(why),
+                    tr("Check that Jaeger is deployed (kubectl -n istio-system get svc tracing) "
+                       "and that the kube context is right, or set Jaeger's URL in Settings."),
+                    true);
+    });
+}
+
+void TracesArea::useForward(const QUrl& localUrl)
+{
+    if (localUrl.isValid() && localUrl != client_->baseUrl())
+        client_->setBaseUrl(localUrl);  // Istio's /jaeger base path is discovered from there
+}
+
+void TracesArea::runLookup()
+{
+    const Lookup kind = lookup_;
+    const QString value = lookupValue_;
     JaegerReply* reply = nullptr;
     switch (kind) {
     case Lookup::Trace:
@@ -314,12 +384,6 @@ void TracesArea::startLookup(Lookup kind, const QString& value)
         reply = client_->findTraceByRequestId({}, value);
         break;
     case Lookup::Search:
-        if (!embeddedAvailable_) {
-            showFailure(tr("Jaeger's search page needs the embedded Jaeger UI, which cannot run "
-                           "on this display."),
-                        tr("Open Jaeger in your browser instead: %1").arg(jaegerWhere()), false);
-            return;
-        }
         showBusy(tr("Opening Jaeger's search…"), tr("Checking Jaeger at %1.").arg(jaegerWhere()));
         reply = client_->services();  // finds the base path and says why when it cannot
         break;

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "kube/PortForward.h"
 #include "tracing/Trace.h"
 
 #include <QPointer>
+
 #include <QUrl>
 #include <QWidget>
+#include <functional>
 
 class QAction;
 class QActionGroup;
@@ -43,6 +46,11 @@ public:
     // The base path (/jaeger) is discovered.
     void setJaegerUrl(const QUrl& url);
     QUrl jaegerUrl() const;
+    // With no Jaeger URL set, lookups first call `start` for a managed port-forward to
+    // svc/tracing in istio-system (contracts seam 5) and use its local address once it is ready;
+    // `start` returns the running forward if there is one, or null when it cannot start one.
+    void setPortForwardStarter(std::function<PortForward*()> start);
+    PortForward* portForward() const { return forward_; }
 
     // Loads the file in the background; the timeline shows when it is read, the empty state
     // says why when it cannot be.
@@ -107,6 +115,9 @@ private:
     };
 
     void startLookup(Lookup kind, const QString& value);
+    void whenForwarded();
+    void useForward(const QUrl& localUrl);
+    void runLookup();
     void onTraceReply(JaegerReply* reply);
     void present(const Trace& trace, bool fromJaeger);
     void loadEmbedded(const QUrl& url);
@@ -147,6 +158,10 @@ private:
     QUrl awaitedPage_;  // the embedded page being loaded for the current lookup
     QString lookupValue_;
     QPointer<JaegerReply> pending_;
+    std::function<PortForward*()> startForward_;
+    QPointer<PortForward> forward_;
+    QMetaObject::Connection forwardReady_;
+    QMetaObject::Connection forwardFailed_;
 };
 
 }  // namespace obslab

@@ -1,4 +1,5 @@
 #include "SimServer.h"
+#include "kube/PortForward.h"
 #include "tracing/JaegerClient.h"
 #include "tracing/TraceTimelinePanel.h"
 #include "tracing/TraceTimelineView.h"
@@ -55,6 +56,8 @@ private Q_SLOTS:
     void retryAfterJaegerRecovers();
     void showItsLogLines();
     void webZoomFollowsFontScaleAndPresenterMode();
+    void managedPortForwardWhenNoUrlIsSet();
+    void portForwardFailureIsExplained();
 
 private:
     SimServer* sim();
@@ -300,6 +303,69 @@ void TestTracesArea::webZoomFollowsFontScaleAndPresenterMode()
     area.setPresenterMode(false);
     area.setFontScale(1.0);
     QCOMPARE(area.webZoomFactor(), 1.0);
+}
+
+// Seam 5 against tests/helpers/kubectl-portforward-standin (the sim serves no port-forward):
+// it relays to the stand-in Jaeger as `kubectl port-forward svc/tracing` would.
+void TestTracesArea::managedPortForwardWhenNoUrlIsSet()
+{
+    if (!sim())
+        QSKIP("no simulated mesh (python3)");
+    qputenv("OBSLAB_STANDIN_BACKEND_PORT", QByteArray::number(sim()->jaegerUrl().port()));
+    PortForwards forwards;
+    KubeTarget target;
+    target.kubectl = QStringLiteral(OBSLAB_SOURCE_DIR "/tests/helpers/kubectl-portforward-standin");
+    target.ns = u"istio-system"_s;
+    int starts = 0;
+    TracesArea area;
+    area.show();
+    area.setJaegerUrl({});
+    area.setPortForwardStarter([&]() -> PortForward* {
+        ++starts;
+        PortForwardOptions options;
+        options.resource = u"svc/tracing"_s;
+        return forwards.start(target, options);
+    });
+    QSignalSpy shown(&area, &TracesArea::traceShown);
+    area.showTrace(kFixtureTrace);
+    QVERIFY(shown.wait(30000));
+    QVERIFY(area.portForward());
+    QCOMPARE(area.portForward()->state(), PortForward::State::Ready);
+    QCOMPARE(area.client()->baseUrl(), area.portForward()->localUrl());
+    QCOMPARE(area.client()->resolvedBaseUrl().path(), u"/jaeger"_s);  // found through it
+    QCOMPARE(area.currentTrace().spans.size(), 4);
+    // The next lookup reuses the running forward.
+    area.showTrace(kFixtureTrace);
+    QVERIFY(shown.wait(15000));
+    QCOMPARE(starts, 1);
+    QCOMPARE(forwards.rowCount(), 1);
+    forwards.stopAll();
+    qunsetenv("OBSLAB_STANDIN_BACKEND_PORT");
+}
+
+void TestTracesArea::portForwardFailureIsExplained()
+{
+    qputenv("OBSLAB_STANDIN_FAIL", "1");
+    PortForwards forwards;
+    KubeTarget target;
+    target.kubectl = QStringLiteral(OBSLAB_SOURCE_DIR "/tests/helpers/kubectl-portforward-standin");
+    target.ns = u"istio-system"_s;
+    TracesArea area;
+    area.show();
+    area.setPortForwardStarter([&]() -> PortForward* {
+        PortForwardOptions options;
+        options.resource = u"svc/tracing"_s;
+        options.maxAttempts = 1;
+        options.maxBackoff = std::chrono::milliseconds(100);
+        return forwards.start(target, options);
+    });
+    QSignalSpy failed(&area, &TracesArea::lookupFailed);
+    area.showTrace(kFixtureTrace);
+    QVERIFY(failed.wait(30000));
+    QVERIFY2(failed.first().first().toString().contains(u"port-forward"_s),
+             qPrintable(failed.first().first().toString()));
+    QVERIFY(button(area.emptyState(), u"Retry"_s));
+    qunsetenv("OBSLAB_STANDIN_FAIL");
 }
 
 QTEST_MAIN(TestTracesArea)
