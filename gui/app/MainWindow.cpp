@@ -83,6 +83,18 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
 
     reader_ = new KubeContextReader(services_.runner, services_.settings, this);
     connect(reader_, &KubeContextReader::statusChanged, this, &MainWindow::onClusterStatus);
+    // The Cluster area's tools use the context the toolbar shows (its context-safety policy too).
+    cluster_->attach(reader_->context(), services_.transcript, services_.settings);
+    // Seam 3: a double-clicked workload follows its istio-proxy logs in the Logs area (by slot
+    // name, like the lab's requests, so each side lands on its own).
+    if (logs_->metaObject()->indexOfSlot("followSelector(QString,QString,QString)") >= 0)
+        connect(cluster_, &ClusterArea::followRequested, this,
+                [this](const QString& ns, const QString& selector, const QString& container) {
+                    showArea(Area::Logs);
+                    QMetaObject::invokeMethod(logs_, "followSelector", Q_ARG(QString, ns),
+                                              Q_ARG(QString, selector), Q_ARG(QString, container));
+                });
+
 
     createToolBars();
     createActions();
