@@ -850,6 +850,7 @@ void LogsArea::setUtc(bool utc)
 {
     model_->setUtc(utc);
     histogram_->setUtc(utc);
+    lane_->setUtc(utc);
     utcButton_->setText(utc ? tr("UTC") : tr("Local"));
     if (settings_)
         settings_->raw().setValue(u"logs/utc"_s, utc);

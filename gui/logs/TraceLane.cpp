@@ -268,6 +268,15 @@ void TraceLane::clear()
     updateHeader();
 }
 
+void TraceLane::setUtc(bool utc)
+{
+    if (utc_ == utc)
+        return;
+    utc_ = utc;
+    if (filter_)
+        rebuild();
+}
+
 void TraceLane::start(LogFile* file, const QString& query)
 {
     delete filter_;
@@ -303,7 +312,8 @@ void TraceLane::rebuild()
     QList<QTreeWidgetItem*> items;
     for (const TraceLine& t : lines_.lines) {
         auto* item = new QTreeWidgetItem;
-        const QDateTime time = QDateTime::fromMSecsSinceEpoch(t.timeMs, Qt::UTC);
+        const QDateTime time =
+            QDateTime::fromMSecsSinceEpoch(t.timeMs, utc_ ? Qt::UTC : Qt::LocalTime);
         item->setText(0, t.timeMs == ParsedLine::kMissing ? QString()
                                                           : time.toString(u"HH:mm:ss.zzz"_s));
         item->setText(1, t.pod);

@@ -49,6 +49,7 @@ public:
     void showTrace(LogFile* file, const QString& traceId);
     void showRequest(LogFile* file, const QString& requestId);
     void clear();
+    void setUtc(bool utc);  // how the lane's times are shown
 
     QString traceId() const { return traceId_; }
     QString requestId() const { return requestId_; }
@@ -72,6 +73,7 @@ private:
 
     QPointer<LogFile> file_;
     LogFilter* filter_ = nullptr;
+    bool utc_ = true;
     QString traceId_;
     QString requestId_;
     TraceLines lines_;
