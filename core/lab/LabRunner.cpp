@@ -9,7 +9,8 @@
 #include "kube/Istioctl.h"
 #include "kube/KubeObjects.h"
 #include "kube/Kubectl.h"
-#include "kube/PortForwardOutput.h"
+#include "kube/PortForward.h"
+#include "kube/TracedRequest.h"
 #include "process/BackgroundJob.h"
 #include "process/Command.h"
 #include "process/CommandRunner.h"
@@ -576,12 +577,14 @@ Result<QByteArray> LabRunner::manifest(const LabAction& a) const
 CommandSpec LabRunner::requestSpec(const LabAction& a, const QString& traceId,
                                    const QString& spanId) const
 {
-    QStringList argv{u"curl"_s, u"-sS"_s, u"--max-time"_s, u"10"_s, sub(a.target)};
-    argv << u"-H"_s << u"x-b3-traceid: "_s + traceId << u"-H"_s << u"x-b3-spanid: "_s + spanId
-         << u"-H"_s << u"x-b3-sampled: 1"_s;
-    CommandSpec spec =
-        Kubectl::exec(target(a.ns), u"deploy/"_s + sub(a.from), sub(a.container), argv);
-    spec.title = u"Send a traced request from %1"_s.arg(sub(a.from));
+    // The request as core/kube's TracedRequest builds it (B3 headers: the lab's provider is a
+    // zipkin one), with ids chosen here so that the trace id is known before anything runs.
+    TracedRequestOptions o;
+    o.workload = u"deploy/"_s + sub(a.from);
+    o.container = sub(a.container);
+    o.url = sub(a.target);
+    CommandSpec spec = TracedRequest::command(
+        target(a.ns), o, TraceHeaders::make(TracePropagation::B3, traceId, spanId));
     spec.timeout = 30s;
     return spec;
 }
@@ -999,8 +1002,8 @@ void LabRunner::startPortForward(const QString& stepId, int index, const LabActi
             Qt::QueuedConnection);
         return;
     }
-    if (forward_ && forward_->state() == BackgroundJob::State::Running && jaegerUrl_.isValid()) {
-        Q_EMIT actionStarted(stepId, index, forward_->spec().toShellLine());
+    if (forward_ && forward_->state() == PortForward::State::Ready && jaegerUrl_.isValid()) {
+        Q_EMIT actionStarted(stepId, index, specFor(stepId, a).toShellLine());
         QMetaObject::invokeMethod(
             this,
             [finish, url = jaegerUrl_] {
@@ -1013,49 +1016,30 @@ void LabRunner::startPortForward(const QString& stepId, int index, const LabActi
         forward_->stop();
         forward_->deleteLater();
     }
-    const CommandSpec spec = specFor(stepId, a);
-    forward_ = new BackgroundJob(spec, runner_ ? runner_->transcript() : nullptr, this);
+    // A supervised forward (core/kube/PortForward): ready once kubectl listens and an HTTP probe
+    // answers through it; restarted when the Jaeger pod is replaced.
+    const QString ns = a.ns.isEmpty() ? u"istio-system"_s : sub(a.ns);
+    PortForwardOptions po;
+    po.resource = u"svc/"_s + sub(a.service);
+    po.remotePort = a.port;
+    po.probePath = u"/jaeger/"_s;
+    forward_ = new PortForward(target(ns), po, runner_ ? runner_->transcript() : nullptr, this);
     auto settled = std::make_shared<bool>(false);
-    auto timer = new QTimer(forward_);
-    timer->setSingleShot(true);
     const quint64 gen = generation_;
-    connect(forward_, &BackgroundJob::stdoutLine, this,
-            [this, stepId, index, finish, settled, gen, timer](const QByteArray& l) {
-                const QString text = QString::fromUtf8(l);
-                Q_EMIT actionOutput(stepId, index, text, false);
-                const ForwardingLine f = PortForwardOutput::parseLine(text);
-                if (!f.ready || *settled || gen != generation_)
-                    return;
-                *settled = true;
-                timer->stop();
-                QUrl url;
-                url.setScheme(u"http"_s);
-                url.setHost(f.host == u"localhost" ? u"127.0.0.1"_s : f.host);
-                url.setPort(f.localPort);
-                setJaegerUrl(url);
-                finish(true, u"Jaeger UI forwarded to %1"_s.arg(url.toString()));
-            });
-    connect(forward_, &BackgroundJob::stderrLine, this, [this, stepId, index](const QByteArray& l) {
-        Q_EMIT actionOutput(stepId, index, QString::fromUtf8(l), true);
-    });
-    connect(forward_, &BackgroundJob::finished, this,
-            [finish, settled, gen, this, timer](const CommandResult& r) {
-                timer->stop();
-                if (*settled || gen != generation_)
-                    return;
-                *settled = true;
-                finish(false, u"The port-forward ended: %1"_s.arg(failureText(r)));
-            });
-    connect(timer, &QTimer::timeout, this, [this, finish, settled, gen] {
+    connect(forward_, &PortForward::ready, this, [this, finish, settled, gen](const QUrl& url) {
+        setJaegerUrl(url);
         if (*settled || gen != generation_)
             return;
         *settled = true;
-        if (forward_)
-            forward_->stop();
-        finish(false, u"The port-forward did not report a local port within 30 s."_s);
+        finish(true, u"Jaeger UI forwarded to %1"_s.arg(url.toString()));
     });
-    Q_EMIT actionStarted(stepId, index, spec.toShellLine());
-    timer->start(30000);
+    connect(forward_, &PortForward::failed, this, [finish, settled, gen, this](const QString& why) {
+        if (*settled || gen != generation_)
+            return;
+        *settled = true;
+        finish(false, u"The port-forward failed: %1"_s.arg(why));
+    });
+    Q_EMIT actionStarted(stepId, index, specFor(stepId, a).toShellLine());
     forward_->start();
 }
 

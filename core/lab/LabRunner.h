@@ -23,7 +23,7 @@ class QTemporaryDir;
 
 namespace obslab {
 
-class BackgroundJob;
+class PortForward;
 class Command;
 class CommandRunner;
 class JaegerClient;
@@ -155,7 +155,7 @@ private:
     quint64 generation_ = 0;
     bool mutationConfirmed_ = false;
     QList<QPointer<Command>> running_;
-    QPointer<BackgroundJob> forward_;
+    QPointer<PortForward> forward_;
     QTimer traffic_;
     LabAction trafficAction_;
     QPointer<Command> trafficCommand_;

@@ -69,6 +69,7 @@ public:
     }
     QString kubeconfig() const { return dir_ + u"/sim/kubeconfig"_s; }
     QString jaegerUi() const { return ports_.value(u"jaeger_ui"_s).toString(); }
+    int jaegerPort() const { return ports_.value(u"jaeger_port"_s).toInt(); }
 
 private:
     QProcess process_;
@@ -101,6 +102,7 @@ private Q_SLOTS:
     void tracingDisabledFailsTheJaegerCheck();
     void noTraceIdInLogFailsTheLogsCheck();
     void runnerStatesAndResume();
+    void portForwardFeedsTheJaegerChecks();
 
 private:
     Run run(const Sim& sim, const QStringList& extra);
@@ -273,6 +275,43 @@ void TestLabSim::runnerStatesAndResume()
     again.resetProgress();
     QCOMPARE(again.doneCount(), 0);
     QVERIFY(again.planAccepted());
+}
+
+void TestLabSim::portForwardFeedsTheJaegerChecks()
+{
+    // The sim serves no port-forward: PortForward's kubectl stand-in (test equipment) relays to
+    // the stand-in Jaeger, so the lab's portForward action supplies the URL the checks use.
+    Sim sim;
+    QVERIFY(sim.start(u"healthy-telemetry"_s, dir_.path() + u"/pf"_s));
+    const QString standin = sourceDir() + u"/tests/helpers/kubectl-portforward-standin"_s;
+    qputenv("OBSLAB_STANDIN_BACKEND_PORT", QByteArray::number(sim.jaegerPort()));
+    const QByteArray yaml =
+        "obslab-lab: 1\nid: pf\ntitle: PF\nsteps:\n- id: ui\n  title: UI\n"
+        "  actions:\n  - portForward: {service: tracing, namespace: istio-system}\n"
+        "  checks:\n  - jaegerHasService: {service: frontend.default}\n"
+        "    timeout: 30\n    hint: no spans\n";
+    const LabLoadResult loaded = LabLoader::loadBytes(yaml, u"pf.yaml"_s, dir_.path());
+    QVERIFY(loaded.ok());
+    LabRunnerOptions o;
+    o.kube.kubectl = standin;
+    o.kube.kubeconfig = sim.kubeconfig();
+    o.kube.context = u"obslab-sim"_s;
+    o.guardMutations = false;
+    CommandRunner commands;
+    AutoHost host;
+    LabRunner runner(*loaded.lab, &commands, &host, o);
+    runner.acceptPlan();
+    QSignalSpy finished(&runner, &LabRunner::finished);
+    QSignalSpy started(&runner, &LabRunner::actionStarted);
+    runner.runStep(u"ui"_s);
+    QVERIFY(finished.wait(60000));
+    qunsetenv("OBSLAB_STANDIN_BACKEND_PORT");
+    QVERIFY(started.first().at(2).toString().contains(u"port-forward svc/tracing"_s));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    QCOMPARE(runner.jaegerUrl().host(), u"127.0.0.1"_s);
+    QVERIFY(runner.jaegerUrl().port() > 0);
+    QVERIFY(runner.jaegerUrl().port() != sim.jaegerPort());
+    QCOMPARE(runner.stepState(u"ui"_s), LabStepState::Passed);
 }
 
 QTEST_GUILESS_MAIN(TestLabSim)
