@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         (void)resource.displayName();
     }
     (void)obslab::Manifest::summary(parsed.resources);
-    if (size < 4096)
+    if (size < 1024)  // the Redactor is the slower half; small inputs cover it
         (void)obslab::Manifest::maskSecrets(QString::fromUtf8(text));
     return 0;
 }

@@ -260,7 +260,8 @@ void TestClusterArea::restartUntilReady()
         return nullptr;
     };
     QTRY_VERIFY_WITH_TIMEOUT(backendRow() && backendRow()->text(1) == u"1/1"_s, 30000);
-    QVERIFY2(backendRow()->text(4).startsWith(u"yes"_s), qPrintable(backendRow()->text(4)));
+    // The pods arrive through their own watch, maybe a moment after the deployment.
+    QTRY_VERIFY_WITH_TIMEOUT(backendRow() && backendRow()->text(4).startsWith(u"yes"_s), 30000);
     QCOMPARE(backendRow()->text(5), u"never restarted"_s);
     QVERIFY(backendRow()->text(6).contains(u"backend"_s));
 
@@ -391,9 +392,25 @@ void TestClusterArea::versionAndAnalyze()
     QVERIFY2(findings.contains(u"istio.io/latest/docs/reference/config/analysis/ist"_s) ||
                  findings.contains(u"No validation issues"_s),
              qPrintable(findings));
+
+    // A namespace without injection: IST0102, with its code, object and docs link.
+    QSignalSpy created(&runner_, &CommandRunner::commandFinished);
+    runner_.start(Kubectl::apply(sim_.target(), "apiVersion: v1\nkind: Namespace\nmetadata:\n"
+                                                "  name: legacy\n"));
+    QVERIFY(created.wait(30000));
+    QVERIFY(created.first().at(1).value<CommandResult>().ok());
+    context_->setNamespace(u"legacy"_s);
+    istio->analyze();
+    QVERIFY(analyzed.wait(60000));
+    const QString legacy = treeText(istio->analyzeView());
+    QVERIFY2(
+        legacy.contains(u"IST0102"_s) && legacy.contains(u"Namespace legacy"_s) &&
+            legacy.contains(u"https://istio.io/latest/docs/reference/config/analysis/ist0102/"_s),
+        qPrintable(legacy));
     istio->showInstallPage(false);
     screenshot(istio, u"cluster-istio-analyze.png"_s);
     istio->showInstallPage(true);
+    context_->setNamespace(u"default"_s);
 }
 
 void TestClusterArea::refusedConfirmationRunsNothing()
