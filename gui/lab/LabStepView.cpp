@@ -26,7 +26,7 @@ namespace obslab {
 QString LabStepView::linkTraceIds(const QString& line)
 {
     static const QRegularExpression re(
-        u"(traceID=|trace id:? |/trace/|trace )([0-9a-fA-F]{16}(?:[0-9a-fA-F]{16})?)(?![0-9a-fA-F])"_s);
+        u"(traceID=|trace id:? |trace id is |/trace/|trace )([0-9a-fA-F]{16}(?:[0-9a-fA-F]{16})?)(?![0-9a-fA-F])"_s);
     QString html;
     qsizetype last = 0;
     for (auto it = re.globalMatch(line); it.hasNext();) {
@@ -149,7 +149,6 @@ QWidget* LabStepView::makeActionCard(int index)
     c.output->setOpenLinks(false);
     c.output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     c.output->setLineWrapMode(QTextEdit::NoWrap);
-    c.output->setMaximumHeight(fontMetrics().height() * 9);
     c.output->document()->setMaximumBlockCount(500);
     c.output->hide();
     connect(c.output, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
@@ -284,6 +283,11 @@ void LabStepView::actionOutput(int index, const QString& line, bool isError)
         html = u"<span style=\"color:%1\">%2</span>"_s.arg(
             toneAccent(Tone::Danger, palette()).name(), html);
     c.output->append(html);
+    // As tall as its lines, up to nine: a two-line answer does not get a tall empty box.
+    const int lines = std::min(c.output->document()->blockCount(), 9);
+    const int frame = 2 * c.output->frameWidth() + int(c.output->document()->documentMargin() * 2);
+    c.output->setFixedHeight(lines * QFontMetrics(c.output->font()).lineSpacing() + frame +
+                             c.output->horizontalScrollBar()->sizeHint().height() / 2);
     c.output->verticalScrollBar()->setValue(c.output->verticalScrollBar()->maximum());
 }
 
