@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
@@ -70,11 +71,14 @@ private Q_SLOTS:
     void editorMarksErrorAtItsLine();
     void diffAndApply();
     void secretsAreMasked();
+    void deleteAndRecentFiles();
     void restartUntilReady();
     void installFormYaml();
     void installChangesMeshConfig();
     void versionAndAnalyze();
     void refusedConfirmationRunsNothing();
+    void nativeAndAmbientSidecars_data();
+    void nativeAndAmbientSidecars();
 
 private:
     void screenshot(QWidget* page, const QString& name);
@@ -243,6 +247,32 @@ void TestClusterArea::secretsAreMasked()
     QVERIFY(!entry.output.contains(u"plain-s3cret"_s));
     QVERIFY(!editor->commandLine()->text().contains(u"plain-s3cret"_s));
     QVERIFY(!editor->statusLabel()->text().contains(u"plain-s3cret"_s));
+}
+
+void TestClusterArea::deleteAndRecentFiles()
+{
+    ManifestEditor* editor = area_->manifestEditor();
+    QSignalSpy validated(editor, &ManifestEditor::validated);
+    QSignalSpy finished(editor, &ManifestEditor::actionFinished);
+    editor->openManifest(u"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: obslab-demo\n"
+                         "data:\n  greeting: hello\n"_s);
+    QVERIFY(validated.wait(10000));
+    // Saved, it becomes a recent file and opens again from there.
+    const QString path = sim_.dir() + u"/demo.yaml"_s;
+    QVERIFY(editor->saveAs(path));
+    QCOMPARE(editor->currentFile(), path);
+    QCOMPARE(QSettings().value(u"cluster/recentManifests"_s).toStringList().value(0), path);
+    editor->apply();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.last().at(1).toBool(), qPrintable(editor->statusLabel()->text()));
+    QVERIFY(treeText(editor->resultsView()).contains(u"configmap/obslab-demo | created"_s));
+    editor->deleteResources();
+    QVERIFY(hasWords(editor->commandLine()->text(), {u" delete "_s, u" -f -"_s}));
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(0).toString(), u"delete"_s);
+    QVERIFY2(finished.last().at(1).toBool(), qPrintable(editor->statusLabel()->text()));
+    const QString results = treeText(editor->resultsView());
+    QVERIFY2(results.contains(u"configmap/obslab-demo | deleted"_s), qPrintable(results));
 }
 
 void TestClusterArea::restartUntilReady()
@@ -484,6 +514,44 @@ void TestClusterArea::refusedConfirmationRunsNothing()
     runner_.start(Kubectl::get(sim_.target(), u"deployment"_s, {u"frontend"_s, {}, false}));
     QVERIFY(done.wait(30000));
     QVERIFY(!done.first().at(1).value<CommandResult>().ok());
+}
+
+void TestClusterArea::nativeAndAmbientSidecars_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QString>("sidecar");
+    QTest::addColumn<QString>("note");
+    QTest::newRow("native") << u"native-sidecars"_s << u"yes, native"_s
+                            << u"sidecar injection enabled"_s;
+    QTest::newRow("ambient") << u"ambient"_s << u"ambient: no sidecar"_s << u"ambient mode"_s;
+}
+
+void TestClusterArea::nativeAndAmbientSidecars()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QString, sidecar);
+    QFETCH(QString, note);
+    SimMesh sim;
+    const QString why = sim.start(scenario, {u"--no-traffic"_s});
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    ClusterContext context(&runner_);
+    context.setKubectl(sim.kubectl());
+    context.setKubeconfig(sim.target().kubeconfig);
+    QVERIFY(waitReady(context));
+    WorkloadsView view(&context, &transcript_);
+    view.start();
+    QTRY_VERIFY_WITH_TIMEOUT(view.deploymentNames().contains(u"frontend"_s), 30000);
+    auto sidecarOf = [&view]() -> QString {
+        for (int i = 0; i < view.tree()->topLevelItemCount(); ++i) {
+            if (view.tree()->topLevelItem(i)->text(0) == u"frontend")
+                return view.tree()->topLevelItem(i)->text(4);
+        }
+        return {};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(sidecarOf().startsWith(sidecar), 30000);
+    QVERIFY2(view.findChild<QLabel*>(u"namespaceNote"_s)->text().contains(note),
+             qPrintable(view.findChild<QLabel*>(u"namespaceNote"_s)->text()));
+    view.stop();
 }
 
 QTEST_MAIN(TestClusterArea)
