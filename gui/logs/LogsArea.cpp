@@ -296,7 +296,7 @@ void LogsArea::buildViewer()
     details_ = new QTextBrowser(page);
     details_->setObjectName(u"lineDetails"_s);
     details_->setOpenLinks(false);
-    details_->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 40);
+    details_->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 50);
     details_->setPlaceholderText(tr("Select a line to see its fields decoded"));
     connect(details_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
         const QString value = QUrl::fromPercentEncoding(url.path().toUtf8());
