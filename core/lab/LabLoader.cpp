@@ -149,7 +149,7 @@ public:
             return out;
         }
         for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node& k = it->first;
+            const YAML::Node k = it->first;  // a copy: it-> is a temporary proxy
             if (!k.IsScalar()) {
                 error(k, u"%1: keys must be plain words"_s.arg(what));
                 continue;
@@ -587,7 +587,7 @@ public:
         if (found.size() != 1) {
             if (found.isEmpty() && r.errors.size() == before)
                 r.error(node, u"a check needs one of: %1"_s.arg(kindKeys.join(u", ")));
-            else
+            else if (found.size() > 1)
                 r.error(node, u"a check has exactly one kind; this one has %1 and %2"_s.arg(
                                   labCheckKindKey(found.at(0)), labCheckKindKey(found.at(1))));
             if (found.isEmpty())

@@ -113,6 +113,9 @@ void TestLabLoader::broken_data()
     QTest::newRow("misspelt-body-key")
         << kHeader + "- id: a\n  title: A\n  actions:\n  - followLogs: {selectr: app=x}\n"
         << 10 << 18 << u"unknown key 'selectr' in 'followLogs'; did you mean 'selector'?"_s;
+    QTest::newRow("check-only-misspelt-kind")
+        << kHeader + "- id: a\n  title: A\n  checks:\n  - rolloutRedy: {deployment: x}\n"
+        << 10 << 5 << u"unknown key 'rolloutRedy' in a check; did you mean 'rolloutReady'?"_s;
     QTest::newRow("check-without-hint")
         << kHeader + "- id: a\n  title: A\n  checks:\n  - rolloutReady: {deployment: x}\n"
         << 10 << 5 << u"a check needs 'hint'"_s;
