@@ -3,6 +3,7 @@
 // sidecars' access-log lines (read with `kubectl logs`) and in the stand-in Jaeger.
 #include "SimMesh.h"
 #include "kube/Kubectl.h"
+#include "kube/PortForward.h"
 #include "kube/TracedRequest.h"
 #include "kube/TrafficGenerator.h"
 #include "process/Command.h"
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void headers();
     void tracedRequestReachesLogsAndJaeger();
     void trafficGenerator();
+    void realKubectlPortForwardIsRefused();
 
 private:
     QByteArray backendLogs();
@@ -178,6 +180,28 @@ void TestTracedRequestSim::trafficGenerator()
     QVERIFY2(brokenFailed.first().at(0).toString().contains(u"not found"_s),
              qPrintable(brokenFailed.first().at(0).toString()));
     QTRY_VERIFY_WITH_TIMEOUT(!broken.isRunning(), 15000);
+}
+
+void TestTracedRequestSim::realKubectlPortForwardIsRefused()
+{
+    // The sim does not serve port-forward (400): with the real kubectl the supervisor retries,
+    // then gives up with kubectl's own message instead of hanging (its lifecycle is tested with
+    // a stand-in in tst_portforward).
+    PortForwardOptions options;
+    options.resource = u"svc/tracing"_s;
+    options.remotePort = 80;
+    options.maxAttempts = 2;
+    PortForward forward(sim_.target(u"istio-system"_s), options);
+    QSignalSpy failed(&forward, &PortForward::failed);
+    QSignalSpy ready(&forward, &PortForward::ready);
+    forward.start();
+    QVERIFY(failed.wait(60000));
+    QVERIFY(ready.isEmpty());
+    QCOMPARE(forward.state(), PortForward::State::Failed);
+    QVERIFY2(failed.first().at(0).toString().contains(u"keeps failing"_s),
+             qPrintable(failed.first().at(0).toString()));
+    QVERIFY2(!forward.lastError().isEmpty(), "kubectl's message is kept");
+    qInfo("kubectl said: %s", qPrintable(forward.lastError()));
 }
 
 QTEST_GUILESS_MAIN(TestTracedRequestSim)
