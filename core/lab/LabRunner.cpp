@@ -490,11 +490,11 @@ void LabRunner::stopBackground()
     traffic_.stop();
     if (trafficCommand_)
         trafficCommand_->cancel();
-    if (forward_) {
+    if (forward_ && ownsForward_) {
         forward_->stop();
         forward_->deleteLater();
-        forward_ = nullptr;
     }
+    forward_ = nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1012,7 +1012,7 @@ void LabRunner::startPortForward(const QString& stepId, int index, const LabActi
             Qt::QueuedConnection);
         return;
     }
-    if (forward_) {
+    if (forward_ && ownsForward_) {
         forward_->stop();
         forward_->deleteLater();
     }
@@ -1023,7 +1023,19 @@ void LabRunner::startPortForward(const QString& stepId, int index, const LabActi
     po.resource = u"svc/"_s + sub(a.service);
     po.remotePort = a.port;
     po.probePath = u"/jaeger/"_s;
-    forward_ = new PortForward(target(ns), po, runner_ ? runner_->transcript() : nullptr, this);
+    if (options_.forwards) {
+        forward_ = options_.forwards->start(target(ns), po);
+        ownsForward_ = false;
+    } else {
+        forward_ = new PortForward(target(ns), po, runner_ ? runner_->transcript() : nullptr, this);
+        ownsForward_ = true;
+    }
+    if (!forward_) {
+        QMetaObject::invokeMethod(
+            this, [finish] { finish(false, u"The port-forward could not start."_s); },
+            Qt::QueuedConnection);
+        return;
+    }
     auto settled = std::make_shared<bool>(false);
     const quint64 gen = generation_;
     connect(forward_, &PortForward::ready, this, [this, finish, settled, gen](const QUrl& url) {
@@ -1040,6 +1052,16 @@ void LabRunner::startPortForward(const QString& stepId, int index, const LabActi
         finish(false, u"The port-forward failed: %1"_s.arg(why));
     });
     Q_EMIT actionStarted(stepId, index, specFor(stepId, a).toShellLine());
+    if (forward_->state() == PortForward::State::Ready) {  // the app's forward, already up
+        const QUrl url = forward_->localUrl();
+        setJaegerUrl(url);
+        *settled = true;
+        QMetaObject::invokeMethod(
+            this,
+            [finish, url] { finish(true, u"Jaeger UI forwarded to %1"_s.arg(url.toString())); },
+            Qt::QueuedConnection);
+        return;
+    }
     forward_->start();
 }
 

@@ -24,6 +24,7 @@ class QTemporaryDir;
 namespace obslab {
 
 class PortForward;
+class PortForwards;
 class Command;
 class CommandRunner;
 class JaegerClient;
@@ -36,6 +37,9 @@ struct LabRunnerOptions
     MutationPolicy policy;       // decides which changes need confirm()
     bool guardMutations = true;  // ask before changing a context that does not look local
     QUrl jaegerUrl;              // known already (settings, --jaeger-url); else a portForward's
+    // The app's port-forwards: the lab's forward is listed (status bar) and shared with the
+    // Traces area, and left running when the lab stops. Null: the runner owns a private one.
+    PortForwards* forwards = nullptr;
     QHash<QString, QString> variables;  // overrides of the lab's defaults
 };
 
@@ -156,6 +160,7 @@ private:
     bool mutationConfirmed_ = false;
     QList<QPointer<Command>> running_;
     QPointer<PortForward> forward_;
+    bool ownsForward_ = false;
     QTimer traffic_;
     LabAction trafficAction_;
     QPointer<Command> trafficCommand_;

@@ -122,7 +122,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     connect(lab_, &LabArea::clusterDetailsRequested, this, [this] { showArea(Area::Cluster); });
     // The lab's requests to the other areas, by slot name: each slot arrives with its own area's
     // issue, and a missing one leaves the lab on its headless fallback (LabArea's Host).
-    lab_->setServices(services_.runner, services_.settings);
+    lab_->setServices(services_.runner, services_.settings, services_.forwards);
     if (logs_->metaObject()->indexOfSlot("followSelector(QString,QString,QString)") >= 0)
         connect(lab_, &LabArea::followLogsRequested, this,
                 [this](const QString& ns, const QString& selector, const QString& container) {

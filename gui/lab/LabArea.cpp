@@ -4,6 +4,7 @@
 #include "LabStepView.h"
 
 #include "common/AppSettings.h"
+#include "kube/PortForward.h"
 #include "lab/LabCatalog.h"
 #include "lab/LabHost.h"
 #include "lab/LabLoader.h"
@@ -177,10 +178,11 @@ LabArea::~LabArea()
     runner_.reset();  // before the host it calls
 }
 
-void LabArea::setServices(CommandRunner* runner, AppSettings* settings)
+void LabArea::setServices(CommandRunner* runner, AppSettings* settings, PortForwards* forwards)
 {
     commands_ = runner;
     settings_ = settings;
+    forwards_ = forwards;
 }
 
 void LabArea::setProgressDir(const QString& dir)
@@ -281,6 +283,7 @@ void LabArea::rebuildRunner()
         o.jaegerUrl = settings_->jaegerUrl();
     }
     o.kube.context = status_.context;
+    o.forwards = forwards_;
     o.policy.context = status_.context;
     o.policy.server = status_.server;
     if (!store_)

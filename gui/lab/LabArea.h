@@ -22,6 +22,7 @@ class CommandRunner;
 class EmptyState;
 class LabRunner;
 class LabStepView;
+class PortForwards;
 struct Lab;
 
 // The Lab area: a guided lab (the built-in tracing lab or a YAML file). Steps on the left with
@@ -37,7 +38,9 @@ public:
     ~LabArea() override;
 
     // Where commands run and what the user configured (kubectl/istioctl paths, Jaeger URL).
-    void setServices(CommandRunner* runner, AppSettings* settings);
+    // forwards: the app's port-forwards (the lab's Jaeger forward is listed and shared there).
+    void setServices(CommandRunner* runner, AppSettings* settings,
+                     PortForwards* forwards = nullptr);
     void setClusterStatus(const ClusterStatus& status);
     // Where progress is saved (tests); default: the app data dir's labs/.
     void setProgressDir(const QString& dir);
@@ -88,6 +91,7 @@ private:
 
     QPointer<CommandRunner> commands_;
     QPointer<AppSettings> settings_;
+    QPointer<PortForwards> forwards_;
     ClusterStatus status_;
     QString progressDir_;
     std::unique_ptr<Host> host_;

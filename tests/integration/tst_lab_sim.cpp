@@ -4,6 +4,7 @@
 // right check fails with its hint. Also LabRunner's states, refusal and saved progress.
 #include "cli/Cli.h"
 #include "cli/LabCommand.h"
+#include "kube/PortForward.h"
 #include "lab/LabCatalog.h"
 #include "lab/LabHost.h"
 #include "lab/LabLoader.h"
@@ -312,6 +313,24 @@ void TestLabSim::portForwardFeedsTheJaegerChecks()
     QVERIFY(runner.jaegerUrl().port() > 0);
     QVERIFY(runner.jaegerUrl().port() != sim.jaegerPort());
     QCOMPARE(runner.stepState(u"ui"_s), LabStepState::Passed);
+
+    // With the app's list of forwards, the lab's forward is listed there and outlives the lab.
+    qputenv("OBSLAB_STANDIN_BACKEND_PORT", QByteArray::number(sim.jaegerPort()));
+    PortForwards forwards;
+    o.forwards = &forwards;
+    {
+        LabRunner shared(*loaded.lab, &commands, &host, o);
+        shared.acceptPlan();
+        QSignalSpy done(&shared, &LabRunner::finished);
+        shared.runStep(u"ui"_s);
+        QVERIFY(done.wait(60000));
+        QVERIFY(done.first().at(0).toBool());
+        QCOMPARE(forwards.rowCount(), 1);
+        QCOMPARE(shared.jaegerUrl(), forwards.forward(0)->localUrl());
+    }
+    QCOMPARE(forwards.activeCount(), 1);
+    forwards.stopAll();
+    qunsetenv("OBSLAB_STANDIN_BACKEND_PORT");
 }
 
 QTEST_GUILESS_MAIN(TestLabSim)
