@@ -102,6 +102,12 @@ void TestFollowCommandSim::usage()
     QCOMPARE(dispatcher.run({u"follow"_s, u"--help"_s}, {&in, &out, &err}), int(cli::ExitOk));
     QVERIFY(out.data().contains("Usage: obslab follow SELECTOR"));
     QVERIFY(dispatcher.find(u"follow"_s));
+    // No kubectl: a clear message and exit 1, at once.
+    err.buffer().clear();
+    QCOMPARE(dispatcher.run({u"follow"_s, u"app=x"_s, u"--kubectl"_s, u"/nonexistent/kubectl"_s},
+                            {&in, &out, &err}),
+             int(cli::ExitFailure));
+    QVERIFY2(err.data().contains("kubectl"), err.data().constData());
 }
 
 void TestFollowCommandSim::textAndNdjson_data()
