@@ -419,6 +419,7 @@ void MainWindow::createActions()
     shortcutActions_.prepend(settings);
     shortcutActions_.prepend(openTrace);
     shortcutActions_.prepend(openLog);
+    shortcutActions_ << logs_->keyActions();
 
     mainToolBar_->addAction(openLog);
     mainToolBar_->addSeparator();

@@ -16,6 +16,7 @@
 #include "widgets/EmptyState.h"
 #include "widgets/Icons.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -359,30 +360,36 @@ void LogsArea::buildViewer()
 
 void LogsArea::createShortcuts()
 {
-    auto add = [this](const QKeySequence& keys, auto slot) {
-        auto* s = new QShortcut(keys, this);
-        s->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(s, &QShortcut::activated, this, slot);
-        return s;
+    auto add = [this](const QString& text, const QKeySequence& keys, auto slot) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        keyActions_ << action;
+        return action;
     };
-    add(QKeySequence(u"Ctrl+F"_s), [this] {
+    add(tr("Logs: Find (Highlight Matches)"), QKeySequence(u"Ctrl+F"_s), [this] {
         filterBar_->setMode(FilterBar::Mode::Highlight);
         filterBar_->edit()->setFocus();
         filterBar_->edit()->selectAll();
     });
-    add(QKeySequence(u"Ctrl+L"_s), [this] {
+    add(tr("Logs: Filter"), QKeySequence(u"Ctrl+L"_s), [this] {
         filterBar_->edit()->setFocus();
         filterBar_->edit()->selectAll();
     });
-    add(QKeySequence(Qt::Key_F3), [this] { jumpToMatch(true); });
-    add(QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { jumpToMatch(false); });
-    add(QKeySequence(u"Ctrl+G"_s), [this] {
+    add(tr("Logs: Next Match"), QKeySequence(Qt::Key_F3), [this] { jumpToMatch(true); });
+    add(tr("Logs: Previous Match"), QKeySequence(Qt::SHIFT | Qt::Key_F3),
+        [this] { jumpToMatch(false); });
+    add(tr("Logs: Go to Line"), QKeySequence(u"Ctrl+G"_s), [this] {
         goTo_->setFocus();
         goTo_->selectAll();
     });
-    add(QKeySequence(u"Ctrl+T"_s), [this] { openTraceLaneForCurrent(); });
-    add(QKeySequence(Qt::Key_Space), [this] { setFollowing(!follow_); });
-    add(QKeySequence(Qt::Key_Escape), [this] {
+    add(tr("Logs: Trace Lane of the Current Line"), QKeySequence(u"Ctrl+T"_s),
+        [this] { openTraceLaneForCurrent(); });
+    add(tr("Logs: Follow / Pause"), QKeySequence(Qt::Key_Space),
+        [this] { setFollowing(!follow_); });
+    add(tr("Logs: Close the Trace Lane"), QKeySequence(Qt::Key_Escape), [this] {
         if (lane_->isVisible())
             lane_->hide();
     });

@@ -88,6 +88,10 @@ public:
     // The text of rows [first, first + count) as shown (raw lines), for tests and copy.
     QString visibleText(int first = 0, int count = 50) const;
 
+    // The area's keys (Ctrl+F, Ctrl+L, F3, Ctrl+G, Ctrl+T, Space …) as actions, for the main
+    // window's shortcut list; they act while the focus is in the area.
+    QList<QAction*> keyActions() const { return keyActions_; }
+
     bool isFollowing() const { return follow_; }
     void setFollowing(bool follow);
     void setRawMode(bool raw);
@@ -192,6 +196,7 @@ private:
     QLabel* status_ = nullptr;
     QLineEdit* goTo_ = nullptr;
 
+    QList<QAction*> keyActions_;
     bool follow_ = false;
     bool autoScrolling_ = false;
     QTimer histogramTimer_;
