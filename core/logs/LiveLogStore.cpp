@@ -6,6 +6,7 @@
 #include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cerrno>
 #include <unistd.h>
 
@@ -24,8 +25,15 @@ void appendName(QByteArray& out, QByteArrayView name)
         out.append('-');
         return;
     }
+    const auto bad = [](char c) {
+        return c == ']' || c == '/' || c == ' ' || c == '\n' || c == '\r';
+    };
+    if (std::none_of(name.begin(), name.end(), bad)) {
+        out.append(name);
+        return;
+    }
     for (char c : name)
-        out.append(c == ']' || c == '/' || c == ' ' || c == '\n' || c == '\r' ? '_' : c);
+        out.append(bad(c) ? '_' : c);
 }
 }  // namespace
 
@@ -71,26 +79,14 @@ bool LiveLogStore::start(const QString& displayName)
 void LiveLogStore::append(QByteArrayView pod, QByteArrayView container, QByteArrayView timestamp,
                           QByteArrayView text)
 {
-    QByteArray prefix;
-    prefix.reserve(pod.size() + container.size() + timestamp.size() + 10);
-    prefix.append("[pod/");
-    appendName(prefix, pod);
-    prefix.append('/');
-    appendName(prefix, container);
-    prefix.append("] ");
-    if (!timestamp.isEmpty()) {
-        prefix.append(timestamp);
-        prefix.append(' ');
-    }
     // A newline inside the text would split it behind our back; give each part the prefix.
     qsizetype from = 0;
     while (true) {
         const qsizetype nl = text.indexOf('\n', from);
-        if (nl < 0) {
-            appendOne(prefix, text.sliced(from));
+        const QByteArrayView part = nl < 0 ? text.sliced(from) : text.sliced(from, nl - from);
+        appendOne(pod, container, timestamp, part);
+        if (nl < 0)
             break;
-        }
-        appendOne(prefix, text.sliced(from, nl - from));
         from = nl + 1;
         if (from == text.size())
             break;
@@ -99,11 +95,20 @@ void LiveLogStore::append(QByteArrayView pod, QByteArrayView container, QByteArr
         flush();
 }
 
-void LiveLogStore::appendOne(QByteArrayView prefix, QByteArrayView text)
+void LiveLogStore::appendOne(QByteArrayView pod, QByteArrayView container, QByteArrayView timestamp,
+                             QByteArrayView text)
 {
     if (text.endsWith('\r'))
         text.chop(1);
-    buffer_.append(prefix);
+    buffer_.append("[pod/");
+    appendName(buffer_, pod);
+    buffer_.append('/');
+    appendName(buffer_, container);
+    buffer_.append("] ");
+    if (!timestamp.isEmpty()) {
+        buffer_.append(timestamp);
+        buffer_.append(' ');
+    }
     buffer_.append(text);
     buffer_.append('\n');
     ++lines_;

@@ -72,7 +72,8 @@ Q_SIGNALS:
 private:
     static QByteArray bytes(const QString& s) { return s.toUtf8(); }
     static const QByteArray& bytes(const QByteArray& b) { return b; }
-    void appendOne(QByteArrayView prefix, QByteArrayView text);
+    void appendOne(QByteArrayView pod, QByteArrayView container, QByteArrayView timestamp,
+                   QByteArrayView text);
 
     int fd_ = -1;
     LogFile* file_ = nullptr;
