@@ -109,7 +109,6 @@ private:
     Run run(const Sim& sim, const QStringList& extra);
     QTemporaryDir dir_;
     QString kubectl_;
-    int serial_ = 0;
 };
 
 void TestLabSim::initTestCase()
