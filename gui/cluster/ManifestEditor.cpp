@@ -6,9 +6,11 @@
 #include "kube/ClusterContext.h"
 #include "kube/KubeError.h"
 #include "kube/Kubectl.h"
+#include "lab/LabCatalog.h"
 #include "process/Command.h"
 #include "process/Redactor.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -480,13 +482,29 @@ void ManifestEditor::fillRecentMenu()
 {
     recentMenu_->clear();
     const QStringList recent = QSettings().value(QLatin1String(kRecentKey)).toStringList();
-    if (recent.isEmpty()) {
+    if (recent.isEmpty())
         recentMenu_->addAction(tr("No recent manifests"))->setEnabled(false);
-        return;
-    }
     for (const QString& path : recent) {
         recentMenu_->addAction(QFileInfo(path).fileName() + u"  —  "_s + path, this,
                                [this, path] { openFile(path); });
+    }
+    // The built-in labs' manifests (plain files beside each lab.yaml; a directory listing only).
+    QSet<QString> seen;
+    for (const QString& dir : LabCatalog::searchDirs()) {
+        for (const QFileInfo& lab : QDir(dir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QFileInfoList files =
+                QDir(lab.filePath() + u"/manifests"_s)
+                    .entryInfoList({u"*.yaml"_s, u"*.yml"_s}, QDir::Files, QDir::Name);
+            if (files.isEmpty() || seen.contains(lab.fileName()))
+                continue;
+            seen.insert(lab.fileName());
+            QMenu* menu = recentMenu_->addMenu(tr("Lab %1").arg(lab.fileName()));
+            menu->setObjectName(u"labManifests_"_s + lab.fileName());
+            for (const QFileInfo& f : files) {
+                const QString path = f.absoluteFilePath();
+                menu->addAction(f.fileName(), this, [this, path] { openFile(path); });
+            }
+        }
     }
 }
 

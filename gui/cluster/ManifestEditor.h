@@ -40,6 +40,8 @@ public:
     QPlainTextEdit* diffView() const { return diff_; }
     QLineEdit* commandLine() const { return command_; }
     QLabel* statusLabel() const { return status_; }
+    // The Open button's menu: recent files and the built-in labs' manifests (filled on show).
+    QMenu* openMenu() const { return recentMenu_; }
     const ManifestParse& lastParse() const { return parse_; }
     QString currentFile() const { return file_; }
     bool isBusy() const { return !running_.isNull(); }

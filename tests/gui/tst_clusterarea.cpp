@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -273,6 +274,23 @@ void TestClusterArea::deleteAndRecentFiles()
     QVERIFY2(finished.last().at(1).toBool(), qPrintable(editor->statusLabel()->text()));
     const QString results = treeText(editor->resultsView());
     QVERIFY2(results.contains(u"configmap/obslab-demo | deleted"_s), qPrintable(results));
+
+    // The Open menu lists the recent file and the built-in lab's manifests.
+    Q_EMIT editor->openMenu()->aboutToShow();
+    QStringList texts;
+    for (QAction* a : editor->openMenu()->actions())
+        texts << a->text();
+    QVERIFY2(texts.join(u'\n').contains(path), qPrintable(texts.join(u'\n')));
+    auto* lab = editor->openMenu()->findChild<QMenu*>(u"labManifests_tracing-jaeger"_s);
+    QVERIFY(lab);
+    QAction* backend = nullptr;
+    for (QAction* a : lab->actions())
+        backend = a->text() == u"backend.yaml" ? a : backend;
+    QVERIFY(backend);
+    backend->trigger();
+    QVERIFY(editor->currentFile().endsWith(u"/labs/tracing-jaeger/manifests/backend.yaml"_s));
+    QVERIFY(validated.wait(10000));
+    QVERIFY(!editor->lastParse().hasErrors());
 }
 
 void TestClusterArea::restartUntilReady()
