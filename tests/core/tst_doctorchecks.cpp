@@ -47,6 +47,8 @@ private Q_SLOTS:
     void unreachableSkipsTheRest();
     void kubectlMissing();
     void noIstio();
+    void logLines_data();
+    void logLines();
 };
 
 void TestDoctorChecks::parseMesh_data()
@@ -299,6 +301,90 @@ void TestDoctorChecks::noIstio()
              DoctorFinding::Severity::Skipped);
     QCOMPARE(DoctorFindings::find(findings, u"cluster.version-skew"_s)->severity,
              DoctorFinding::Severity::Pass);
+}
+
+namespace {
+
+// A healthy Istio 1.24 mesh with the legacy Zipkin address, one injected pod and its log lines.
+DoctorSnapshot meshSnapshot(const QList<QByteArray>& lines)
+{
+    DoctorSnapshot s;
+    s.reachable = true;
+    s.target.ns = u"default"_s;
+    s.context = u"kind-lab"_s;
+    s.versions.client = KubeContext::parseGitVersion(u"v1.32.0"_s);
+    s.versions.server = KubeContext::parseGitVersion(u"v1.32.4"_s);
+    auto obj = [](const char* text) { return KubeObjects::fromJson(json(text)); };
+    s.namespaces.value = QList<KubeObject>{obj(
+        R"({"kind": "Namespace", "metadata": {"name": "default", "labels": {"istio-injection": "enabled"}}})")};
+    s.istioSystem.value = QList<KubeObject>{
+        obj(R"({"kind": "Deployment", "metadata": {"name": "istiod", "namespace": "istio-system", "labels": {"app": "istiod"}},
+               "spec": {"template": {"spec": {"containers": [{"name": "discovery", "image": "docker.io/istio/pilot:1.24.0"}]}}},
+               "status": {"readyReplicas": 1, "replicas": 1}})"),
+        obj(R"({"kind": "Deployment", "metadata": {"name": "jaeger", "namespace": "istio-system", "labels": {"app": "jaeger"}},
+               "spec": {"template": {"spec": {"containers": [{"name": "jaeger", "image": "jaegertracing/all-in-one:1.70.0"}]}}},
+               "status": {"readyReplicas": 1, "replicas": 1}})"),
+        obj(R"({"kind": "Service", "metadata": {"name": "tracing", "namespace": "istio-system"}})"),
+        obj(R"({"kind": "Service", "metadata": {"name": "zipkin", "namespace": "istio-system"}})"),
+        obj(R"({"kind": "Service", "metadata": {"name": "jaeger-collector", "namespace": "istio-system"}})")};
+    s.services.value = QList<KubeObject>{obj(
+        R"({"kind": "Service", "metadata": {"name": "jaeger-collector", "namespace": "istio-system"}, "spec": {"ports": [{"port": 9411}]}})")};
+    s.deployments.value = QList<KubeObject>{};
+    s.telemetries.value = QList<KubeObject>{};
+    s.meshConfigMap.value =
+        obj(R"({"kind": "ConfigMap", "metadata": {"name": "istio", "namespace": "istio-system"},
+        "data": {"mesh": "accessLogFile: /dev/stdout\naccessLogFormat: \u0027[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% traceID=%REQ(X-B3-TRACEID)% spanID=%REQ(X-B3-SPANID)% sampled=%REQ(X-B3-SAMPLED)%\u0027\ndefaultConfig:\n  tracing:\n    sampling: 100\n    zipkin:\n      address: jaeger-collector.istio-system.svc.cluster.local:9411\n"}})");
+    s.pods.value = QList<KubeObject>{
+        obj(R"({"kind": "Pod", "metadata": {"name": "web-5d8f-abcde", "namespace": "default",
+        "labels": {"app": "web", "pod-template-hash": "5d8f"}, "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5d8f"}]},
+        "spec": {"containers": [{"name": "web"}, {"name": "istio-proxy", "env": [{"name": "PROXY_CONFIG",
+            "value": "{\"tracing\": {\"sampling\": 100, \"zipkin\": {\"address\": \"jaeger-collector.istio-system.svc.cluster.local:9411\"}}}"}]}]},
+        "status": {"phase": "Running"}})")};
+    s.proxyLogs.value = QMap<QString, QList<QByteArray>>{{u"web-5d8f-abcde"_s, lines}};
+    s.logTail = 200;
+    return s;
+}
+
+}  // namespace
+
+void TestDoctorChecks::logLines_data()
+{
+    QTest::addColumn<QList<QByteArray>>("lines");
+    QTest::addColumn<int>("severity");
+    QTest::addColumn<QString>("summaryPart");
+    const QByteArray traced = "[2026-11-27T10:00:00.000Z] \"GET /?seq=1 HTTP/1.1\" 200 "
+                              "traceID=463ac35c9f6413ad spanID=a2fb4a1d1a96d312 sampled=1";
+    const QByteArray untraced = "[2026-11-27T10:00:00.000Z] \"GET /?seq=2 HTTP/1.1\" 200 "
+                                "traceID=- spanID=- sampled=-";
+    const QByteArray unsampled = "[2026-11-27T10:00:00.000Z] \"GET /?seq=3 HTTP/1.1\" 200 "
+                                 "traceID=463ac35c9f6413ae spanID=a2fb4a1d1a96d313 sampled=0";
+    QTest::newRow("all-traced") << QList<QByteArray>{traced, traced, traced}
+                                << int(DoctorFinding::Severity::Pass) << u"3 of 3"_s;
+    QTest::newRow("no-trace-headers") << QList<QByteArray>{traced, untraced, untraced, untraced}
+                                      << int(DoctorFinding::Severity::Warn) << u"75 %"_s;
+    QTest::newRow("sampled-0") << QList<QByteArray>{traced, unsampled}
+                               << int(DoctorFinding::Severity::Warn) << u"x-b3-sampled: 0"_s;
+    QTest::newRow("proxy-log-lines-only")
+        << QList<QByteArray>{"2026-11-27T10:00:00.000000Z\tinfo\tEnvoy proxy is ready", ""}
+        << int(DoctorFinding::Severity::Skipped) << u"send some traffic"_s;
+    QTest::newRow("garbage") << QList<QByteArray>{QByteArray("\xff\xfe\x00garbage", 10)}
+                             << int(DoctorFinding::Severity::Skipped) << u"send some traffic"_s;
+}
+
+void TestDoctorChecks::logLines()
+{
+    QFETCH(QList<QByteArray>, lines);
+    QFETCH(int, severity);
+    QFETCH(QString, summaryPart);
+    const QList<DoctorFinding> findings = DoctorChecks::evaluate(meshSnapshot(lines));
+    const DoctorFinding* f = DoctorFindings::find(findings, u"logs.trace-headers"_s);
+    QVERIFY(f);
+    QVERIFY2(int(f->severity) == severity, qPrintable(f->summary));
+    QVERIFY2(f->summary.contains(summaryPart), qPrintable(f->summary));
+    // The rest of this hand-made mesh is healthy (no Jaeger URL, no istioctl: those skip).
+    for (const DoctorFinding& other : findings)
+        if (other.id != f->id)
+            QVERIFY2(!other.isProblem(), qPrintable(other.id + u": "_s + other.summary));
 }
 
 QTEST_GUILESS_MAIN(TestDoctorChecks)
