@@ -6,6 +6,7 @@ class AppSettings;
 class BackgroundJobs;
 class CommandRunner;
 class PortForwards;
+class ThemeManager;
 class Transcript;
 
 // The app-wide objects the windows work with, created by runGui (or a test) and passed down
@@ -16,6 +17,7 @@ struct AppServices
     Transcript* transcript = nullptr;
     CommandRunner* runner = nullptr;
     BackgroundJobs* jobs = nullptr;
+    ThemeManager* theme = nullptr;  // may be null (tests): presenter mode then keeps the fonts
     PortForwards* forwards = nullptr;  // null: MainWindow makes its own (stopped when it goes)
 };
 

@@ -74,7 +74,7 @@ int runGui(int argc, char** argv)
     CommandRunner runner(&transcript);
     BackgroundJobs jobs(&transcript);
 
-    MainWindow window(AppServices{&settings, &transcript, &runner, &jobs});
+    MainWindow window(AppServices{&settings, &transcript, &runner, &jobs, &theme});
     window.show();
     const GuiArguments arguments = parseArguments(QApplication::arguments());
     window.openFiles(arguments.files);

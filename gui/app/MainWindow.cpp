@@ -14,6 +14,10 @@
 #include "common/AppSettings.h"
 #include "lab/LabArea.h"
 #include "logs/LogsArea.h"
+#include "presenter/LabStepControls.h"
+#include "presenter/PresenterMode.h"
+#include "presenter/RehearsalPanel.h"
+#include "cli/RehearseCommand.h"
 #include "tracing/TraceTimelinePanel.h"
 #include "tracing/TracesArea.h"
 #include "widgets/Banner.h"
@@ -98,6 +102,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
 
     createToolBars();
     createActions();
+    createPresenter();
     createDoctor();
 
     statusArea_ = new StatusArea(services_.runner, services_.jobs, this);
@@ -301,6 +306,9 @@ void MainWindow::saveWindowState()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // The layout to remember is the everyday one, not presenter mode's.
+    if (presenter_ && presenter_->isActive())
+        presenter_->setActive(false);
     saveWindowState();
     QMainWindow::closeEvent(event);
 }
@@ -389,7 +397,11 @@ void MainWindow::createActions()
     auto* reset = view->addAction(tr("Reset &Layout"));
     connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
     auto* full = view->addAction(tr("&Full Screen"));
-    full->setShortcut(QKeySequence::FullScreen);
+    // F11 belongs to presenter mode (which goes full screen too).
+    QList<QKeySequence> fullKeys = QKeySequence::keyBindings(QKeySequence::FullScreen);
+    fullKeys.removeAll(QKeySequence(Qt::Key_F11));
+    full->setShortcuts(fullKeys.isEmpty() ? QList<QKeySequence>{QKeySequence(u"Ctrl+Shift+F"_s)}
+                                          : fullKeys);
     full->setCheckable(true);
     connect(full, &QAction::toggled, this, [this](bool on) {
         setWindowState(on ? windowState() | Qt::WindowFullScreen
@@ -650,6 +662,114 @@ void MainWindow::showDoctor(const QString& focusCheckId)
         doctor_->focusCheck(focusCheckId);
     else if (!doctor_->doctor()->isRunning())
         doctor_->runChecks();
+}
+
+void MainWindow::createPresenter()
+{
+    presenter_ = new PresenterMode(this, services_.settings, services_.theme);
+    presenter_->setKeptDocks({dock(Area::Lab)});
+    auto* labSteps = new LabStepControls(lab_, this);
+    presenter_->setStepTarget(labSteps);
+    connect(labSteps, &LabStepControls::labShown, presenter_, &PresenterMode::setCurrentLab);
+    if (services_.runner)
+        presenter_->watch(services_.runner);
+    if (services_.jobs)
+        presenter_->watch(services_.jobs);
+    connect(presenter_, &PresenterMode::activeChanged, this, &MainWindow::presenterModeChanged);
+
+    rehearsal_ = new RehearsalPanel(services_.transcript, this);
+    rehearsalDock_ = new QDockWidget(tr("Rehearsal"), this);
+    rehearsalDock_->setObjectName(u"rehearsalDock"_s);
+    rehearsalDock_->setWidget(rehearsal_);
+    rehearsalDock_->setWindowIcon(Icons::icon(u"lab"_s));
+    rehearsalDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                                QDockWidget::DockWidgetClosable);
+    rehearsalDock_->setTitleBarWidget(new DockTitleBar(rehearsalDock_));
+    // Added (hidden) now, tabbed beside the Lab when a rehearsal opens: a hidden tab would
+    // still count towards the window's minimum size.
+    addDockWidget(Qt::TopDockWidgetArea, rehearsalDock_);
+    rehearsalDock_->hide();
+    connect(rehearsal_, &RehearsalPanel::commandShown, presenter_, &PresenterMode::showCommand);
+    connect(rehearsal_, &RehearsalPanel::commandEnded, presenter_,
+            &PresenterMode::showCommandFinished);
+    connect(rehearsal_, &RehearsalPanel::traceFileReady, this, [this](const QString& path) {
+        traces_->openTraceFile(path);
+        showArea(Area::Traces);
+    });
+    connect(rehearsal_, &RehearsalPanel::handoutExported, this,
+            [this](const QString& path, bool ok, const QString& error) {
+                statusBar()->showMessage(ok ? tr("Handout written to %1").arg(path)
+                                            : tr("Could not write %1: %2").arg(path, error),
+                                         8000);
+            });
+    connect(rehearsal_, &RehearsalPanel::closeRequested, this, [this] {
+        rehearsal_->stop();
+        rehearsalDock_->hide();
+        presenter_->setStepTarget(findChild<LabStepControls*>());
+        presenter_->setKeptDocks({dock(Area::Lab)});
+        showArea(Area::Lab);
+    });
+
+    QAction* toggle = presenter_->toggleAction();
+    auto* openRehearsal = new QAction(Icons::icon(u"open"_s), tr("Open Re&hearsal…"), this);
+    openRehearsal->setObjectName(u"openRehearsal"_s);
+    openRehearsal->setToolTip(tr("Replay a recorded lab run: nothing runs, no cluster is touched"));
+    connect(openRehearsal, &QAction::triggered, this, &MainWindow::openRehearsalDialog);
+    for (QMenu* menu : menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly)) {
+        if (menu->objectName() == u"viewMenu") {
+            menu->addSeparator();
+            menu->addAction(toggle);
+        } else if (menu == recentMenu_->parent()) {
+            menu->insertAction(recentMenu_->menuAction(), openRehearsal);
+            for (const QString& id : cli::shippedRehearsals()) {
+                auto* play = new QAction(tr("Rehearse the Built-in Lab (%1)").arg(id), this);
+                play->setObjectName(u"playRehearsal_"_s + id);
+                connect(play, &QAction::triggered, this,
+                        [this, id] { this->openRehearsal(cli::resolveRehearsal(id)); });
+                menu->insertAction(recentMenu_->menuAction(), play);
+            }
+        }
+    }
+    if (!mainToolBar_->actions().isEmpty())
+        mainToolBar_->insertAction(mainToolBar_->actions().constLast(), toggle);
+    shortcutActions_ << presenter_->actions();
+}
+
+void MainWindow::setPresenterMode(bool on)
+{
+    presenter_->setActive(on);
+}
+
+bool MainWindow::openRehearsal(const QString& path)
+{
+    // Beside the Lab, as a tab (the default layout may have been rebuilt since it was added).
+    if (rehearsalDock_->isFloating())
+        rehearsalDock_->setFloating(false);
+    if (rehearsalDock_->isHidden())
+        tabifyDockWidget(dock(Area::Lab), rehearsalDock_);
+    rehearsalDock_->show();
+    rehearsalDock_->raise();
+    const bool ok = rehearsal_->open(path);
+    if (!ok)
+        return false;
+    presenter_->setStepTarget(rehearsal_);
+    presenter_->setKeptDocks({rehearsalDock_, dock(Area::Lab)});  // the first is raised
+    rehearsalDock_->raise();
+    if (const auto* rec = rehearsal_->recording())
+        presenter_->setCurrentLab(rec->labId);
+    statusBar()->showMessage(tr("Rehearsal — no cluster is touched"), 5000);
+    return true;
+}
+
+void MainWindow::openRehearsalDialog()
+{
+    auto* dialog = new QFileDialog(this, tr("Open a rehearsal"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setNameFilters({tr("ObsLab rehearsals (*.ndjson)"), tr("All files (*)")});
+    connect(dialog, &QFileDialog::fileSelected, this,
+            [this](const QString& path) { openRehearsal(path); });
+    dialog->open();
 }
 
 }  // namespace obslab

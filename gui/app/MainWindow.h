@@ -20,6 +20,8 @@ class DoctorPanel;
 class KubeContextReader;
 class LabArea;
 class LogsArea;
+class PresenterMode;
+class RehearsalPanel;
 class SettingsDialog;
 class StatusArea;
 class TracesArea;
@@ -57,6 +59,11 @@ public:
     DoctorPanel* doctorPanel() const { return doctor_; }
     QDockWidget* doctorDock() const { return doctorDock_; }
 
+    // Presenter mode and rehearsals (For instructors).
+    PresenterMode* presenterMode() const { return presenter_; }
+    RehearsalPanel* rehearsalPanel() const { return rehearsal_; }
+    QDockWidget* rehearsalDock() const { return rehearsalDock_; }
+
     void openFiles(const QStringList& paths);
     void saveWindowState();
     void showArea(Area area);
@@ -72,6 +79,13 @@ public Q_SLOTS:
     // Shows the Doctor area (tabbed with Cluster) and selects a check; runs the doctor
     // first when it has not run yet (a failing lab check calls this with its check id).
     void showDoctor(const QString& focusCheckId = {});
+    void setPresenterMode(bool on);
+    // Opens a rehearsal (a recorded lab run) in the Rehearsal area; false when unreadable.
+    bool openRehearsal(const QString& path);
+    void openRehearsalDialog();
+
+Q_SIGNALS:
+    void presenterModeChanged(bool on);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -87,6 +101,7 @@ private:
     void onSettingsChanged();
     void rebuildRecentMenu();
     void updateDockTitleBars();
+    void createPresenter();
     void createDoctor();
     void updateDoctorOptions(const ClusterStatus& status);
 
@@ -105,6 +120,9 @@ private:
     StatusArea* statusArea_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QPointer<SettingsDialog> settingsDialog_;
+    PresenterMode* presenter_ = nullptr;
+    RehearsalPanel* rehearsal_ = nullptr;
+    QDockWidget* rehearsalDock_ = nullptr;
     DoctorPanel* doctor_ = nullptr;
     QDockWidget* doctorDock_ = nullptr;
     QList<QAction*> shortcutActions_;

@@ -36,9 +36,11 @@ void ThemeManager::apply()
     const ThemeChoice theme = settings_->theme();
     const double scale = settings_->fontScale();
     // AppSettings::changed fires for every preference; restyling is only worth it when these did.
-    if (appliedOnce_ && theme == appliedTheme_ && qFuzzyCompare(scale, appliedScale_))
+    if (appliedOnce_ && theme == appliedTheme_ && qFuzzyCompare(scale, appliedScale_) &&
+        appliedPresenter_ == presenter_)
         return;
     appliedOnce_ = true;
+    appliedPresenter_ = presenter_;
     appliedTheme_ = theme;
     appliedScale_ = scale;
 
@@ -58,13 +60,53 @@ void ThemeManager::apply()
         QApplication::setPalette(systemPalette_);
     }
 
+    if (presenter_) {
+        // A projector washes colours out: Fusion with a high-contrast palette.
+        setStyle(u"Fusion"_s);
+        QApplication::setPalette(highContrastPalette(dark_));
+    }
+    const double fontScale = effectiveFontScale();
     QFont font = systemFont_;
     if (systemFont_.pointSizeF() > 0)
-        font.setPointSizeF(systemFont_.pointSizeF() * scale);
+        font.setPointSizeF(systemFont_.pointSizeF() * fontScale);
     else
-        font.setPixelSize(qMax(6, qRound(systemFont_.pixelSize() * scale)));
+        font.setPixelSize(qMax(6, qRound(systemFont_.pixelSize() * fontScale)));
     QApplication::setFont(font);
     Q_EMIT themeApplied(dark_);
+}
+
+void ThemeManager::setPresenter(bool on, double scale)
+{
+    if (on == presenter_ && qFuzzyCompare(scale, presenterScale_))
+        return;
+    presenter_ = on;
+    presenterScale_ = qBound(1.0, scale, 4.0);
+    appliedPresenter_ = !on;  // forces apply() to restyle
+    apply();
+}
+
+QPalette ThemeManager::highContrastPalette(bool dark)
+{
+    QPalette p = dark ? darkPalette() : lightPalette();
+    const QColor fg = dark ? QColor(Qt::white) : QColor(Qt::black);
+    const QColor bg = dark ? QColor(Qt::black) : QColor(Qt::white);
+    for (auto role :
+         {QPalette::WindowText, QPalette::Text, QPalette::ButtonText, QPalette::ToolTipText}) {
+        p.setColor(QPalette::Active, role, fg);
+        p.setColor(QPalette::Inactive, role, fg);
+    }
+    for (auto role : {QPalette::Window, QPalette::Base, QPalette::AlternateBase, QPalette::Button,
+                      QPalette::ToolTipBase}) {
+        p.setColor(QPalette::Active, role, bg);
+        p.setColor(QPalette::Inactive, role, bg);
+    }
+    p.setColor(QPalette::Mid, fg);
+    p.setColor(QPalette::Dark, fg);
+    p.setColor(QPalette::Highlight, dark ? QColor(0xff, 0xd4, 0x00) : QColor(0x00, 0x3c, 0xb4));
+    p.setColor(QPalette::HighlightedText, dark ? QColor(Qt::black) : QColor(Qt::white));
+    p.setColor(QPalette::PlaceholderText,
+               dark ? QColor(0xc8, 0xc8, 0xc8) : QColor(0x40, 0x40, 0x40));
+    return p;
 }
 
 QPalette ThemeManager::darkPalette()

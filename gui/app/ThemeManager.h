@@ -20,6 +20,17 @@ public:
 
     void apply();
     bool isDark() const { return dark_; }
+
+    // Presenter mode: fonts scaled by scale on top of the user's font scale, and a high-contrast
+    // palette (black on white, or white on black in a dark theme). Not saved in the settings.
+    void setPresenter(bool on, double scale = kPresenterScale);
+    bool isPresenter() const { return presenter_; }
+    double effectiveFontScale() const
+    {
+        return appliedScale_ * (presenter_ ? presenterScale_ : 1.0);
+    }
+    static constexpr double kPresenterScale = 1.6;
+    static QPalette highContrastPalette(bool dark);
     bool systemIsDark() const;
 
     static QPalette darkPalette();
@@ -39,6 +50,9 @@ private:
     ThemeChoice appliedTheme_ = ThemeChoice::System;
     double appliedScale_ = 1.0;
     bool appliedOnce_ = false;
+    bool presenter_ = false;
+    double presenterScale_ = kPresenterScale;
+    bool appliedPresenter_ = false;
 };
 
 }  // namespace obslab
