@@ -20,6 +20,9 @@
 #include <QUrlQuery>
 #include <QWebEngineView>
 
+#include <memory>
+#include <optional>
+
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
 using obslab::test::SimServer;
@@ -31,15 +34,12 @@ const QString kTrace = u"3ba55609c3cde49649cd77d1f9dcd936"_s;
 // Runs script in the page and returns its value (waits on the callback, no fixed sleep).
 QVariant evaluate(QWebEnginePage* page, const QString& script)
 {
-    QVariant result;
-    bool done = false;
-    page->runJavaScript(script, [&](const QVariant& v) {
-        result = v;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&done] { return done; }, 10000))
+    // Shared with the callback, which may outlive this call when the script never finishes.
+    auto result = std::make_shared<std::optional<QVariant>>();
+    page->runJavaScript(script, [result](const QVariant& v) { *result = v; });
+    if (!QTest::qWaitFor([&result] { return result->has_value(); }, 10000))
         qWarning("script did not finish: %s", qPrintable(script));
-    return result;
+    return result->value_or(QVariant());
 }
 
 // How many distinct colours the picture has (a blank or one-colour grab has one or two).
