@@ -6,6 +6,7 @@
 #include "app/MainWindow.h"
 #include "app/ThemeManager.h"
 #include "common/AppSettings.h"
+#include "lab/LabArea.h"
 #include "presenter/CommandBanner.h"
 #include "presenter/KeyHintBar.h"
 #include "presenter/PresenterMode.h"
@@ -21,6 +22,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -79,6 +81,7 @@ private Q_SLOTS:
     void bannerShowsTheRunningCommand();
     void keysMoveBetweenSteps();
     void rememberedPerLab();
+    void keysDriveTheLabArea();
     void rehearsalIsMarked();
     void unreadableRehearsal();
     void handoutExport();
@@ -251,6 +254,27 @@ void TestPresenter::rememberedPerLab()
     QVERIFY(presenter->isActive());
     presenter->setCurrentLab(u"another-lab"_s);
     QVERIFY(!presenter->isActive());
+}
+
+// Without a rehearsal the keys drive the Lab area's own lab: its step list moves, and the lab
+// opened is the one presenter mode remembers for.
+void TestPresenter::keysDriveTheLabArea()
+{
+    LabArea* lab = window_->labArea();
+    if (!lab->openLab(u"tracing-jaeger"_s))
+        QSKIP("the built-in lab is not found from this build");
+    QTRY_COMPARE(window_->presenterMode()->currentLab(), u"tracing-jaeger"_s);
+    window_->setPresenterMode(true);
+    QListWidget* steps = lab->stepList();
+    steps->setCurrentRow(0);
+    QTest::keyClick(window_, Qt::Key_PageDown);
+    QCOMPARE(steps->currentRow(), 1);
+    QTest::keyClick(window_, Qt::Key_PageDown);
+    QCOMPARE(steps->currentRow(), 2);
+    QTest::keyClick(window_, Qt::Key_PageUp);
+    QCOMPARE(steps->currentRow(), 1);
+    QCOMPARE(settings_->raw().value(PresenterMode::settingsKey(u"tracing-jaeger"_s)).toBool(),
+             true);
 }
 
 void TestPresenter::rehearsalIsMarked()
