@@ -67,4 +67,14 @@ done
 version=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/obslab" --version)
 [[ "$version" =~ ^obslab\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "installed obslab --version printed '$version'"
 echo "installed binary: $version"
+
+# The built-in labs are found beside the installed binary (<prefix>/bin/../share/obslab/labs),
+# not in the source tree this package was built from, and they lint clean there.
+builtin_lab=${lab_id:-tracing-jaeger}
+labs=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/obslab" lab list) || fail "obslab lab list failed"
+echo "$labs"
+grep -q "^$builtin_lab  " <<<"$labs" || fail "obslab lab list does not list the lab '$builtin_lab'"
+grep -qF "$root/usr/share/obslab/labs/$builtin_lab/lab.yaml" <<<"$labs" || fail "the lab was not found in the installed tree"
+env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/obslab" lab lint "$root/usr/share/obslab/labs/$builtin_lab/lab.yaml" >/dev/null \
+    || fail "the installed lab does not lint clean"
 echo "package ok"
