@@ -155,6 +155,9 @@ LabArea::LabArea(QWidget* parent)
     split->setStretchFactor(1, 3);
     page->addWidget(split, 1);
     pages_->addWidget(labPage_);
+    // The lab page's header and split must not widen the whole window while it is hidden (a
+    // stacked widget takes its pages' largest minimum): a narrow dock scrolls or clips instead.
+    labPage_->setMinimumSize(1, 1);
 
     connect(steps_, &QListWidget::currentRowChanged, stepPages_, &QStackedWidget::setCurrentIndex);
     connect(runAll_, &QPushButton::clicked, this, &LabArea::runAllRemaining);

@@ -102,6 +102,15 @@ QString TestLabArea::writeLab(const QString& name, const QByteArray& text)
 
 void TestLabArea::brokenLabShowsItsErrors()
 {
+    {
+        // The Lab area must not widen the window (it shares a tab stack with the other areas).
+        LabArea empty;
+        QVERIFY2(empty.minimumSizeHint().width() < 600,
+                 qPrintable(QString::number(empty.minimumSizeHint().width())));
+        QVERIFY(empty.openLab(u"tracing-jaeger"_s));
+        QVERIFY2(empty.minimumSizeHint().width() < 600,
+                 qPrintable(QString::number(empty.minimumSizeHint().width())));
+    }
     LabArea area;
     const QString path =
         writeLab(u"broken.yaml"_s, "obslab-lab: 1\nid: b\ntitle: B\nsteps:\n- id: a\n  titel: A\n");
