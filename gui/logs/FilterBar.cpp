@@ -237,7 +237,7 @@ FilterBar::FilterBar(QWidget* parent)
     menuButton_->setMenu(new QMenu(menuButton_));
     connect(menuButton_->menu(), &QMenu::aboutToShow, this, &FilterBar::rebuildMenu);
     status_->setObjectName(u"filterStatus"_s);
-    status_->setMinimumWidth(fontMetrics().horizontalAdvance(u"000,000,000 matches"_s));
+    status_->setMinimumWidth(fontMetrics().horizontalAdvance(u"0,000,000 matches"_s));
     error_->setObjectName(u"filterError"_s);
     error_->setWordWrap(true);
     error_->hide();

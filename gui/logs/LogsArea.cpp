@@ -144,8 +144,10 @@ void LogsArea::buildViewer()
 
     sourceBox_ = new QComboBox(page);
     sourceBox_->setObjectName(u"logSources"_s);
-    sourceBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    sourceBox_->setMinimumContentsLength(12);
+    sourceBox_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    sourceBox_->setMinimumContentsLength(18);
+    sourceBox_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    sourceBox_->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 6);
     connect(sourceBox_, &QComboBox::activated, this, &LogsArea::showSource);
     progress_ = new QProgressBar(page);
     progress_->setObjectName(u"indexProgress"_s);
@@ -277,7 +279,7 @@ void LogsArea::buildViewer()
     connect(model_, &QAbstractItemModel::rowsInserted, this, &LogsArea::onRowsInserted);
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
         updateDetails();
-        statusTimer_.start();
+        scheduleStatus();
     });
     connect(table_->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         if (autoScrolling_)
@@ -297,7 +299,7 @@ void LogsArea::buildViewer()
     details_ = new QTextBrowser(page);
     details_->setObjectName(u"lineDetails"_s);
     details_->setOpenLinks(false);
-    details_->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 50);
+    details_->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 24);
     details_->setPlaceholderText(tr("Select a line to see its fields decoded"));
     connect(details_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
         const QString value = QUrl::fromPercentEncoding(url.path().toUtf8());
@@ -324,6 +326,7 @@ void LogsArea::buildViewer()
     horizontal->setStretchFactor(0, 4);
     horizontal->setStretchFactor(1, 1);
     horizontal->setChildrenCollapsible(false);
+    horizontal->setSizes({780, 220});  // proportions: the side panel reads a field a line
     vertical_ = new QSplitter(Qt::Vertical, page);
     vertical_->addWidget(horizontal);
     vertical_->addWidget(lane_);
@@ -688,9 +691,9 @@ void LogsArea::attachFile(LogFile* file)
         return;
     filter_ = new LogFilter(file, this);
     model_->setFilter(filter_);
-    connect(filter_, &LogFilter::progressChanged, this, [this] { statusTimer_.start(); });
-    connect(filter_, &LogFilter::finished, this, [this] { statusTimer_.start(); });
-    connect(filter_, &LogFilter::matchesAppended, this, [this] { statusTimer_.start(); });
+    connect(filter_, &LogFilter::progressChanged, this, [this] { scheduleStatus(); });
+    connect(filter_, &LogFilter::finished, this, [this] { scheduleStatus(); });
+    connect(filter_, &LogFilter::matchesAppended, this, [this] { scheduleStatus(); });
 
     connect(file, &LogFile::progressChanged, this, [this](qint64 done, qint64 total) {
         const bool busy = total > 0 && done < total;
@@ -699,17 +702,17 @@ void LogsArea::attachFile(LogFile* file)
         if (total > 0)
             progress_->setValue(int(1000.0 * double(done) / double(total)));
         progress_->setFormat(tr("Indexing %p%"));
-        statusTimer_.start();
+        scheduleStatus();
     });
     connect(file, &LogFile::indexingFinished, this, [this] {
         progress_->hide();
         cancelIndexing_->hide();
         computeHistogram();
-        statusTimer_.start();
+        scheduleStatus();
     });
     connect(file, &LogFile::linesAppended, this, [this] {
         scheduleHistogram();
-        statusTimer_.start();
+        scheduleStatus();
     });
     connect(
         file, &LogFile::aboutToClose, this,
@@ -778,7 +781,7 @@ void LogsArea::onQuery(const LogQuery& query)
             break;
         }
     }
-    statusTimer_.start();
+    scheduleStatus();
 }
 
 void LogsArea::applyMode()
@@ -793,7 +796,7 @@ void LogsArea::applyMode()
                         : LogTableModel::Mode::Highlighted);
     if (keep >= 0)
         goToLine(keep);
-    statusTimer_.start();
+    scheduleStatus();
 }
 
 void LogsArea::setTimeRange(qint64 fromMs, qint64 toMs)
@@ -813,7 +816,7 @@ void LogsArea::setTimeRange(qint64 fromMs, qint64 toMs)
 
 void LogsArea::onRowsInserted()
 {
-    statusTimer_.start();
+    scheduleStatus();
     if (follow_) {
         autoScrolling_ = true;
         table_->scrollToBottom();
@@ -839,7 +842,7 @@ void LogsArea::setFollowing(bool follow)
         table_->scrollToBottom();
         autoScrolling_ = false;
     }
-    statusTimer_.start();
+    scheduleStatus();
 }
 
 void LogsArea::setRawMode(bool raw)
@@ -978,6 +981,13 @@ void LogsArea::followSelector(const QString& namespaceName, const QString& selec
     addLiveSource(title, store, follower);
     follower->start();
     updateLiveControls();
+}
+
+void LogsArea::scheduleStatus()
+{
+    // Throttled, not debounced: a steady stream of batches must not keep the status stale.
+    if (!statusTimer_.isActive())
+        statusTimer_.start();
 }
 
 void LogsArea::updateStatus()

@@ -147,6 +147,7 @@ private:
     void onQuery(const LogQuery& query);
     void applyMode();
     void updateStatus();
+    void scheduleStatus();
     void updateDetails();
     void updateFonts();
     void scheduleHistogram();

@@ -20,6 +20,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QSet>
@@ -196,7 +197,7 @@ void TestLogsArea::opensFixtureAndDecodesIt()
     QVERIFY(shown.wait());
     QCOMPARE(opened.count(), 1);
     // The area fits a small window (it is one dock among five).
-    QVERIFY2(area->minimumSizeHint().width() <= 640,
+    QVERIFY2(area->minimumSizeHint().width() <= 560,
              qPrintable(QString::number(area->minimumSizeHint().width())));
     LogTableModel* model = area->model();
     QTRY_COMPARE(model->rowCount(), 3);
@@ -681,6 +682,8 @@ void TestLogsArea::screenshot()
     area->goToLine(pick);
     area->openTraceLaneForCurrent();
     QTRY_VERIFY(!area->traceLane()->isSearching() && !area->traceLane()->lines().hops.empty());
+    QTRY_VERIFY(area->filterBar()->status().endsWith(u"matches"_s));
+    QTRY_VERIFY(area->findChild<QLabel*>(u"logStatus"_s)->text().startsWith(u"1,930 lines"_s));
     QCoreApplication::processEvents();
     const QImage image = area->grab().toImage().convertToFormat(QImage::Format_RGB32);
     QSet<QRgb> colours;
