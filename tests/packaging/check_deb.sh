@@ -60,9 +60,13 @@ appstreamcli validate --no-net "$root/usr/share/metainfo/io.github.obslab.ObsLab
 # (grep -c reads to the end: with pipefail, grep -q could SIGPIPE zcat and fail the pipeline)
 manpage=$(zcat "$root/usr/share/man/man1/obslab.1.gz")
 [[ "$(grep -c '^\.TH OBSLAB 1' <<<"$manpage")" == 1 ]] || fail "man page header missing"
-for sub in logs trace "kube check"; do
+for sub in logs trace "kube check" follow doctor "lab list" "lab lint" "lab run"; do
     grep -q "^\.B $sub" <<<"$manpage" || fail "man page does not cover '$sub'"
 done
+
+# The desktop entry's "Start Tracing Lab" action names a lab the installed binary knows.
+lab_id=$(sed -n 's/^Exec=obslab --lab \([a-z0-9-]*\)$/\1/p' "$root/usr/share/applications/io.github.obslab.ObsLab.desktop")
+[[ -n "$lab_id" ]] || fail "the desktop entry has no Start Tracing Lab action"
 
 version=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/obslab" --version)
 [[ "$version" =~ ^obslab\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "installed obslab --version printed '$version'"
