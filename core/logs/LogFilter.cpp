@@ -16,7 +16,10 @@ namespace obslab {
 namespace {
 
 constexpr qint64 kReadBlock = 4 * 1024 * 1024;
-constexpr qint64 kRoundLines = 1 << 18;  // lines per published round (two halves in parallel)
+// Lines per published round (two halves in parallel): small at first so the first matches show
+// within milliseconds, then doubling up to the largest round.
+constexpr qint64 kFirstRoundLines = 1 << 14;
+constexpr qint64 kRoundLines = 1 << 18;
 
 // Position of needle in haystack (ASCII case folded when !caseSensitive; needle then lower
 // case), or -1.
@@ -212,8 +215,10 @@ void LogFilter::runFrom(qint64 first)
     auto snap = std::make_shared<LogFile::Snapshot>(file_->snapshot());
     const LogQuery query = query_;
     job_ = QtConcurrent::run([this, snap, query, first, total, cancel, generation] {
-        for (qint64 from = first; from < total && !cancel->load(); from += kRoundLines) {
-            const qint64 to = std::min(total, from + kRoundLines);
+        qint64 round = kFirstRoundLines;
+        for (qint64 from = first; from < total && !cancel->load();
+             from += round, round = std::min(round * 2, kRoundLines)) {
+            const qint64 to = std::min(total, from + round);
             const qint64 mid = from + (to - from) / 2;
             std::vector<qint64> found;
             if (to - from > 4096 && QThreadPool::globalInstance()->maxThreadCount() > 1) {
