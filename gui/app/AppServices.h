@@ -17,7 +17,7 @@ struct AppServices
     Transcript* transcript = nullptr;
     CommandRunner* runner = nullptr;
     BackgroundJobs* jobs = nullptr;
-    ThemeManager* theme = nullptr;  // may be null (tests): presenter mode then keeps the fonts
+    ThemeManager* theme = nullptr;     // may be null (tests): presenter mode then keeps the fonts
     PortForwards* forwards = nullptr;  // null: MainWindow makes its own (stopped when it goes)
 };
 

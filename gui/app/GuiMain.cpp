@@ -80,7 +80,8 @@ int runGui(int argc, char** argv)
     window.openFiles(arguments.files);
     if (arguments.openLogDialog)
         window.openLogDialog();
-    // `obslab --lab ID|FILE`: the Lab area with that lab (its errors shown there if it does not load).
+    // `obslab --lab ID|FILE`: the Lab area with that lab (its errors shown there if it does not
+    // load).
     if (!arguments.lab.isEmpty()) {
         window.showArea(MainWindow::Area::Lab);
         window.labArea()->openLab(arguments.lab);

@@ -5,25 +5,24 @@
 #include "SettingsDialog.h"
 #include "ShortcutsDialog.h"
 #include "StatusArea.h"
+#include "cli/RehearseCommand.h"
 #include "cluster/ClusterArea.h"
 #include "cluster/ClusterGuidance.h"
 #include "cluster/KubeContextReader.h"
+#include "common/AppSettings.h"
 #include "doctor/DoctorPanel.h"
 #include "kube/PortForward.h"
-#include "tracing/JaegerClient.h"
-#include "common/AppSettings.h"
 #include "lab/LabArea.h"
 #include "logs/LogsArea.h"
 #include "presenter/LabStepControls.h"
 #include "presenter/PresenterMode.h"
 #include "presenter/RehearsalPanel.h"
-#include "cli/RehearseCommand.h"
+#include "tracing/JaegerClient.h"
 #include "tracing/TraceTimelinePanel.h"
 #include "tracing/TracesArea.h"
 #include "widgets/Banner.h"
 #include "widgets/DockTitleBar.h"
 #include "widgets/Icons.h"
-#include "kube/PortForward.h"
 
 #include <QAction>
 #include <QApplication>
@@ -52,8 +51,7 @@ template <typename Window, typename Traces>
 void connectPresenterMode(Window* window, Traces* traces)
 {
     if constexpr (requires { &Window::presenterModeChanged; })
-        QObject::connect(window, &Window::presenterModeChanged, traces,
-                         &Traces::setPresenterMode);
+        QObject::connect(window, &Window::presenterModeChanged, traces, &Traces::setPresenterMode);
 }
 
 // Bumped when the default arrangement changes, so an old saved state does not restore docks
@@ -98,7 +96,6 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
                     QMetaObject::invokeMethod(logs_, "followSelector", Q_ARG(QString, ns),
                                               Q_ARG(QString, selector), Q_ARG(QString, container));
                 });
-
 
     createToolBars();
     createActions();

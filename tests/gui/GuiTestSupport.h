@@ -11,9 +11,9 @@ namespace obslab::test {
 void isolateSettings();
 
 // Writes a stand-in kubectl (a /bin/sh script: test equipment, the product never runs a shell)
-// into dir. It answers `config get-contexts`, `config current-context`, `config view --minify -o jsonpath=…` and
-// `version -o json`; an empty context makes current-context fail like kubectl does, and
-// reachable=false makes `version` fail like an unreachable server. The client is v1.32.4.
+// into dir. It answers `config get-contexts`, `config current-context`, `config view --minify -o
+// jsonpath=…` and `version -o json`; an empty context makes current-context fail like kubectl does,
+// and reachable=false makes `version` fail like an unreachable server. The client is v1.32.4.
 QString writeFakeKubectl(const QString& dir, const QString& context, const QString& ns,
                          bool reachable = true, int serverMinor = 31);
 
