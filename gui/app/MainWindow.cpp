@@ -260,6 +260,20 @@ void MainWindow::arrangeDefaultLayout()
         tabifyDockWidget(lab, dock(area));
     }
     addDockWidget(Qt::BottomDockWidgetArea, dock(Area::Console));
+    // The Doctor is a tab beside Cluster; the Rehearsal player stays hidden until one opens.
+    // Both must be placed again here: re-adding the areas above takes them out of their tabs,
+    // which left the Doctor drawn over the toolbar.
+    if (doctorDock_) {
+        doctorDock_->setFloating(false);
+        addDockWidget(Qt::TopDockWidgetArea, doctorDock_);
+        tabifyDockWidget(dock(Area::Cluster), doctorDock_);
+        doctorDock_->show();
+    }
+    if (rehearsalDock_) {
+        rehearsalDock_->setFloating(false);
+        addDockWidget(Qt::TopDockWidgetArea, rehearsalDock_);
+        rehearsalDock_->hide();
+    }
     lab->raise();
     const int em = fontMetrics().height();
     resizeDocks({lab, dock(Area::Console)}, {em * 30, em * 12}, Qt::Vertical);

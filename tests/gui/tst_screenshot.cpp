@@ -15,10 +15,14 @@
 #include <QGuiApplication>
 #include <QHash>
 #include <QImage>
+#include <QLabel>
 #include <QPixmap>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
@@ -77,6 +81,15 @@ void TestScreenshot::mainWindowIsNotBlank()
     QSignalSpy shown(window.logsArea(), &LogsArea::fileShown);
     window.openFiles({LogsArea::sampleLogPath()});
     QVERIFY(shown.wait());
+    // The Logs area's status line catches up on a short timer: wait until it counts the lines.
+    const QRegularExpression counted(u"^[1-9][0-9,.\u00a0\u202f]* lines"_s);
+    const auto counts = [&] {
+        const QList<QLabel*> labels = window.logsArea()->findChildren<QLabel*>();
+        return std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel* label) {
+            return counted.match(label->text()).hasMatch();
+        });
+    };
+    QTRY_VERIFY(counts());
     // The console repaints output on a short timer: wait for it, as a person would see it.
     QTRY_VERIFY(!window.consoleArea()->outputText().isEmpty());
 
