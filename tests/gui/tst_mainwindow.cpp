@@ -122,8 +122,11 @@ void TestMainWindow::areas()
     QCOMPARE(window->dockWidgetArea(window->dock(MainWindow::Area::Console)),
              Qt::BottomDockWidgetArea);
     const auto tabbed = window->tabifiedDockWidgets(window->dock(MainWindow::Area::Lab));
-    QCOMPARE(tabbed.size(), 3);
+    // Logs, Cluster, Traces and the Doctor share the Lab's place as tabs.
+    QCOMPARE(tabbed.size(), 4);
     QVERIFY(tabbed.contains(window->dock(MainWindow::Area::Traces)));
+    QVERIFY(tabbed.contains(window->findChild<QDockWidget*>(u"doctorDock"_s)));
+    QVERIFY(window->findChild<QDockWidget*>(u"rehearsalDock"_s)->isHidden());
 }
 
 void TestMainWindow::stateRoundTrip()
