@@ -13,6 +13,8 @@
 #include "doctor/DoctorPanel.h"
 #include "kube/PortForward.h"
 #include "lab/LabArea.h"
+#include "logs/LiveLogStore.h"
+#include "logs/LogFile.h"
 #include "logs/LogsArea.h"
 #include "presenter/LabStepControls.h"
 #include "presenter/PresenterMode.h"
@@ -713,6 +715,25 @@ void MainWindow::createPresenter()
                                             : tr("Could not write %1: %2").arg(path, error),
                                          8000);
             });
+    // Replayed log lines stream into the Logs area like a live follow, trace ids highlighted.
+    connect(
+        rehearsal_, &RehearsalPanel::logLinesReplayed, this,
+        [this](const QList<rehearsal::RecordedLogLine>& lines) {
+            if (!rehearsalLogs_) {
+                const QString title = tr("Rehearsal logs (recorded; no cluster is touched)");
+                auto* store = new LiveLogStore;
+                if (!store->start(title)) {
+                    statusBar()->showMessage(
+                        tr("Cannot show the rehearsal's log lines: %1").arg(store->errorString()),
+                        8000);
+                    delete store;
+                    return;
+                }
+                logs_->addLiveSource(title, store, nullptr);
+                rehearsalLogs_ = store;
+            }
+            rehearsalLogs_->appendAll(lines);
+        });
     connect(rehearsal_, &RehearsalPanel::closeRequested, this, [this] {
         rehearsal_->stop();
         rehearsalDock_->hide();
@@ -763,6 +784,7 @@ bool MainWindow::openRehearsal(const QString& path)
     const bool ok = rehearsal_->open(path);
     if (!ok)
         return false;
+    rehearsalLogs_ = nullptr;  // a new rehearsal's lines get a source of their own
     presenter_->setStepTarget(rehearsal_);
     presenter_->setKeptDocks({rehearsalDock_, dock(Area::Lab)});  // the first is raised
     rehearsalDock_->raise();

@@ -11,6 +11,7 @@ class QMenu;
 class QToolBar;
 
 namespace obslab {
+class LiveLogStore;
 
 class Banner;
 class ClusterArea;
@@ -123,6 +124,7 @@ private:
     PresenterMode* presenter_ = nullptr;
     RehearsalPanel* rehearsal_ = nullptr;
     QDockWidget* rehearsalDock_ = nullptr;
+    QPointer<LiveLogStore> rehearsalLogs_;  // the replayed log lines, shown in the Logs area
     DoctorPanel* doctor_ = nullptr;
     QDockWidget* doctorDock_ = nullptr;
     QList<QAction*> shortcutActions_;

@@ -7,6 +7,8 @@
 #include "app/ThemeManager.h"
 #include "common/AppSettings.h"
 #include "lab/LabArea.h"
+#include "logs/LogFile.h"
+#include "logs/LogsArea.h"
 #include "presenter/CommandBanner.h"
 #include "presenter/KeyHintBar.h"
 #include "presenter/PresenterMode.h"
@@ -18,11 +20,14 @@
 #include "rehearsal/Recording.h"
 #include "rehearsal/RehearsalPlayer.h"
 
+#include "logs/LogFile.h"
+#include "logs/LogsArea.h"
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QListWidget>
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,6 +90,7 @@ private Q_SLOTS:
     void rehearsalIsMarked();
     void unreadableRehearsal();
     void handoutExport();
+    void logsStreamIntoTheLogsArea();
     void screenshot();
 
 private:
@@ -332,6 +338,33 @@ void TestPresenter::handoutExport()
 
 // The README's picture: the shipped rehearsal in presenter mode, run up to its log step.
 // Written when OBSLAB_SCREENSHOT_OUT or OBSLAB_SCREENSHOT_DIR is set.
+void TestPresenter::logsStreamIntoTheLogsArea()
+{
+    Recording rec = threeSteps();
+    RehearsalEvent logs;
+    logs.kind = RehearsalEvent::Kind::Logs;
+    logs.step = 0;
+    const QByteArray line =
+        "[2025-11-11T10:31:24.123Z] \"GET /api HTTP/1.1\" 200 - via_upstream - \"-\" 0 2 3 2 "
+        "\"-\" \"curl/8\" \"rid-1\" \"backend:8080\" \"10.0.0.2:8080\" "
+        "outbound|8080||backend.default.svc.cluster.local - - - - default "
+        "traceID=463ac35c9f6413ad48485a3953bb6124";
+    for (int i = 0; i < 3; ++i)
+        logs.logLines.append({u"frontend-%1"_s.arg(i), u"istio-proxy"_s, QByteArray(), line});
+    rec.events.insert(2, logs);  // after step 1's command
+    QVERIFY(window_->openRehearsal(writeRecording(rec)));
+    RehearsalPanel* panel = window_->rehearsalPanel();
+    panel->setSpeed(0);
+    QSignalSpy ran(panel->player(), &RehearsalPlayer::runFinished);
+    panel->runStep();
+    QVERIFY(ran.wait(5000));
+    LogsArea* logsArea = window_->logsArea();
+    QTRY_VERIFY(logsArea->logFile() && logsArea->logFile()->lineCount() == 3);
+    QVERIFY(logsArea->logFile()->path().contains(u"Rehearsal"_s));
+    QVERIFY(logsArea->logFile()->line(2).startsWith("[pod/frontend-2/istio-proxy] "));
+    QCOMPARE(logsArea->logFile()->pods().size(), 3);
+}
+
 void TestPresenter::screenshot()
 {
     const QString out = qEnvironmentVariable("OBSLAB_SCREENSHOT_DIR",
