@@ -11,6 +11,7 @@
 #include "cluster/KubeContextReader.h"
 #include "common/AppSettings.h"
 #include "doctor/DoctorPanel.h"
+#include "kube/KubeTarget.h"
 #include "kube/PortForward.h"
 #include "lab/LabArea.h"
 #include "logs/LiveLogStore.h"
@@ -571,6 +572,16 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
     cluster_->setStatus(status);
     lab_->setClusterStatus(status);
     updateDoctorOptions(status);
+    // Live logs follow in the context and namespace the toolbar shows, not kubectl's current one.
+    if (!status.context.isEmpty()) {
+        KubeTarget target;
+        if (!status.kubectlPath.isEmpty())
+            target.kubectl = status.kubectlPath;
+        target.context = status.context;
+        if (!status.kubeNamespace.isEmpty())
+            target.ns = status.kubeNamespace;
+        logs_->setKubeTarget(target);
+    }
 
     if (status.state == State::Checking || status.state == State::Unknown)
         return;
