@@ -117,6 +117,12 @@ LogsArea::LogsArea(QWidget* parent)
 
 LogsArea::~LogsArea()
 {
+    // From here on nothing of ours may react to the children: QWidget's destructor deletes them
+    // after this object is no longer a LogsArea, and a table that relayouts meanwhile would call
+    // our lambdas on a half-destroyed object (UBSan caught it with the scroll bar's rangeChanged).
+    const QList<QObject*> children = findChildren<QObject*>();
+    for (QObject* child : children)
+        child->disconnect(this);
     stopHistogram();
     stopExport();
     // The filter and the trace lane watch the files: let them go first.
