@@ -60,7 +60,7 @@ appstreamcli validate --no-net "$root/usr/share/metainfo/io.github.obslab.ObsLab
 # (grep -c reads to the end: with pipefail, grep -q could SIGPIPE zcat and fail the pipeline)
 manpage=$(zcat "$root/usr/share/man/man1/obslab.1.gz")
 [[ "$(grep -c '^\.TH OBSLAB 1' <<<"$manpage")" == 1 ]] || fail "man page header missing"
-for sub in logs trace "kube check" follow doctor "lab list" "lab lint" "lab run"; do
+for sub in logs trace "kube check" follow doctor "lab list" "lab lint" "lab run" rehearse; do
     grep -q "^\.B $sub" <<<"$manpage" || fail "man page does not cover '$sub'"
 done
 
