@@ -112,6 +112,16 @@ QString LogExport::rowsAsText(const QAbstractItemModel& model, const QList<int>&
 
 QString LogExport::rowsAsMarkdown(const QAbstractItemModel& model, const QList<int>& rows)
 {
+    // Raw mode shows whole lines, not decoded columns: a one-column table of the lines.
+    if (const auto* logModel = qobject_cast<const LogTableModel*>(&model);
+        logModel && logModel->isRawMode()) {
+        QString out = u"| "_s + QCoreApplication::translate("LogExport", "Line") + u" |\n|---|\n"_s;
+        for (int row : rows)
+            out += u"| "_s +
+                   escapeCell(model.index(row, 0).data(LogTableModel::RawTextRole).toString()) +
+                   u" |\n"_s;
+        return out;
+    }
     static const int columns[] = {
         LogTableModel::TimeColumn,     LogTableModel::PodColumn,   LogTableModel::DirectionColumn,
         LogTableModel::MethodColumn,   LogTableModel::PathColumn,  LogTableModel::StatusColumn,

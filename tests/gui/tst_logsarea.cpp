@@ -240,6 +240,14 @@ void TestLogsArea::opensFixtureAndDecodesIt()
     QCOMPARE(md.size(), 3);
     QVERIFY(md.at(0).startsWith(u"| Time | Pod |"_s));
     QVERIFY(md.at(2).contains(u"| /status/418 | 418 | 4 ms |"_s));
+    // In raw mode the table holds the whole lines.
+    area->setRawMode(true);
+    area->table()->selectRow(0);
+    const QStringList raw = area->selectedAsMarkdown().split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(raw.size(), 3);
+    QCOMPARE(raw.at(0), u"| Line |"_s);
+    QVERIFY(raw.at(2).startsWith(u"| [2020-11-25T21:26:18.409Z] \"GET /status/418"_s));
+    area->setRawMode(false);
 }
 
 void TestLogsArea::typedQueryFiltersAndErrorsShowWhere()
