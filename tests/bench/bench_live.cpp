@@ -6,6 +6,7 @@
 //     probe measuring the longest event-loop stall; at the end every line must be in the view.
 // Prints the figures; CI runs it small as a smoke test (exit 1 only when lines were lost).
 //   bench_live [--ingest LINES] [--rate LINES_PER_S] [--seconds S]
+#include "BenchSupport.h"
 #include "LogGenerator.h"
 #include "logs/LiveLogStore.h"
 #include "logs/LogFile.h"
@@ -29,6 +30,8 @@
 using namespace Qt::Literals::StringLiterals;
 using obslab::LiveLogStore;
 using obslab::bench::LogGenerator;
+using obslab::bench::spinUntil;
+using obslab::bench::StallProbe;
 
 namespace {
 
@@ -85,44 +88,6 @@ private:
     std::vector<QByteArray> pods_;
     qint64 next_ = 0;
 };
-
-class StallProbe : public QObject
-{
-public:
-    StallProbe()
-    {
-        timer_.setInterval(1);
-        timer_.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
-            const qint64 now = clock_.nsecsElapsed();
-            if (last_ > 0)
-                worst_ = std::max(worst_, now - last_);
-            last_ = now;
-        });
-        clock_.start();
-        timer_.start();
-    }
-    double worstMs() const { return double(worst_) / 1e6; }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    qint64 last_ = 0;
-    qint64 worst_ = 0;
-};
-
-template <typename F>
-bool spinUntil(F&& done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
-}
 
 double runWc(const QString& path)
 {
