@@ -1,3 +1,4 @@
+#include "GzipForTests.h"
 #include "logs/LogFile.h"
 
 #include <QFile>
@@ -6,10 +7,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <zlib.h>
-
 using namespace Qt::Literals::StringLiterals;
 using obslab::LogFile;
+using obslab::test::gzip;
 
 namespace {
 
@@ -19,21 +19,6 @@ void writeFile(const QString& path, const QByteArray& bytes,
     QFile f(path);
     QVERIFY(f.open(mode));
     QCOMPARE(f.write(bytes), bytes.size());
-}
-
-QByteArray gzip(const QByteArray& data)
-{
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // +16: gzip wrapper
-    QByteArray out(int(deflateBound(&zs, uLong(data.size())) + 64), Qt::Uninitialized);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.truncate(int(zs.total_out));
-    deflateEnd(&zs);
-    return out;
 }
 
 // Lines the way LogFile defines them: split on '\n', a trailing '\r' removed, and a last line

@@ -1,3 +1,4 @@
+#include "GzipForTests.h"
 #include "logs/LogFile.h"
 #include "logs/LogMerge.h"
 
@@ -6,11 +7,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <zlib.h>
-
 using namespace Qt::Literals::StringLiterals;
 using obslab::LogFile;
 using obslab::LogMerge;
+using obslab::test::gzip;
 
 namespace {
 QByteArray at(int second, const QByteArray& what)
@@ -26,21 +26,6 @@ void write(const QString& path, const QByteArray& bytes)
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
     QCOMPARE(f.write(bytes), bytes.size());
-}
-
-QByteArray gzip(const QByteArray& data)
-{
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&zs, uLong(data.size())) + 64), Qt::Uninitialized);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.truncate(int(zs.total_out));
-    deflateEnd(&zs);
-    return out;
 }
 
 QList<QByteArray> allLines(const LogFile& file)

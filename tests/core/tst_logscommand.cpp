@@ -1,3 +1,4 @@
+#include "GzipForTests.h"
 #include "cli/Cli.h"
 #include "cli/LogsCommand.h"
 
@@ -10,9 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <zlib.h>
-
 using namespace Qt::Literals::StringLiterals;
+using obslab::test::gzip;
 using namespace obslab::cli;
 
 namespace {
@@ -57,21 +57,6 @@ QList<QJsonObject> ndjson(const QByteArray& out)
         objects.append(doc.object());
     }
     return objects;
-}
-
-QByteArray gzip(const QByteArray& data)
-{
-    z_stream zs{};
-    deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&zs, uLong(data.size()))) + 64, Qt::Uninitialized);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(qsizetype(zs.total_out));
-    deflateEnd(&zs);
-    return out;
 }
 
 const QString kFixture = QStringLiteral(OBSLAB_FIXTURES_DIR "/istio-access-log-text-default.log");
