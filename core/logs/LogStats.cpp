@@ -11,19 +11,19 @@ namespace obslab {
 
 namespace {
 
-// Kubernetes' generated suffixes: lower-case letters and digits (no vowels in the pod hash).
+// Kubernetes' generated names (a ReplicaSet's pod-template-hash, a pod's random suffix) use
+// only the alphabet "bcdfghjklmnpqrstvwxz2456789": no vowels, no 0, 1 or 3 (so no words). A hash
+// may have no digit at all ("backend-ntspmjfpdw-bpfr7"), about one in thirty.
 bool looksGenerated(QStringView part, int minLength, int maxLength)
 {
     if (part.size() < minLength || part.size() > maxLength)
         return false;
-    bool digit = false;
+    constexpr QStringView kAlphabet = u"bcdfghjklmnpqrstvwxz2456789";
     for (QChar c : part) {
-        if (c.isDigit())
-            digit = true;
-        else if (!(c >= u'a' && c <= u'z'))
+        if (!kAlphabet.contains(c))
             return false;
     }
-    return digit || part.size() == 5;  // a pod hash may be all letters
+    return true;
 }
 
 template <typename F>

@@ -62,7 +62,8 @@ void LogTableModel::setLogFile(LogFile* file)
             cache_.clear();
             rows_ = 0;
             newPodLines_.clear();
-            podOfWorkload_.clear();
+            podSeen_.clear();
+            workloadsSeen_.clear();
             podsScannedUpTo_ = 0;
             endResetModel();
         });
@@ -134,7 +135,8 @@ void LogTableModel::setMarkPodReplacements(bool mark)
 {
     markPods_ = mark;
     newPodLines_.clear();
-    podOfWorkload_.clear();
+    podSeen_.clear();
+    workloadsSeen_.clear();
     podsScannedUpTo_ = 0;
     computeNewPods();
 }
@@ -171,7 +173,8 @@ void LogTableModel::resetRows()
     rows_ = 0;
     if (!file_ || file_->lineCount() == 0) {
         newPodLines_.clear();
-        podOfWorkload_.clear();
+        podSeen_.clear();
+        workloadsSeen_.clear();
         podsScannedUpTo_ = 0;
     }
     endResetModel();
@@ -189,20 +192,18 @@ void LogTableModel::computeNewPods()
         const LineRecord r = file_->record(i);
         if (r.pod == LineRecord::kNoPod)
             continue;
-        const QString pod = QString::fromUtf8(pods.name(r.pod));
-        const QString workload = LogStats::workloadOfPod(pod);
-        auto it = podOfWorkload_.find(workload);
-        if (it == podOfWorkload_.end()) {
-            podOfWorkload_.insert(workload, pod);
-        } else if (*it != pod) {
-            // A pod of a workload already followed, first seen now: the old one was replaced.
-            bool seenBefore = false;
-            for (const QString& p : std::as_const(podOfWorkload_))
-                seenBefore = seenBefore || p == pod;
-            if (!seenBefore)
-                newPodLines_.push_back(i);
-            *it = pod;
-        }
+        if (r.pod >= podSeen_.size())
+            podSeen_.resize(size_t(r.pod) + 1, false);
+        if (podSeen_[r.pod])
+            continue;
+        podSeen_[r.pod] = true;
+        // The first line of a pod whose workload has had another pod before: a replacement (a
+        // rollout restart). Lines of the old and new pod may interleave; only the first counts.
+        const QString workload = LogStats::workloadOfPod(QString::fromUtf8(pods.name(r.pod)));
+        if (workloadsSeen_.contains(workload))
+            newPodLines_.push_back(i);
+        else
+            workloadsSeen_.insert(workload);
     }
     podsScannedUpTo_ = count;
 }

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QCache>
 #include <QPointer>
+#include <QSet>
 #include <QStringList>
 
 #include <vector>
@@ -132,7 +133,8 @@ private:
     int rows_ = 0;  // rows announced to views
     mutable QCache<qint64, Row> cache_;
     std::vector<qint64> newPodLines_;  // sorted; lines that start a replacement pod
-    QHash<QString, QString> podOfWorkload_;
+    std::vector<bool> podSeen_;        // by the log file's pod id
+    QSet<QString> workloadsSeen_;
     qint64 podsScannedUpTo_ = 0;
 };
 

@@ -29,6 +29,11 @@ void TestLogStats::workloadOfPod_data()
     QTest::newRow("short-rs-hash") << u"frontend-5f7c9d8b6-kq2wz"_s << u"frontend"_s;
     QTest::newRow("statefulset") << u"db-0"_s << u"db-0"_s;
     QTest::newRow("plain") << u"sleep"_s << u"sleep"_s;
+    QTest::newRow("hash-without-digits") << u"backend-ntspmjfpdw-bpfr7"_s << u"backend"_s;
+    QTest::newRow("suffix-without-digits") << u"frontend-5f7c9d8b6-bpfrx"_s << u"frontend"_s;
+    QTest::newRow("words-not-hashes") << u"web-strength-abcde"_s << u"web-strength-abcde"_s;
+    QTest::newRow("digits-kubernetes-never-uses")
+        << u"api-1234567-0a1b3"_s << u"api-1234567-0a1b3"_s;
     QTest::newRow("not-hashes") << u"my-nice-name"_s << u"my-nice-name"_s;
     QTest::newRow("gateway") << u"istio-ingressgateway-6b7b4f9c8d-q2x7l"_s
                              << u"istio-ingressgateway"_s;

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void missingFileShowsBanner();
     void severalFilesMergeByTime();
     void liveSourceFollowsAndMarksReplacedPods();
+    void liveSourceMarksEachReplacementOnce();
     void screenshot_data();
     void screenshot();
 
@@ -592,6 +593,34 @@ void TestLogsArea::severalFilesMergeByTime()
     QCOMPARE(area->model()->index(2, LogTableModel::PathColumn).data().toString(), u"/a2"_s);
     QVERIFY(
         area->model()->index(1, LogTableModel::PodColumn).data().toString().contains(u"b.log"_s));
+}
+
+// During a rollout the old and the new pod both log: only the new pod's first line is marked,
+// whatever letters the generated names have, and a second workload's first pod is not a
+// replacement.
+void TestLogsArea::liveSourceMarksEachReplacementOnce()
+{
+    auto area = makeArea();
+    auto* store = new LiveLogStore;
+    QVERIFY(store->start(u"test"_s));
+    area->addLiveSource(u"Live: app=backend in default"_s, store, nullptr);
+    const QByteArray oldPod = "backend-n56wws46t2-dw97q";
+    const QByteArray newPod = "backend-ntspmjfpdw-bpfr7";  // a hash without digits
+    const QByteArray other = "frontend-5f7c9d8b6-kq2wz";
+    const QList<QByteArray> pods{oldPod, oldPod, other, newPod, oldPod, newPod, oldPod, newPod};
+    for (int i = 0; i < pods.size(); ++i)
+        store->append(QByteArrayView(pods.at(i)), QByteArrayView("istio-proxy"),
+                      "2025-11-11T10:00:10.000000000Z",
+                      QByteArray("[2025-11-11T10:00:10.000Z] \"GET /" + QByteArray::number(i) +
+                                 " HTTP/1.1\" 200 - via_upstream"));
+    store->flush();
+    QTRY_COMPARE(area->model()->rowCount(), int(pods.size()));
+    QList<int> marked;
+    for (int r = 0; r < area->model()->rowCount(); ++r) {
+        if (area->model()->index(r, 0).data(LogTableModel::NewPodRole).toBool())
+            marked << r;
+    }
+    QCOMPARE(marked, QList<int>{3});
 }
 
 void TestLogsArea::liveSourceFollowsAndMarksReplacedPods()

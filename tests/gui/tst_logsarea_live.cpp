@@ -5,6 +5,7 @@
 #include "SimMesh.h"
 #include "common/AppSettings.h"
 #include "kube/Kubectl.h"
+#include "kube/PodFollower.h"
 #include "logs/LogFile.h"
 #include "logs/LogTableModel.h"
 #include "logs/LogsArea.h"
@@ -73,6 +74,7 @@ void TestLogsAreaLive::followsAWorkloadAcrossARestart()
     Command* command = runner.start(spec);
     QSignalSpy finished(command, &Command::finished);
     QVERIFY(finished.wait(60000));
+    QVERIFY2(command->result().ok(), qPrintable(command->result().message));
     auto marked = [&] {
         for (int r = 0; r < model->rowCount(); ++r) {
             if (model->index(r, 0).data(LogTableModel::NewPodRole).toBool())
@@ -80,7 +82,28 @@ void TestLogsAreaLive::followsAWorkloadAcrossARestart()
         }
         return false;
     };
-    QTRY_VERIFY_WITH_TIMEOUT(marked(), 90000);
+    // What the follower and the table saw, for a failure message that says where it stopped.
+    auto diagnosis = [&] {
+        QStringList out;
+        if (const auto* follower = area.findChild<PodFollower*>()) {
+            for (const PodFollower::PodStatus& s : follower->pods())
+                out << u"%1 %2 (%3) lines=%4 reconnects=%5"_s.arg(
+                    s.pod,
+                    QString::fromLatin1(
+                        QMetaEnum::fromType<PodFollower::PodState>().valueToKey(int(s.state))),
+                    s.message, QString::number(s.lines), QString::number(s.reconnects));
+        } else {
+            out << u"no follower"_s;
+        }
+        QSet<QString> seen;
+        for (int r = 0; r < model->rowCount(); ++r)
+            seen << model->index(r, LogTableModel::PodColumn).data().toString();
+        out << u"rows=%1 pods in the table: %2"_s.arg(model->rowCount())
+                   .arg(QStringList(seen.cbegin(), seen.cend()).join(u", "_s));
+        out << u"banner: "_s + (area.banner()->isVisible() ? area.banner()->message() : QString());
+        return out.join(u"; "_s);
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(marked(), qPrintable(diagnosis()), 90000);
 
     QTemporaryDir dir;
     QSignalSpy saved(&area, &LogsArea::sessionSaved);
