@@ -347,7 +347,7 @@ int runLogs(const QStringList& args, const CliContext& ctx)
         AccessLogParser::parse(line, parsed);
         if (matcher) {
             qint64 timeMs = 0;
-            const LineRecord record = makeRecord(parsed, line, pods, &timeMs);
+            const LineRecord record = makeRecord(parsed, line, &pods, &timeMs);
             if (!matcher->matches(record, timeMs, line))
                 return;
         }

@@ -1,8 +1,10 @@
 #include "AccessLogParser.h"
 
+#include "ByteScan.h"
 #include "JsonFlatScanner.h"
 #include "RequestId.h"
 
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -24,10 +26,7 @@ bool isAlnum(char c)
 
 Sz findByte(const char* d, Sz from, Sz end, char c)
 {
-    if (from >= end)
-        return -1;
-    const void* p = std::memchr(d + from, c, size_t(end - from));
-    return p ? static_cast<const char*>(p) - d : -1;
+    return bytescan::find(d, from, end, c);
 }
 
 bool parseCount(QByteArrayView v, qint64& out)
@@ -176,9 +175,26 @@ Key lookupKey(const char* k, Sz len)
         buf[n++] = c;
     }
     const QByteArrayView norm(buf, n);
-    for (const KeyName& kn : kKeys) {
-        if (kn.name.size() == n && std::memcmp(kn.name.data(), buf, size_t(n)) == 0)
-            return kn.key;
+    // The known names by length (this runs for every key of every JSON and key=value line).
+    struct ByLength
+    {
+        std::array<std::array<quint8, 12>, 32> entries{};  // indexes into kKeys
+        std::array<quint8, 32> counts{};
+        constexpr ByLength()
+        {
+            for (size_t i = 0; i < std::size(kKeys); ++i) {
+                const auto len = size_t(kKeys[i].name.size());
+                entries[len][counts[len]++] = quint8(i);
+            }
+        }
+    };
+    static constexpr ByLength kByLength;
+    if (n < Sz(kByLength.counts.size())) {
+        for (quint8 c = 0; c < kByLength.counts[size_t(n)]; ++c) {
+            const KeyName& kn = kKeys[kByLength.entries[size_t(n)][c]];
+            if (kn.name[0] == buf[0] && std::memcmp(kn.name.data(), buf, size_t(n)) == 0)
+                return kn.key;
+        }
     }
     // Custom names such as `my_trace_id` or `x-b3-spanid-client`.
     static constexpr QByteArrayView kTraceId("traceid");
@@ -214,9 +230,7 @@ struct Reader
         if (atEnd() || d[pos] == '"')
             return false;
         off = pos;
-        // Tokens are short: an inline loop beats a memchr call here.
-        while (pos < end && d[pos] != ' ')
-            ++pos;
+        pos = bytescan::findOrEnd(d, pos, end, ' ');
         len = pos - off;
         skipSpaces();
         return true;

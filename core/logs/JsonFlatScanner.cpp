@@ -1,5 +1,7 @@
 #include "JsonFlatScanner.h"
 
+#include "ByteScan.h"
+
 #include <cstring>
 
 namespace obslab {
@@ -31,23 +33,24 @@ bool JsonFlatScanner::scanString(qsizetype& begin, qsizetype& length, bool& esca
     escaped = false;
     const char* data = text_.data();
     const qsizetype size = text_.size();
-    while (pos_ < size) {
-        // memchr for the quote: most values have no escapes, so this is the whole scan.
-        const void* q = std::memchr(data + pos_, '"', size_t(size - pos_));
-        if (!q)
-            return false;
-        const qsizetype quote = static_cast<const char*>(q) - data;
-        qsizetype backslashes = 0;
-        while (quote - 1 - backslashes >= begin && data[quote - 1 - backslashes] == '\\')
-            ++backslashes;
-        if (backslashes > 0 || (!escaped && std::memchr(data + begin, '\\', size_t(quote - begin))))
+    // One pass for the closing quote; a backslash escapes the byte after it. An unterminated
+    // string leaves the position just past its last escaped quote (the caller scans on from
+    // there for ids).
+    qsizetype at = pos_;
+    while (at < size) {
+        const qsizetype i = bytescan::findEither(data, at, size, '"', '\\');
+        if (i < 0)
+            break;
+        if (data[i] == '\\') {
             escaped = true;
-        if (backslashes % 2 == 0) {
-            length = quote - begin;
-            pos_ = quote + 1;
-            return true;
+            if (i + 1 < size && data[i + 1] == '"')
+                pos_ = i + 2;
+            at = i + 2;
+            continue;
         }
-        pos_ = quote + 1;
+        length = i - begin;
+        pos_ = i + 1;
+        return true;
     }
     return false;
 }

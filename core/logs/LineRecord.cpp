@@ -18,12 +18,13 @@ quint16 PodTable::intern(QByteArrayView pod)
 {
     if (pod.isEmpty())
         return LineRecord::kNoPod;
-    const QByteArray key = pod.toByteArray();
-    const auto it = ids_.constFind(key);
+    // Looked up without a copy: this runs for every line that has a pod.
+    const auto it = ids_.constFind(QByteArray::fromRawData(pod.data(), pod.size()));
     if (it != ids_.constEnd())
         return it.value();
     if (names_.size() >= LineRecord::kNoPod)
         return LineRecord::kNoPod;
+    const QByteArray key = pod.toByteArray();
     const quint16 id = quint16(names_.size());
     ids_.insert(key, id);
     names_.append(key);
@@ -53,7 +54,7 @@ qint64 LineTimes::timeMs(const LineRecord& record, qint64 line) const
     return base_ + record.timeOffsetMs;
 }
 
-LineRecord makeRecord(const ParsedLine& parsed, QByteArrayView line, PodTable& pods, qint64* timeMs)
+LineRecord makeRecord(const ParsedLine& parsed, QByteArrayView line, PodTable* pods, qint64* timeMs)
 {
     LineRecord r;
     *timeMs = parsed.timeUs == ParsedLine::kMissing ? ParsedLine::kMissing : parsed.timeUs / 1000;
@@ -64,8 +65,8 @@ LineRecord makeRecord(const ParsedLine& parsed, QByteArrayView line, PodTable& p
     r.flags = parsed.responseFlags.bits();
     if (parsed.responseCode >= 0 && parsed.responseCode < LineRecord::kNoStatus)
         r.status = quint16(parsed.responseCode);
-    if (parsed.has(Field::Pod))
-        r.pod = pods.intern(parsed.view(line, Field::Pod));
+    if (pods && parsed.has(Field::Pod))
+        r.pod = pods->intern(parsed.view(line, Field::Pod));
     r.kind = parsed.kind;
     r.level = parsed.level;
     r.direction = parsed.clusterDirection;

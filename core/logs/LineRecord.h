@@ -74,8 +74,9 @@ private:
 };
 
 // Fills a record from a parsed line (line is the bytes the ranges point into); the time is left
-// for the owner to encode with LineTimes (returned in timeMs).
-LineRecord makeRecord(const ParsedLine& parsed, QByteArrayView line, PodTable& pods,
+// for the owner to encode with LineTimes (returned in timeMs). Without a pod table the record's
+// pod is left kNoPod (the caller interns it).
+LineRecord makeRecord(const ParsedLine& parsed, QByteArrayView line, PodTable* pods,
                       qint64* timeMs);
 
 }  // namespace obslab

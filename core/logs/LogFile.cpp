@@ -125,7 +125,7 @@ private:
     LineRecord parseOne(QByteArrayView line, qint64* time)
     {
         AccessLogParser::parse(line, parsed_);
-        return makeRecord(parsed_, line, pods_, time);
+        return makeRecord(parsed_, line, &pods_, time);
     }
 
     void takeNewPods(ScanChunk& chunk)
@@ -138,52 +138,93 @@ private:
     // Line ends of data[0, size) (which ends with '\n'), and their records.
     void collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk)
     {
-        std::vector<qint64>& ends = chunk.ends;
-        scanLineEnds(data, size, base, ends);
-        if (!indexing_ || ends.empty())
+        if (!indexing_) {
+            scanLineEnds(data, size, base, chunk.ends);
             return;
-        const qsizetype count = qsizetype(ends.size());
-        chunk.records.resize(size_t(count));
-        chunk.times.resize(size_t(count));
-        std::vector<QByteArrayView> podNames;
-        podNames.resize(size_t(count));
-        auto parseRange = [&](qsizetype first, qsizetype last, ParsedLine& parsed) {
-            for (qsizetype i = first; i < last; ++i) {
-                const qint64 begin = i == 0 ? base : ends[size_t(i - 1)];
-                qint64 end = ends[size_t(i)] - 1;  // drop '\n'
-                const QByteArrayView line(data + (begin - base), end - begin);
-                AccessLogParser::parse(line, parsed);
-                // Pods are interned afterwards, on this thread (the table is not shared).
-                PodTable none;
-                LineRecord r = makeRecord(parsed, line, none, &chunk.times[size_t(i)]);
-                if (parsed.has(Field::Pod))
-                    podNames[size_t(i)] = parsed.view(line, Field::Pod);
-                chunk.records[size_t(i)] = r;
-            }
-        };
-        // Parsing dominates indexing: split big blocks over the pool's second core.
-        if (count >= 4096 && QThreadPool::globalInstance()->maxThreadCount() > 1) {
-            const qsizetype half = count / 2;
-            QFuture<void> other = QtConcurrent::run([&] {
-                ParsedLine parsed;
-                parseRange(half, count, parsed);
-            });
-            parseRange(0, half, parsed_);
-            other.waitForFinished();
-        } else {
-            parseRange(0, count, parsed_);
         }
+        // Parsing dominates indexing: a big block is split at a line end near its middle, and
+        // each half is split into lines and parsed on its own core.
+        const qint64 half = size / 2;
+        const char* midNl =
+            size >= kParallelBytes && QThreadPool::globalInstance()->maxThreadCount() > 1
+                ? static_cast<const char*>(std::memchr(data + half, '\n', size_t(size - half)))
+                : nullptr;
+        if (!midNl || midNl + 1 == data + size) {
+            Part whole;
+            parsePart(data, size, base, whole, parsed_);
+            chunk.ends = std::move(whole.ends);
+            chunk.records = std::move(whole.records);
+            chunk.times = std::move(whole.times);
+            internPods(whole.podNames, chunk.records, 0);
+            return;
+        }
+        const qint64 mid = (midNl - data) + 1;
+        Part second;
+        QFuture<void> other = QtConcurrent::run([&] {
+            ParsedLine parsed;
+            parsePart(data + mid, size - mid, base + mid, second, parsed);
+        });
+        Part first;
+        parsePart(data, mid, base, first, parsed_);
+        other.waitForFinished();
+        chunk.ends = std::move(first.ends);
+        chunk.records = std::move(first.records);
+        chunk.times = std::move(first.times);
+        const size_t offset = chunk.records.size();
+        chunk.ends.insert(chunk.ends.end(), second.ends.begin(), second.ends.end());
+        chunk.records.insert(chunk.records.end(), second.records.begin(), second.records.end());
+        chunk.times.insert(chunk.times.end(), second.times.begin(), second.times.end());
+        internPods(first.podNames, chunk.records, 0);
+        internPods(second.podNames, chunk.records, offset);
+    }
+
+    static constexpr qint64 kParallelBytes = 1024 * 1024;
+
+    // The lines of one part of a block, and what the index keeps of each.
+    struct Part
+    {
+        std::vector<qint64> ends;
+        std::vector<LineRecord> records;
+        std::vector<qint64> times;
+        std::vector<QByteArrayView> podNames;  // into the block; interned afterwards
+    };
+
+    static void parsePart(const char* data, qint64 size, qint64 base, Part& part,
+                          ParsedLine& parsed)
+    {
+        scanLineEnds(data, size, base, part.ends);
+        const size_t count = part.ends.size();
+        part.records.resize(count);
+        part.times.resize(count);
+        part.podNames.resize(count);
+        qint64 begin = base;
+        for (size_t i = 0; i < count; ++i) {
+            const qint64 end = part.ends[i] - 1;  // drop '\n'
+            const QByteArrayView line(data + (begin - base), end - begin);
+            AccessLogParser::parse(line, parsed);
+            part.records[i] = makeRecord(parsed, line, nullptr, &part.times[i]);
+            if (parsed.has(Field::Pod))
+                part.podNames[i] = parsed.view(line, Field::Pod);
+            begin = part.ends[i];
+        }
+    }
+
+    // Pods are interned on the scanning thread (the table is not shared); consecutive lines
+    // mostly come from the same pod.
+    void internPods(const std::vector<QByteArrayView>& names, std::vector<LineRecord>& records,
+                    size_t offset)
+    {
         QByteArrayView lastPod;
         quint16 lastId = LineRecord::kNoPod;
-        for (qsizetype i = 0; i < count; ++i) {
-            const QByteArrayView pod = podNames[size_t(i)];
+        for (size_t i = 0; i < names.size(); ++i) {
+            const QByteArrayView pod = names[i];
             if (pod.isEmpty())
                 continue;
             if (pod != lastPod) {
                 lastPod = pod;
                 lastId = pods_.intern(pod);
             }
-            chunk.records[size_t(i)].pod = lastId;
+            records[offset + i].pod = lastId;
         }
     }
 

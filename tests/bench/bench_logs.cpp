@@ -83,12 +83,31 @@ int main(int argc, char** argv)
         {u"size"_s, u"size of the generated log in MiB (default 1024)"_s, u"MB"_s, u"1024"_s});
     cli.addOption({u"file"_s, u"where to write the log (default: the temp dir)"_s, u"PATH"_s});
     cli.addOption({u"keep"_s, u"keep the generated file for the next run"_s});
+    cli.addOption({u"full-index-only"_s,
+                   u"only time the full index of an existing --file, N times (for profiling)"_s,
+                   u"N"_s});
     cli.process(app);
 
     const qint64 size = cli.value(u"size"_s).toLongLong() * 1024 * 1024;
     const QString path = cli.isSet(u"file"_s)
                              ? cli.value(u"file"_s)
                              : QDir::temp().filePath(u"obslab-bench-%1.log"_s.arg(size));
+    if (cli.isSet(u"full-index-only"_s)) {
+        const int runs = std::max(1, cli.value(u"full-index-only"_s).toInt());
+        for (int i = 0; i < runs; ++i) {
+            QElapsedTimer t;
+            t.start();
+            obslab::LogFile file;
+            file.setFollowing(false);
+            QEventLoop loop;
+            QObject::connect(&file, &obslab::LogFile::indexingFinished, &loop, &QEventLoop::quit);
+            file.open(path);
+            loop.exec();
+            std::printf("full index: %.1f ms, %lld lines\n", t.nsecsElapsed() / 1e6,
+                        static_cast<long long>(file.lineCount()));
+        }
+        return 0;
+    }
     obslab::bench::LogGenerator generator({});
     QByteArray probeTrace;
     {

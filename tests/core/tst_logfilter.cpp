@@ -31,7 +31,7 @@ std::vector<qint64> bruteForce(const QByteArray& content, const LogQuery& query)
         ParsedLine parsed;
         AccessLogParser::parse(line, parsed);
         qint64 t = 0;
-        records.push_back(makeRecord(parsed, line, pods, &t));
+        records.push_back(makeRecord(parsed, line, &pods, &t));
         times.push_back(t);
     }
     QueryMatcher matcher(query, pods);

@@ -112,7 +112,7 @@ void TestQueryMatcher::matches()
     ParsedLine parsed;
     AccessLogParser::parse(line, parsed);
     qint64 time = 0;
-    const LineRecord record = makeRecord(parsed, line, pods, &time);
+    const LineRecord record = makeRecord(parsed, line, &pods, &time);
     QueryMatcher matcher(*q, pods);
     QCOMPARE(matcher.matches(record, time, line), expected);
     // Asking twice gives the same answer (the matcher caches per line).

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace obslab::bytescan {
+
+// Byte searches for the parser's short spans (a token, a quoted field): inline, 16 bytes at a
+// time with SSE2 where the target has it, so that a 3-byte field does not pay for a libc call
+// and a 60-byte cluster name does not go byte by byte. Only whole 16-byte loads inside [from, end)
+// are made; the last few bytes are checked one by one.
+
+// The first i in [from, end) with d[i] == c, or -1.
+inline qsizetype find(const char* d, qsizetype from, qsizetype end, char c)
+{
+    qsizetype i = from;
+#if defined(__SSE2__)
+    const __m128i needle = _mm_set1_epi8(c);
+    for (; i + 16 <= end; i += 16) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+        const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(block, needle));
+        if (mask != 0)
+            return i + __builtin_ctz(unsigned(mask));
+        if (i - from >= 256) {
+            // A long span: libc's memchr (wider vectors) takes over.
+            const void* p = std::memchr(d + i + 16, c, size_t(end - i - 16));
+            return p ? static_cast<const char*>(p) - d : -1;
+        }
+    }
+#endif
+    for (; i < end; ++i) {
+        if (d[i] == c)
+            return i;
+    }
+    return -1;
+}
+
+// The first i in [from, end) with d[i] == a or d[i] == b, or -1.
+inline qsizetype findEither(const char* d, qsizetype from, qsizetype end, char a, char b)
+{
+    qsizetype i = from;
+#if defined(__SSE2__)
+    const __m128i na = _mm_set1_epi8(a);
+    const __m128i nb = _mm_set1_epi8(b);
+    for (; i + 16 <= end; i += 16) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+        const int mask =
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, na), _mm_cmpeq_epi8(block, nb)));
+        if (mask != 0)
+            return i + __builtin_ctz(unsigned(mask));
+    }
+#endif
+    for (; i < end; ++i) {
+        if (d[i] == a || d[i] == b)
+            return i;
+    }
+    return -1;
+}
+
+// The first i in [from, end) with d[i] == c, or end.
+inline qsizetype findOrEnd(const char* d, qsizetype from, qsizetype end, char c)
+{
+    const qsizetype i = find(d, from, end, c);
+    return i < 0 ? end : i;
+}
+
+}  // namespace obslab::bytescan
