@@ -1,0 +1,81 @@
+// ByteScan's vector searches against a plain loop: every needle position across the 16-byte
+// block edges, start offsets, spans past the libc hand-over, and the two-byte search.
+#include "logs/ByteScan.h"
+
+#include <QTest>
+
+using namespace obslab;
+
+class TestByteScan : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void findMatchesALoop();
+    void findEitherMatchesALoop();
+    void neverReadsPastTheEnd();
+};
+
+namespace {
+
+qsizetype naiveFind(const QByteArray& d, qsizetype from, qsizetype end, char a, char b)
+{
+    for (qsizetype i = from; i < end; ++i) {
+        if (d[i] == a || d[i] == b)
+            return i;
+    }
+    return -1;
+}
+
+}  // namespace
+
+void TestByteScan::findMatchesALoop()
+{
+    for (const qsizetype size : {0, 1, 15, 16, 17, 31, 32, 33, 255, 256, 300, 1000}) {
+        for (qsizetype at = -1; at < size; at += (at < 40 ? 1 : 37)) {
+            QByteArray d(size, 'x');
+            if (at >= 0)
+                d[at] = ' ';
+            if (size > 2)
+                d[size - 1] = at == size - 1 ? ' ' : 'y';
+            for (const qsizetype from : {qsizetype(0), qsizetype(1), qsizetype(7)}) {
+                if (from > size)
+                    continue;
+                const qsizetype want = naiveFind(d, from, size, ' ', ' ');
+                QCOMPARE(bytescan::find(d.constData(), from, size, ' '), want);
+                QCOMPARE(bytescan::findOrEnd(d.constData(), from, size, ' '),
+                         want < 0 ? size : want);
+            }
+        }
+    }
+}
+
+void TestByteScan::findEitherMatchesALoop()
+{
+    for (const qsizetype size : {0, 5, 16, 17, 40, 300}) {
+        for (qsizetype q = 0; q < size; q += 3) {
+            for (qsizetype b = 0; b < size; b += 5) {
+                QByteArray d(size, 'a');
+                d[q] = '"';
+                d[b] = '\\';
+                QCOMPARE(bytescan::findEither(d.constData(), 0, size, '"', '\\'),
+                         naiveFind(d, 0, size, '"', '\\'));
+                QCOMPARE(bytescan::findEither(d.constData(), 1, size, '"', '\\'),
+                         naiveFind(d, 1, size, '"', '\\'));
+            }
+        }
+    }
+    QCOMPARE(bytescan::findEither("abc", 0, 3, '"', '\\'), -1);
+}
+
+// The searches stop at end even when the bytes after it hold the needle.
+void TestByteScan::neverReadsPastTheEnd()
+{
+    const QByteArray d = QByteArray(40, 'x') + QByteArray(40, ' ');
+    for (qsizetype end = 0; end <= 40; ++end) {
+        QCOMPARE(bytescan::find(d.constData(), 0, end, ' '), -1);
+        QCOMPARE(bytescan::findEither(d.constData(), 0, end, ' ', '"'), -1);
+    }
+}
+
+QTEST_APPLESS_MAIN(TestByteScan)
+#include "tst_bytescan.moc"
