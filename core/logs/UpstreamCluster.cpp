@@ -1,5 +1,7 @@
 #include "UpstreamCluster.h"
 
+#include "ByteScan.h"
+
 namespace obslab {
 
 UpstreamCluster UpstreamCluster::parse(QByteArrayView text)
@@ -10,7 +12,7 @@ UpstreamCluster UpstreamCluster::parse(QByteArrayView text)
     if (text.isEmpty() || text == "-")
         return c;
     c.name = text;
-    if (text.startsWith("InboundPassthroughCluster")) {
+    if (text[0] == 'I' && text.startsWith("InboundPassthroughCluster")) {
         c.kind = Kind::InboundPassthrough;
         c.direction = Direction::Inbound;
         return c;
@@ -29,13 +31,14 @@ UpstreamCluster UpstreamCluster::parse(QByteArrayView text)
     QByteArrayView parts[4];
     int n = 0;
     qsizetype start = 0;
-    for (qsizetype i = 0; i <= text.size(); ++i) {
-        if (i < text.size() && text[i] != '|')
-            continue;
+    for (;;) {
+        const qsizetype bar = bytescan::findOrEnd(text.data(), start, text.size(), '|');
         if (n == 4)
             return c;  // more than four parts: not Istio's grammar
-        parts[n++] = text.sliced(start, i - start);
-        start = i + 1;
+        parts[n++] = text.sliced(start, bar - start);
+        if (bar == text.size())
+            break;
+        start = bar + 1;
     }
     if (n != 4)
         return c;
