@@ -341,9 +341,13 @@ private:
     {
         quint64 head = 0;
         quint64 tail = 0;
-        std::memcpy(&head, k, size_t(qMin<Sz>(len, 8)));
-        if (len > 8)
+        if (len >= 8) {
+            std::memcpy(&head, k, 8);  // fixed sizes: plain loads, not memcpy calls
             std::memcpy(&tail, k + len - 8, 8);
+        } else {
+            for (Sz i = 0; i < len; ++i)
+                head |= quint64(quint8(k[i])) << (8 * i);
+        }
         const quint64 x =
             head * 0x9e3779b97f4a7c15ULL ^ (tail + quint64(len)) * 0xc2b2ae3d27d4eb4fULL;
         return quint32(x >> 40);

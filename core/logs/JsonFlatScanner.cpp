@@ -16,16 +16,6 @@ JsonFlatScanner::JsonFlatScanner(QByteArrayView text, qsizetype pos)
         ++pos_;
 }
 
-void JsonFlatScanner::skipSpace()
-{
-    while (pos_ < text_.size()) {
-        const char c = text_[pos_];
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-            break;
-        ++pos_;
-    }
-}
-
 bool JsonFlatScanner::scanString(qsizetype& begin, qsizetype& length, bool& escaped)
 {
     // pos_ is on the opening quote.

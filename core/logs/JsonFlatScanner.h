@@ -53,7 +53,16 @@ private:
         Done,
         Failed
     };
-    void skipSpace();
+    // Inline: it runs four times a member, and usually finds no space at all.
+    void skipSpace()
+    {
+        while (pos_ < text_.size()) {
+            const char c = text_[pos_];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+                break;
+            ++pos_;
+        }
+    }
     bool scanString(qsizetype& begin, qsizetype& length, bool& escaped);
     bool skipNested();
 
