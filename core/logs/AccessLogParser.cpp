@@ -532,7 +532,8 @@ void LineParser::readPrefixes(Sz& p)
             const Sz close = findByte(d_, p + 5, qMin(end_, p + 600), ']');
             if (close < 0)
                 return;
-            const Sz slash = QByteArrayView(d_ + p + 5, close - p - 5).lastIndexOf('/');
+            const Sz lastSlash = bytescan::findLast(d_, p + 5, close, '/');
+            const Sz slash = lastSlash < 0 ? -1 : lastSlash - (p + 5);
             if (slash <= 0)
                 return;
             out_.set(Field::Pod, p + 5, slash);
@@ -678,8 +679,10 @@ bool LineParser::parseTextAccess(Sz p)
     out_.format = LineFormat::TextCustom;
     apply(Key::StartTime, p + 1, close - p - 1);
     const QByteArrayView req = v(reqBegin, reqEnd - reqBegin);
-    const Sz sp1 = req.indexOf(' ');
-    const Sz sp2 = req.lastIndexOf(' ');
+    const Sz sp1Abs = findByte(d_, reqBegin, reqEnd, ' ');
+    const Sz sp1 = sp1Abs < 0 ? -1 : sp1Abs - reqBegin;
+    const Sz sp2Abs = bytescan::findLast(d_, reqBegin, reqEnd, ' ');
+    const Sz sp2 = sp2Abs < 0 ? -1 : sp2Abs - reqBegin;
     if (sp1 < 0) {
         apply(Key::Method, reqBegin, req.size());
     } else {
@@ -709,7 +712,7 @@ void LineParser::parseTail(Reader& r)
     // The token after the code tells the layouts apart: a key=value starts a custom tail.
     {
         Reader peek = r;
-        if (peek.word(o, l) && v(o, l).contains('=')) {
+        if (peek.word(o, l) && bytescan::contains(d_, o, o + l, '=')) {
             out_.complete = true;
             while (!r.atEnd())
                 applyKeyValueToken(r);
@@ -790,7 +793,7 @@ void LineParser::parseTail(Reader& r)
         out_.complete = true;
         // ROUTE_NAME (absent before 1.3); a key=value or quoted token is a custom addition.
         Reader peek = r;
-        if (peek.word(o, l) && !v(o, l).contains('=')) {
+        if (peek.word(o, l) && !bytescan::contains(d_, o, o + l, '=')) {
             r = peek;
             apply(Key::RouteName, o, l);
         }
@@ -1162,11 +1165,13 @@ void LineParser::classifyValue(Sz off, Sz len)
         apply(Key::RequestId, off, len);
         return;
     }
-    if (value.contains(':') && TraceContext::fromUberTraceId(value).isValid()) {
+    if (bytescan::contains(d_, off, off + len, ':') &&
+        TraceContext::fromUberTraceId(value).isValid()) {
         apply(Key::UberTraceId, off, len);
         return;
     }
-    if (value.contains('-') && TraceContext::fromB3Single(value).isValid()) {
+    if (bytescan::contains(d_, off, off + len, '-') &&
+        TraceContext::fromB3Single(value).isValid()) {
         apply(Key::B3, off, len);
         return;
     }

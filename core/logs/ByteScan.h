@@ -62,6 +62,22 @@ inline qsizetype findEither(const char* d, qsizetype from, qsizetype end, char a
     return -1;
 }
 
+// The last i in [from, end) with d[i] == c, or -1 (for short spans: a plain loop).
+inline qsizetype findLast(const char* d, qsizetype from, qsizetype end, char c)
+{
+    for (qsizetype i = end - 1; i >= from; --i) {
+        if (d[i] == c)
+            return i;
+    }
+    return -1;
+}
+
+// Whether [from, end) holds c.
+inline bool contains(const char* d, qsizetype from, qsizetype end, char c)
+{
+    return find(d, from, end, c) >= 0;
+}
+
 // The first i in [from, end) with d[i] == c, or end.
 inline qsizetype findOrEnd(const char* d, qsizetype from, qsizetype end, char c)
 {

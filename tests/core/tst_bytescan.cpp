@@ -13,6 +13,7 @@ private Q_SLOTS:
     void findMatchesALoop();
     void findEitherMatchesALoop();
     void neverReadsPastTheEnd();
+    void findLastAndContains();
 };
 
 namespace {
@@ -75,6 +76,18 @@ void TestByteScan::neverReadsPastTheEnd()
         QCOMPARE(bytescan::find(d.constData(), 0, end, ' '), -1);
         QCOMPARE(bytescan::findEither(d.constData(), 0, end, ' ', '"'), -1);
     }
+}
+
+void TestByteScan::findLastAndContains()
+{
+    const QByteArray d = "pod/a/b-c/istio-proxy";
+    QCOMPARE(bytescan::findLast(d.constData(), 0, d.size(), '/'), d.lastIndexOf('/'));
+    QCOMPARE(bytescan::findLast(d.constData(), 0, 5, '/'), 3);
+    QCOMPARE(bytescan::findLast(d.constData(), 4, 5, '/'), -1);  // only [from, end)
+    QCOMPARE(bytescan::findLast(d.constData(), 0, 0, '/'), -1);
+    QVERIFY(bytescan::contains(d.constData(), 0, d.size(), '-'));
+    QVERIFY(!bytescan::contains(d.constData(), 0, 7, '-'));
+    QVERIFY(!bytescan::contains(d.constData(), 0, d.size(), '='));
 }
 
 QTEST_APPLESS_MAIN(TestByteScan)
