@@ -417,21 +417,36 @@ struct Reader
             q = f + 1;
         }
     }
-    bool quotedRunFollows(int count) const
+    // The quoted fields the look-ahead of quotedBefore read, so that they are not read twice.
+    struct QuotedRun
+    {
+        static constexpr int kMax = 3;
+        Sz off[kMax] = {};
+        Sz len[kMax] = {};
+        Sz end = 0;  // the position after the last of them
+        bool valid = false;
+    };
+    bool quotedRunFollows(int count, QuotedRun& run) const
     {
         Reader t = *this;
-        Sz o = 0;
-        Sz l = 0;
         for (int i = 0; i < count; ++i) {
+            Sz o = 0;
+            Sz l = 0;
             if (!t.quoted(o, l) || findByte(d, o, o + l, '"') >= 0)
                 return false;
+            run.off[i] = o;
+            run.len[i] = l;
         }
+        run.end = t.pos;
+        run.valid = true;
         return true;
     }
     // A quoted field that may itself contain `" ` (a user agent): the right end is the one after
-    // which `count` well-formed quoted fields follow.
-    bool quotedBefore(int count, Sz& off, Sz& len)
+    // which `count` (at most QuotedRun::kMax) well-formed quoted fields follow; those are in
+    // run when it is valid.
+    bool quotedBefore(int count, Sz& off, Sz& len, QuotedRun& run)
     {
+        run.valid = false;
         if (atEnd() || d[pos] != '"')
             return false;
         Sz q = pos + 1;
@@ -442,12 +457,13 @@ struct Reader
             if (f + 1 < end && d[f + 1] == ' ') {
                 Reader t{d, f + 1, end};
                 t.skipSpaces();
-                if (t.quotedRunFollows(count)) {
+                if (t.quotedRunFollows(count, run)) {
                     off = pos + 1;
                     len = f - off;
                     pos = t.pos;
                     return true;
                 }
+                run.valid = false;
             }
             q = f + 1;
         }
@@ -770,15 +786,22 @@ void LineParser::parseTail(Reader& r)
     if (!r.quoted(o, l))
         return;
     apply(Key::ForwardedFor, o, l);
-    if (!r.quotedBefore(3, o, l))
+    Reader::QuotedRun run;
+    if (!r.quotedBefore(3, o, l, run))
         return;
     apply(Key::UserAgent, o, l);
     static constexpr Key kQuoted[] = {Key::RequestId, Key::Authority, Key::UpstreamHost};
-    for (Key k : kQuoted) {
-        if (!r.quoted(o, l))
+    for (int i = 0; i < 3; ++i) {
+        if (run.valid) {
+            o = run.off[i];
+            l = run.len[i];
+        } else if (!r.quoted(o, l)) {
             return;
-        apply(k, o, l);
+        }
+        apply(kQuoted[i], o, l);
     }
+    if (run.valid)
+        r.pos = run.end;
     if (format == LineFormat::EnvoyDefault) {
         out_.complete = true;
     } else {

@@ -11,6 +11,8 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -142,14 +144,10 @@ private:
             scanLineEnds(data, size, base, chunk.ends);
             return;
         }
-        // Parsing dominates indexing: a big block is split at a line end near its middle, and
-        // each half is split into lines and parsed on its own core.
-        const qint64 half = size / 2;
-        const char* midNl =
-            size >= kParallelBytes && QThreadPool::globalInstance()->maxThreadCount() > 1
-                ? static_cast<const char*>(std::memchr(data + half, '\n', size_t(size - half)))
-                : nullptr;
-        if (!midNl || midNl + 1 == data + size) {
+        // Parsing dominates indexing: a big block is cut at line ends into parts that this
+        // thread and a pool thread take in turn, so that neither waits long for the other
+        // (JSON lines cost twice what TEXT lines do; halves would rarely be even).
+        if (size < kParallelBytes || QThreadPool::globalInstance()->maxThreadCount() < 2) {
             Part whole;
             parsePart(data, size, base, whole, parsed_);
             chunk.ends = std::move(whole.ends);
@@ -158,24 +156,43 @@ private:
             internPods(whole.podNames, chunk.records, 0);
             return;
         }
-        const qint64 mid = (midNl - data) + 1;
-        Part second;
+        constexpr int kParts = 8;
+        std::array<qint64, kParts + 1> bounds{};
+        for (int i = 1; i < kParts; ++i) {
+            const qint64 from = std::max(bounds[size_t(i - 1)], size * i / kParts);
+            const void* nl =
+                from < size ? std::memchr(data + from, '\n', size_t(size - from)) : nullptr;
+            bounds[size_t(i)] = nl ? (static_cast<const char*>(nl) - data) + 1 : size;
+        }
+        bounds[kParts] = size;
+        std::array<Part, kParts> parts;
+        std::atomic<int> next{0};
+        const auto work = [&](ParsedLine& parsed) {
+            for (int k = next.fetch_add(1); k < kParts; k = next.fetch_add(1)) {
+                const qint64 from = bounds[size_t(k)];
+                parsePart(data + from, bounds[size_t(k) + 1] - from, base + from, parts[size_t(k)],
+                          parsed);
+            }
+        };
         QFuture<void> other = QtConcurrent::run([&] {
             ParsedLine parsed;
-            parsePart(data + mid, size - mid, base + mid, second, parsed);
+            work(parsed);
         });
-        Part first;
-        parsePart(data, mid, base, first, parsed_);
+        work(parsed_);
         other.waitForFinished();
-        chunk.ends = std::move(first.ends);
-        chunk.records = std::move(first.records);
-        chunk.times = std::move(first.times);
-        const size_t offset = chunk.records.size();
-        chunk.ends.insert(chunk.ends.end(), second.ends.begin(), second.ends.end());
-        chunk.records.insert(chunk.records.end(), second.records.begin(), second.records.end());
-        chunk.times.insert(chunk.times.end(), second.times.begin(), second.times.end());
-        internPods(first.podNames, chunk.records, 0);
-        internPods(second.podNames, chunk.records, offset);
+        size_t total = 0;
+        for (const Part& part : parts)
+            total += part.ends.size();
+        chunk.ends.reserve(total);
+        chunk.records.reserve(total);
+        chunk.times.reserve(total);
+        for (const Part& part : parts) {
+            const size_t offset = chunk.records.size();
+            chunk.ends.insert(chunk.ends.end(), part.ends.begin(), part.ends.end());
+            chunk.records.insert(chunk.records.end(), part.records.begin(), part.records.end());
+            chunk.times.insert(chunk.times.end(), part.times.begin(), part.times.end());
+            internPods(part.podNames, chunk.records, offset);
+        }
     }
 
     static constexpr qint64 kParallelBytes = 1024 * 1024;
