@@ -1,4 +1,5 @@
 #include "GzipForTests.h"
+#include "logs/AccessLogParser.h"
 #include "logs/LogFile.h"
 
 #include <QFile>
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void progressAndFirstChunkArriveBeforeTheEnd();
     void cancelStopsIndexing();
     void outOfRange();
+    void recordsMatchTheParser();
 
 private:
     QTemporaryDir dir_;
@@ -353,6 +355,59 @@ void TestLogFile::outOfRange()
     file.close();
     QCOMPARE(file.lineCount(), 0);
     QCOMPARE(file.line(0), QByteArray());
+}
+
+
+// The index is built by two threads over parts of each block: every line's record must still be
+// the one the parser gives for that line, in order, with its pod and time. 14 MiB of the fixtures'
+// layouts (TEXT, legacy, Envoy default, the tutorial's, JSON), with and without kubectl prefixes.
+void TestLogFile::recordsMatchTheParser()
+{
+    QList<QByteArray> samples;
+    for (const char* name :
+         {"istio-access-log-text-default.log", "istio-access-log-text-legacy.log",
+          "envoy-default-format.log", "seed-custom-format.log"}) {
+        QFile f(QStringLiteral(OBSLAB_FIXTURES_DIR "/") + QString::fromLatin1(name));
+        QVERIFY2(f.open(QIODevice::ReadOnly), name);
+        for (const QByteArray& line : expectedLines(f.readAll())) {
+            if (!line.trimmed().isEmpty())
+                samples << line;
+        }
+    }
+    samples << R"({"start_time":"2025-11-11T10:31:26.257Z","method":"GET","response_code":503,)"
+               R"("response_flags":"UF","duration":12,"x_b3_traceid":"1a4bf575b4c637b1"})";
+    QVERIFY(samples.size() > 10);
+    QByteArray content;
+    for (int i = 0; content.size() < 14 * 1024 * 1024; ++i) {
+        if (i % 3 != 0)
+            content += "[pod/app-v" + QByteArray::number(i % 11) + "-5f7c9d8b6-kq2wz/istio-proxy] ";
+        content += samples.at(i % samples.size()) + '\n';
+    }
+    const QString path = dir_.filePath(u"records.log"_s);
+    writeFile(path, content);
+    LogFile file;
+    file.setFollowing(false);
+    QVERIFY(file.open(path));
+    QVERIFY(waitIndexed(file));
+    const QList<QByteArray> lines = expectedLines(content);
+    QCOMPARE(file.lineCount(), qint64(lines.size()));
+    obslab::ParsedLine parsed;
+    obslab::PodTable pods;
+    for (qint64 i = 0; i < file.lineCount(); ++i) {
+        const QByteArray& line = lines.at(i);
+        obslab::AccessLogParser::parse(line, parsed);
+        qint64 timeMs = 0;
+        const obslab::LineRecord want = obslab::makeRecord(parsed, line, &pods, &timeMs);
+        const obslab::LineRecord got = file.record(i);
+        const bool same =
+            got.traceHash == want.traceHash && got.durationMs == want.durationMs &&
+            got.flags == want.flags && got.status == want.status && got.kind == want.kind &&
+            got.level == want.level && got.direction == want.direction &&
+            file.pods().name(got.pod) == pods.name(want.pod) && file.timeMs(i) == timeMs;
+        if (!same)
+            QFAIL(qPrintable(
+                u"line %1's record differs: %2"_s.arg(i).arg(QString::fromUtf8(line.left(200)))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestLogFile)
