@@ -488,6 +488,13 @@ private:
     {
         return value.isEmpty() || (value.size() == 1 && value[0] == '-');
     }
+    // apply() for a key that only records where its text is: inline, for the TEXT layouts'
+    // dozen such fields a line.
+    void setText(Field f, Sz off, Sz len)
+    {
+        if (!missing(v(off, len)))
+            out_.set(f, off, len);
+    }
 
     void readPrefixes(Sz& p);
     bool parseEnvoyLog(Sz p);
@@ -754,7 +761,7 @@ void LineParser::parseTail(Reader& r)
             ++n;
         }
         const int last = (n - 1) % 2;
-        apply(Key::TransportFailure, qo[last], ql[last]);
+        setText(Field::UpstreamTransportFailureReason, qo[last], ql[last]);
     } else {
         Reader peek = r;
         Sz o2 = 0;
@@ -766,13 +773,13 @@ void LineParser::parseTail(Reader& r)
         } else {
             if (!r.word(o, l))
                 return;
-            apply(Key::Details, o, l);
+            setText(Field::ResponseCodeDetails, o, l);
             if (!r.word(o, l))
                 return;
-            apply(Key::Termination, o, l);
+            setText(Field::ConnectionTerminationDetails, o, l);
             if (!r.quoted(o, l))
                 return;
-            apply(Key::TransportFailure, o, l);
+            setText(Field::UpstreamTransportFailureReason, o, l);
         }
     }
     out_.format = format;
@@ -785,12 +792,12 @@ void LineParser::parseTail(Reader& r)
     }
     if (!r.quoted(o, l))
         return;
-    apply(Key::ForwardedFor, o, l);
+    setText(Field::XForwardedFor, o, l);
     Reader::QuotedRun run;
     if (!r.quotedBefore(3, o, l, run))
         return;
-    apply(Key::UserAgent, o, l);
-    static constexpr Key kQuoted[] = {Key::RequestId, Key::Authority, Key::UpstreamHost};
+    setText(Field::UserAgent, o, l);
+    static constexpr Field kQuoted[] = {Field::RequestId, Field::Authority, Field::UpstreamHost};
     for (int i = 0; i < 3; ++i) {
         if (run.valid) {
             o = run.off[i];
@@ -798,27 +805,33 @@ void LineParser::parseTail(Reader& r)
         } else if (!r.quoted(o, l)) {
             return;
         }
-        apply(kQuoted[i], o, l);
+        if (i == 0)
+            apply(Key::RequestId, o, l);
+        else
+            setText(kQuoted[i], o, l);
     }
     if (run.valid)
         r.pos = run.end;
     if (format == LineFormat::EnvoyDefault) {
         out_.complete = true;
     } else {
-        static constexpr Key kWords[] = {Key::UpstreamCluster, Key::UpstreamLocal,
-                                         Key::DownstreamLocal, Key::DownstreamRemote,
-                                         Key::ServerName};
-        for (Key k : kWords) {
+        if (!r.word(o, l))
+            return;
+        apply(Key::UpstreamCluster, o, l);
+        static constexpr Field kWords[] = {
+            Field::UpstreamLocalAddress, Field::DownstreamLocalAddress,
+            Field::DownstreamRemoteAddress, Field::RequestedServerName};
+        for (Field f : kWords) {
             if (!r.word(o, l))
                 return;
-            apply(k, o, l);
+            setText(f, o, l);
         }
         out_.complete = true;
         // ROUTE_NAME (absent before 1.3); a key=value or quoted token is a custom addition.
         Reader peek = r;
         if (peek.word(o, l) && !bytescan::contains(d_, o, o + l, '=')) {
             r = peek;
-            apply(Key::RouteName, o, l);
+            setText(Field::RouteName, o, l);
         }
     }
     // Custom additions after the default layout: trace headers as quoted or bare fields,
