@@ -1,6 +1,7 @@
 #include "LogTime.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace obslab::logtime {
 
@@ -49,13 +50,35 @@ void civilFromDays(qint64 z, qint64& y, int& m, int& d)
 
 qsizetype parseIso(QByteArrayView t, qint64& us)
 {
-    int year, month, day, hour, minute, second;
-    if (!digits(t, 0, 4, year) || t.size() < 19 || t[4] != '-' || !digits(t, 5, 2, month) ||
-        t[7] != '-' || !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != ' ' && t[10] != 't') ||
-        !digits(t, 11, 2, hour) || t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' ||
-        !digits(t, 17, 2, second))
+    // Consecutive lines mostly share their minute: "YYYY-MM-DDTHH:MM" is checked and converted
+    // once, and a line whose first 16 bytes are the same reuses it.
+    struct MinuteCache
+    {
+        char key[16];
+        qint64 seconds = 0;  // of the minute, since the epoch
+        bool valid = false;
+    };
+    thread_local MinuteCache cache;
+    if (t.size() < 19)
         return 0;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    qint64 minuteSeconds = 0;
+    if (cache.valid && std::memcmp(t.data(), cache.key, 16) == 0) {
+        minuteSeconds = cache.seconds;
+    } else {
+        int year, month, day, hour, minute;
+        if (!digits(t, 0, 4, year) || t[4] != '-' || !digits(t, 5, 2, month) || t[7] != '-' ||
+            !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != ' ' && t[10] != 't') ||
+            !digits(t, 11, 2, hour) || t[13] != ':' || !digits(t, 14, 2, minute))
+            return 0;
+        if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59)
+            return 0;
+        minuteSeconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60;
+        std::memcpy(cache.key, t.data(), 16);
+        cache.seconds = minuteSeconds;
+        cache.valid = true;
+    }
+    int second = 0;
+    if (t[16] != ':' || !digits(t, 17, 2, second) || second > 60)
         return 0;
     qsizetype pos = 19;
     qint64 micros = 0;
@@ -85,8 +108,7 @@ qsizetype parseIso(QByteArrayView t, qint64& us)
             pos += colon ? 6 : 5;
         }
     }
-    const qint64 days = daysFromCivil(year, month, day);
-    const qint64 secs = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
+    const qint64 secs = minuteSeconds + second - offsetSeconds;
     us = secs * 1000000 + micros;
     return pos;
 }
