@@ -125,7 +125,8 @@ public:
     // Bytes the index itself holds (line offsets and records), for the memory budget.
     qint64 indexBytes() const;
 
-    static constexpr qint64 kBlockSize = 4 * 1024 * 1024;  // scan unit
+    // The scan unit: 8 MiB (against 4) means half the hand-overs between the indexing threads.
+    static constexpr qint64 kBlockSize = 8 * 1024 * 1024;
     static constexpr qint64 kCacheBlockSize = 256 * 1024;  // display cache unit
     static constexpr int kCacheBlocks = 64;                // 16 MiB of cache
 
