@@ -150,10 +150,7 @@ private:
         if (size < kParallelBytes || QThreadPool::globalInstance()->maxThreadCount() < 2) {
             Part whole;
             parsePart(data, size, base, whole, parsed_);
-            chunk.ends = std::move(whole.ends);
-            chunk.records = std::move(whole.records);
-            chunk.times = std::move(whole.times);
-            internPods(whole.podNames, chunk.records, 0);
+            appendPart(whole, chunk);
             return;
         }
         constexpr int kParts = 8;
@@ -186,13 +183,8 @@ private:
         chunk.ends.reserve(total);
         chunk.records.reserve(total);
         chunk.times.reserve(total);
-        for (const Part& part : parts) {
-            const size_t offset = chunk.records.size();
-            chunk.ends.insert(chunk.ends.end(), part.ends.begin(), part.ends.end());
-            chunk.records.insert(chunk.records.end(), part.records.begin(), part.records.end());
-            chunk.times.insert(chunk.times.end(), part.times.begin(), part.times.end());
-            internPods(part.podNames, chunk.records, offset);
-        }
+        for (Part& part : parts)
+            appendPart(part, chunk);
     }
 
     static constexpr qint64 kParallelBytes = 1024 * 1024;
@@ -224,9 +216,9 @@ private:
     struct Part
     {
         std::vector<qint64> ends;
-        std::vector<LineRecord> records;
+        std::vector<LineRecord> records;  // pods numbered in this part's own table
         std::vector<qint64> times;
-        std::vector<QByteArrayView> podNames;  // into the block; interned afterwards
+        PodTable pods;
     };
 
     static void parsePart(const char* data, qint64 size, qint64 base, Part& part,
@@ -236,35 +228,57 @@ private:
         const size_t count = part.ends.size();
         part.records.resize(count);
         part.times.resize(count);
-        part.podNames.resize(count);
         qint64 begin = base;
+        QByteArrayView lastPod;
+        quint16 lastId = LineRecord::kNoPod;
         for (size_t i = 0; i < count; ++i) {
             const qint64 end = part.ends[i] - 1;  // drop '\n'
             const QByteArrayView line(data + (begin - base), end - begin);
             AccessLogParser::parse(line, parsed);
-            part.records[i] = makeRecord(parsed, line, nullptr, &part.times[i]);
-            if (parsed.has(Field::Pod))
-                part.podNames[i] = parsed.view(line, Field::Pod);
+            LineRecord& r = part.records[i];
+            r = makeRecord(parsed, line, nullptr, &part.times[i]);
+            if (parsed.has(Field::Pod)) {
+                // Pods come in runs: only a new name is looked up.
+                const QByteArrayView pod = parsed.view(line, Field::Pod);
+                if (pod != lastPod) {
+                    lastPod = pod;
+                    lastId = part.pods.intern(pod);
+                }
+                r.pod = lastId;
+            }
             begin = part.ends[i];
         }
     }
 
-    // Pods are interned on the scanning thread (the table is not shared); consecutive lines
-    // mostly come from the same pod.
-    void internPods(const std::vector<QByteArrayView>& names, std::vector<LineRecord>& records,
-                    size_t offset)
+    // Appends a part's lines to the chunk, its pods renumbered in the scanner's table (the
+    // table is not shared between threads; a part holds a handful of pods).
+    void appendPart(Part& part, ScanChunk& chunk)
     {
-        QByteArrayView lastPod;
-        quint16 lastId = LineRecord::kNoPod;
-        for (size_t i = 0; i < names.size(); ++i) {
-            const QByteArrayView pod = names[i];
-            if (pod.isEmpty())
-                continue;
-            if (pod != lastPod) {
-                lastPod = pod;
-                lastId = pods_.intern(pod);
+        std::array<quint16, 64> small{};
+        std::vector<quint16> large;
+        quint16* map = small.data();
+        if (part.pods.size() > qsizetype(small.size())) {
+            large.resize(size_t(part.pods.size()));
+            map = large.data();
+        }
+        for (qsizetype i = 0; i < part.pods.size(); ++i)
+            map[i] = pods_.intern(part.pods.name(quint16(i)));
+        if (chunk.ends.capacity() == 0) {  // the only part: its vectors become the chunk's
+            chunk.ends = std::move(part.ends);
+            chunk.records = std::move(part.records);
+            chunk.times = std::move(part.times);
+            for (LineRecord& r : chunk.records) {
+                if (r.pod != LineRecord::kNoPod)
+                    r.pod = map[r.pod];
             }
-            records[offset + i].pod = lastId;
+            return;
+        }
+        chunk.ends.insert(chunk.ends.end(), part.ends.begin(), part.ends.end());
+        chunk.times.insert(chunk.times.end(), part.times.begin(), part.times.end());
+        for (LineRecord r : part.records) {
+            if (r.pod != LineRecord::kNoPod)
+                r.pod = map[r.pod];
+            chunk.records.push_back(r);
         }
     }
 
