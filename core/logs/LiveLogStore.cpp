@@ -3,6 +3,7 @@
 #include "FileRead.h"
 #include "LogFile.h"
 
+#include <QFutureWatcher>
 #include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -176,10 +177,15 @@ bool LiveLogStore::saveAs(const QString& path)
         ::close(fd);
         return error;
     });
-    future.then(this, [this, path](const QString& error) {
+    // A watcher connected before it gets the future: the copy may be done before this line
+    // runs, and the watcher still reports it (and nothing arrives once the store is gone).
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
         saving_ = false;
-        Q_EMIT saved(path, error);
+        Q_EMIT saved(path, watcher->result());
     });
+    watcher->setFuture(future);
     return true;
 }
 

@@ -193,9 +193,12 @@ private:
     // copy from the page cache is a tenth of the work, and would otherwise leave a core idle).
     qint64 readBlock(int fd, qint64 offset)
     {
-        if (!indexing_ || capacity_ < 2 * kParallelBytes ||
+        struct stat st
+        {};
+        const bool big = ::fstat(fd, &st) == 0 && qint64(st.st_size) - offset >= 2 * kParallelBytes;
+        if (!indexing_ || !big || capacity_ < 2 * kParallelBytes ||
             QThreadPool::globalInstance()->maxThreadCount() < 2)
-            return preadFully(fd, buffer_.get(), capacity_, offset);
+            return preadFully(fd, buffer_.get(), capacity_, offset);  // a follow's few new lines
         const qint64 half = capacity_ / 2;
         qint64 second = 0;
         int secondErrno = 0;
