@@ -1171,7 +1171,10 @@ void LogsArea::updateFonts()
         return;
     }
     h->setStretchLastSection(false);
-    const int widths[] = {8, 13, 30, 7, 13, 7, 0, 7, 9, 10, 22};
+    // In characters; the path takes what is left. Pod names keep their workload and the start
+    // of their hash (the full name is in the tooltip and the details), so that the path still
+    // gets room beside the details panel at 1366 pixels.
+    const int widths[] = {7, 13, 25, 6, 12, 7, 0, 7, 9, 10, 18};
     for (int c = 0; c < LogTableModel::ColumnCount; ++c) {
         if (c == LogTableModel::PathColumn) {
             h->setSectionResizeMode(c, QHeaderView::Stretch);
