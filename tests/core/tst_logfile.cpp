@@ -357,7 +357,6 @@ void TestLogFile::outOfRange()
     QCOMPARE(file.line(0), QByteArray());
 }
 
-
 // The index is built by two threads over parts of each block: every line's record must still be
 // the one the parser gives for that line, in order, with its pod and time. 14 MiB of the fixtures'
 // layouts (TEXT, legacy, Envoy default, the tutorial's, JSON), with and without kubectl prefixes.
