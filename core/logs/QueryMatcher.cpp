@@ -63,14 +63,25 @@ qsizetype QueryMatcher::indexOfIgnoreCase(QByteArrayView haystack, QByteArrayVie
     const char firstUpper = (first >= 'a' && first <= 'z') ? char(first - 32) : first;
     const char* p = haystack.data();
     const char* const last = haystack.data() + haystack.size() - n;
+    // The next place each case of the first character occurs, searched again only once passed:
+    // searching both at every candidate rescanned the rest of the haystack for a case that is
+    // not there (an 'E' in a log full of 'e'), 200 ms for a 64 MiB filter.
+    const char* nextLower = nullptr;
+    const char* nextUpper = nullptr;
+    bool lowerGone = false;
+    bool upperGone = firstUpper == first;
+    const auto advance = [&](const char*& next, bool& gone, char c) {
+        if (!gone && (!next || next < p)) {
+            next = static_cast<const char*>(std::memchr(p, c, size_t(last - p + 1)));
+            gone = !next;
+        }
+    };
     while (p <= last) {
-        // Jump to the next place the first character occurs, in either case.
-        const char* a = static_cast<const char*>(std::memchr(p, first, size_t(last - p + 1)));
-        const char* b =
-            firstUpper == first
-                ? nullptr
-                : static_cast<const char*>(std::memchr(p, firstUpper, size_t(last - p + 1)));
-        const char* hit = !a ? b : !b ? a : std::min(a, b);
+        advance(nextLower, lowerGone, first);
+        advance(nextUpper, upperGone, firstUpper);
+        const char* hit = lowerGone   ? (upperGone ? nullptr : nextUpper)
+                          : upperGone ? nextLower
+                                      : std::min(nextLower, nextUpper);
         if (!hit)
             return -1;
         qsizetype i = 1;

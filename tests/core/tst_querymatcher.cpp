@@ -141,6 +141,15 @@ void TestQueryMatcher::ignoreCase_data()
     QTest::newRow("binary") << QByteArray("\0\xffX\0", 4) << "x"_ba << true;
     QTest::newRow("miss") << "productpage"_ba
                           << "ratings"_ba << false;
+    // Candidates of both cases of the first letter, interleaved, before and after the match.
+    QTest::newRow("upper-after-lowers") << "e e1 E eE e9e E9EA e"_ba
+                                        << "e9ea"_ba << true;
+    QTest::newRow("lower-after-uppers") << "E E1 e Ee E9E e9ea E"_ba
+                                        << "e9ea"_ba << true;
+    QTest::newRow("only-lower-candidates") << "e1e2e3e9e"_ba
+                                           << "e9ea"_ba << false;
+    QTest::newRow("only-upper-candidates") << "E1E2E3E9EA"_ba
+                                           << "e9ea"_ba << true;
 }
 
 void TestQueryMatcher::ignoreCase()
