@@ -63,6 +63,17 @@ double bestOf3(F&& f)
     return best;
 }
 
+// Opens path in file and returns once it is indexed (every field when full, else line ends).
+void openIndexed(obslab::LogFile& file, const QString& path, bool full)
+{
+    file.setFollowing(false);
+    file.setIndexing(full);
+    QEventLoop loop;
+    QObject::connect(&file, &obslab::LogFile::indexingFinished, &loop, &QEventLoop::quit);
+    file.open(path);
+    loop.exec();
+}
+
 void row(const char* what, double seconds, double bytes, double reference, const char* refName)
 {
     std::printf("%-34s %9.1f ms  %7.2f GB/s", what, seconds * 1000, bytes / seconds / 1e9);
@@ -98,11 +109,7 @@ int main(int argc, char** argv)
             QElapsedTimer t;
             t.start();
             obslab::LogFile file;
-            file.setFollowing(false);
-            QEventLoop loop;
-            QObject::connect(&file, &obslab::LogFile::indexingFinished, &loop, &QEventLoop::quit);
-            file.open(path);
-            loop.exec();
+            openIndexed(file, path, true);
             std::printf("full index: %.1f ms, %lld lines\n", t.nsecsElapsed() / 1e6,
                         static_cast<long long>(file.lineCount()));
         }
@@ -146,12 +153,7 @@ int main(int argc, char** argv)
     qint64 indexBytes = 0;
     const auto openAndIndex = [&](bool full) {
         obslab::LogFile file;
-        file.setFollowing(false);
-        file.setIndexing(full);
-        QEventLoop loop;
-        QObject::connect(&file, &obslab::LogFile::indexingFinished, &loop, &QEventLoop::quit);
-        file.open(path);
-        loop.exec();
+        openIndexed(file, path, full);
         lines = file.lineCount();
         indexBytes = file.indexBytes();
     };
@@ -160,13 +162,7 @@ int main(int argc, char** argv)
 
     // Queries on an indexed file: one trace, and a free-text filter over every line.
     obslab::LogFile indexed;
-    indexed.setFollowing(false);
-    {
-        QEventLoop loop;
-        QObject::connect(&indexed, &obslab::LogFile::indexingFinished, &loop, &QEventLoop::quit);
-        indexed.open(path);
-        loop.exec();
-    }
+    openIndexed(indexed, path, true);
     const obslab::LogFile::Snapshot snap = indexed.snapshot();
     const std::atomic<bool> noCancel{false};
     const auto traceQuery =
