@@ -1,10 +1,13 @@
-# Fails when a file under core/ includes a Widgets, Gui-widget or WebEngine header.
+# Fails when a file under core/ includes a Widgets, Gui-widget or WebEngine header, or a header of
+# gui/ (every project include names its layer: "core/…" or "gui/…").
 file(GLOB_RECURSE files "${CORE_DIR}/*.h" "${CORE_DIR}/*.cpp")
 set(bad "")
 foreach(f IN LISTS files)
     file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]")
     foreach(line IN LISTS lines)
         if(line MATCHES "QtWidgets|QtWebEngine|QWebEngine|<Q(Widget|MainWindow|Dialog|Application|PushButton|Label|TableView|TreeView|Action|Menu|ToolBar|StatusBar)>|QtGui/|<QGuiApplication>")
+            list(APPEND bad "${f}: ${line}")
+        elseif(line MATCHES "#[ \t]*include[ \t]*\"gui/")
             list(APPEND bad "${f}: ${line}")
         endif()
     endforeach()

@@ -1,5 +1,5 @@
-#include "app/GuiMain.h"
-#include "cli/Cli.h"
+#include "core/cli/Cli.h"
+#include "gui/app/GuiMain.h"
 
 #include <QStringList>
 

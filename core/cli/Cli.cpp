@@ -1,6 +1,6 @@
-#include "Cli.h"
+#include "core/cli/Cli.h"
 
-#include "Subcommands.h"
+#include "core/cli/Subcommands.h"
 
 #include <QCoreApplication>
 #include <QFile>

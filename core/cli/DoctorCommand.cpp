@@ -1,9 +1,9 @@
-#include "DoctorCommand.h"
+#include "core/cli/DoctorCommand.h"
 
-#include "common/AppSettings.h"
-#include "doctor/Doctor.h"
-#include "doctor/DoctorChecks.h"
-#include "process/CommandRunner.h"
+#include "core/common/AppSettings.h"
+#include "core/doctor/Doctor.h"
+#include "core/doctor/DoctorChecks.h"
+#include "core/process/CommandRunner.h"
 
 #include <QEventLoop>
 #include <QJsonArray>

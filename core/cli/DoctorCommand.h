@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Cli.h"
+#include "core/cli/Cli.h"
 
 namespace obslab::cli {
 // `obslab doctor [--context C] [--namespace N] [--output text|json] [--jaeger URL] …`: runs the

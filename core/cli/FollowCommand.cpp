@@ -1,7 +1,7 @@
-#include "FollowCommand.h"
+#include "core/cli/FollowCommand.h"
 
-#include "kube/KubeTarget.h"
-#include "kube/PodFollower.h"
+#include "core/kube/KubeTarget.h"
+#include "core/kube/PodFollower.h"
 
 #include <QEventLoop>
 #include <QFile>

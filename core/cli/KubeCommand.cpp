@@ -1,9 +1,9 @@
-#include "KubeCommand.h"
+#include "core/cli/KubeCommand.h"
 
-#include "kube/ClusterContext.h"
-#include "kube/KubeTarget.h"
-#include "kube/ToolVersions.h"
-#include "process/CommandRunner.h"
+#include "core/kube/ClusterContext.h"
+#include "core/kube/KubeTarget.h"
+#include "core/kube/ToolVersions.h"
+#include "core/process/CommandRunner.h"
 
 #include <QEventLoop>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Cli.h"
+#include "core/cli/Cli.h"
 
 namespace obslab::cli {
 // `obslab kube check [--context C] [--kubectl PATH] [--kubeconfig FILE] [--istioctl PATH]`:

@@ -1,14 +1,14 @@
-#include "LabCommand.h"
+#include "core/cli/LabCommand.h"
 
-#include "RehearseCommand.h"
+#include "core/cli/RehearseCommand.h"
 
-#include "kube/ClusterContext.h"
-#include "lab/LabCatalog.h"
-#include "lab/LabHost.h"
-#include "lab/LabLoader.h"
-#include "lab/LabRunner.h"
-#include "lab/LabTrust.h"
-#include "process/CommandRunner.h"
+#include "core/kube/ClusterContext.h"
+#include "core/lab/LabCatalog.h"
+#include "core/lab/LabHost.h"
+#include "core/lab/LabLoader.h"
+#include "core/lab/LabRunner.h"
+#include "core/lab/LabTrust.h"
+#include "core/process/CommandRunner.h"
 
 #include <QEventLoop>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Cli.h"
+#include "core/cli/Cli.h"
 
 #include <QHash>
 #include <QString>

@@ -1,13 +1,13 @@
-#include "LogsCommand.h"
+#include "core/cli/LogsCommand.h"
 
-#include "logs/AccessLogParser.h"
-#include "logs/LineJsonWriter.h"
-#include "logs/LineRecord.h"
-#include "logs/LogFile.h"
-#include "logs/LogQuery.h"
-#include "logs/LogStats.h"
-#include "logs/QueryMatcher.h"
-#include "logs/TraceContext.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LineJsonWriter.h"
+#include "core/logs/LineRecord.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogQuery.h"
+#include "core/logs/LogStats.h"
+#include "core/logs/QueryMatcher.h"
+#include "core/logs/TraceContext.h"
 
 #include <QDateTime>
 #include <QEventLoop>

@@ -1,14 +1,14 @@
-#include "RehearseCommand.h"
+#include "core/cli/RehearseCommand.h"
 
-#include "LabCommand.h"
-#include "lab/LabCatalog.h"
-#include "lab/LabLoader.h"
-#include "process/CommandRunner.h"
-#include "rehearsal/Handout.h"
-#include "rehearsal/LabRunRecorder.h"
-#include "rehearsal/Recorder.h"
-#include "rehearsal/RehearsalPlayer.h"
-#include "tracing/JaegerJson.h"
+#include "core/cli/LabCommand.h"
+#include "core/lab/LabCatalog.h"
+#include "core/lab/LabLoader.h"
+#include "core/process/CommandRunner.h"
+#include "core/rehearsal/Handout.h"
+#include "core/rehearsal/LabRunRecorder.h"
+#include "core/rehearsal/Recorder.h"
+#include "core/rehearsal/RehearsalPlayer.h"
+#include "core/tracing/JaegerJson.h"
 
 #include <QDir>
 #include <QEventLoop>

@@ -1,13 +1,13 @@
-#include "Subcommands.h"
+#include "core/cli/Subcommands.h"
 
-#include "Cli.h"
-#include "DoctorCommand.h"
-#include "FollowCommand.h"
-#include "KubeCommand.h"
-#include "LabCommand.h"
-#include "LogsCommand.h"
-#include "RehearseCommand.h"
-#include "TraceCommand.h"
+#include "core/cli/Cli.h"
+#include "core/cli/DoctorCommand.h"
+#include "core/cli/FollowCommand.h"
+#include "core/cli/KubeCommand.h"
+#include "core/cli/LabCommand.h"
+#include "core/cli/LogsCommand.h"
+#include "core/cli/RehearseCommand.h"
+#include "core/cli/TraceCommand.h"
 
 namespace obslab::cli {
 

@@ -1,9 +1,9 @@
-#include "TraceCommand.h"
+#include "core/cli/TraceCommand.h"
 
-#include "common/AppSettings.h"
-#include "tracing/JaegerClient.h"
-#include "tracing/JaegerJson.h"
-#include "tracing/TraceLayout.h"
+#include "core/common/AppSettings.h"
+#include "core/tracing/JaegerClient.h"
+#include "core/tracing/JaegerJson.h"
+#include "core/tracing/TraceLayout.h"
 
 #include <QEventLoop>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "AppSettings.h"
+#include "core/common/AppSettings.h"
 
 #include <algorithm>
 

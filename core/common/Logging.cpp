@@ -1,4 +1,4 @@
-#include "Logging.h"
+#include "core/common/Logging.h"
 
 namespace obslab {
 Q_LOGGING_CATEGORY(lcProcess, "obslab.process", QtInfoMsg)

@@ -1,14 +1,14 @@
-#include "Doctor.h"
+#include "core/doctor/Doctor.h"
 
-#include "DoctorChecks.h"
-#include "common/Logging.h"
-#include "kube/Istioctl.h"
-#include "kube/KubeError.h"
-#include "kube/Kubectl.h"
-#include "kube/ToolVersions.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "tracing/JaegerClient.h"
+#include "core/common/Logging.h"
+#include "core/doctor/DoctorChecks.h"
+#include "core/kube/Istioctl.h"
+#include "core/kube/KubeError.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/ToolVersions.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/tracing/JaegerClient.h"
 
 #include <QDateTime>
 #include <QMetaEnum>

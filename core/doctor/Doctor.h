@@ -1,8 +1,8 @@
 #pragma once
 
-#include "DoctorFinding.h"
-#include "DoctorSnapshot.h"
-#include "process/CommandResult.h"
+#include "core/doctor/DoctorFinding.h"
+#include "core/doctor/DoctorSnapshot.h"
+#include "core/process/CommandResult.h"
 
 #include <QList>
 #include <QObject>

@@ -1,9 +1,9 @@
-#include "DoctorChecks.h"
+#include "core/doctor/DoctorChecks.h"
 
-#include "DoctorFixes.h"
-#include "MeshConfig.h"
-#include "logs/AccessLogParser.h"
-#include "logs/ParsedLine.h"
+#include "core/doctor/DoctorFixes.h"
+#include "core/doctor/MeshConfig.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/ParsedLine.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "DoctorFinding.h"
-#include "DoctorSnapshot.h"
+#include "core/doctor/DoctorFinding.h"
+#include "core/doctor/DoctorSnapshot.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "DoctorFinding.h"
+#include "core/doctor/DoctorFinding.h"
 
 #include <QJsonArray>
 

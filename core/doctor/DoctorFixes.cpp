@@ -1,7 +1,7 @@
-#include "DoctorFixes.h"
+#include "core/doctor/DoctorFixes.h"
 
-#include "MeshConfig.h"
-#include "kube/Kubectl.h"
+#include "core/doctor/MeshConfig.h"
+#include "core/kube/Kubectl.h"
 
 #include <QJsonArray>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "kube/KubeObjects.h"
-#include "kube/KubeTarget.h"
-#include "process/CommandSpec.h"
+#include "core/kube/KubeObjects.h"
+#include "core/kube/KubeTarget.h"
+#include "core/process/CommandSpec.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "kube/AnalyzeFindings.h"
-#include "kube/IstioVersion.h"
-#include "kube/KubeContext.h"
-#include "kube/KubeObjects.h"
-#include "kube/KubeTarget.h"
+#include "core/kube/AnalyzeFindings.h"
+#include "core/kube/IstioVersion.h"
+#include "core/kube/KubeContext.h"
+#include "core/kube/KubeObjects.h"
+#include "core/kube/KubeTarget.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "MeshConfig.h"
+#include "core/doctor/MeshConfig.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>

@@ -1,4 +1,4 @@
-#include "AnalyzeFindings.h"
+#include "core/kube/AnalyzeFindings.h"
 
 #include <QRegularExpression>
 

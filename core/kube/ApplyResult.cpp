@@ -1,4 +1,4 @@
-#include "ApplyResult.h"
+#include "core/kube/ApplyResult.h"
 
 #include <QRegularExpression>
 

@@ -1,13 +1,13 @@
-#include "ClusterContext.h"
+#include "core/kube/ClusterContext.h"
 
-#include "KubeContext.h"
-#include "KubeError.h"
-#include "Kubectl.h"
-#include "ToolVersions.h"
-#include "common/Logging.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/ToolLocator.h"
+#include "core/common/Logging.h"
+#include "core/kube/KubeContext.h"
+#include "core/kube/KubeError.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/ToolVersions.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/ToolLocator.h"
 
 using namespace Qt::Literals::StringLiterals;
 

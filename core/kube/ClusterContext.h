@@ -1,10 +1,10 @@
 #pragma once
 
-#include "KubeTarget.h"
-#include "MutationGuard.h"
-#include "common/Result.h"
-#include "process/CommandResult.h"
-#include "process/CommandSpec.h"
+#include "core/common/Result.h"
+#include "core/kube/KubeTarget.h"
+#include "core/kube/MutationGuard.h"
+#include "core/process/CommandResult.h"
+#include "core/process/CommandSpec.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "IstioInstallProgress.h"
+#include "core/kube/IstioInstallProgress.h"
 
 #include <QRegularExpression>
 

@@ -1,4 +1,4 @@
-#include "IstioOperatorBuilder.h"
+#include "core/kube/IstioOperatorBuilder.h"
 
 #include <yaml-cpp/yaml.h>
 

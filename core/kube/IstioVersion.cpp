@@ -1,4 +1,4 @@
-#include "IstioVersion.h"
+#include "core/kube/IstioVersion.h"
 
 #include <QRegularExpression>
 

@@ -1,4 +1,4 @@
-#include "Istioctl.h"
+#include "core/kube/Istioctl.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace std::chrono_literals;

@@ -1,4 +1,4 @@
-#include "KubeContext.h"
+#include "core/kube/KubeContext.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

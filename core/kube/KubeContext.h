@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "process/CommandSpec.h"
+#include "core/common/Result.h"
+#include "core/process/CommandSpec.h"
 
 #include <QByteArrayView>
 #include <QString>

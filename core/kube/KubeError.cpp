@@ -1,4 +1,4 @@
-#include "KubeError.h"
+#include "core/kube/KubeError.h"
 
 #include <QRegularExpression>
 #include <QUrl>

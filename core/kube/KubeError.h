@@ -1,6 +1,6 @@
 #pragma once
 
-#include "process/CommandResult.h"
+#include "core/process/CommandResult.h"
 
 #include <QByteArrayView>
 #include <QList>

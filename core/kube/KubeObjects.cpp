@@ -1,4 +1,4 @@
-#include "KubeObjects.h"
+#include "core/kube/KubeObjects.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
-#include "Kubectl.h"
+#include "core/kube/Kubectl.h"
 
-#include "KubeContext.h"
+#include "core/kube/KubeContext.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace std::chrono_literals;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "KubeTarget.h"
-#include "process/CommandSpec.h"
+#include "core/kube/KubeTarget.h"
+#include "core/process/CommandSpec.h"
 
 #include <QByteArray>
 #include <QMap>

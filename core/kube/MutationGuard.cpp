@@ -1,6 +1,6 @@
-#include "MutationGuard.h"
+#include "core/kube/MutationGuard.h"
 
-#include "KubeContext.h"
+#include "core/kube/KubeContext.h"
 
 #include <QFileInfo>
 #include <QSet>

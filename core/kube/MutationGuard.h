@@ -1,6 +1,6 @@
 #pragma once
 
-#include "process/CommandSpec.h"
+#include "core/process/CommandSpec.h"
 
 #include <QString>
 #include <QStringList>

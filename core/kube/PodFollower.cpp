@@ -1,11 +1,11 @@
-#include "PodFollower.h"
+#include "core/kube/PodFollower.h"
 
-#include "KubeObjects.h"
-#include "Kubectl.h"
-#include "common/Logging.h"
-#include "process/BackgroundJob.h"
-#include "process/CommandResult.h"
-#include "process/Transcript.h"
+#include "core/common/Logging.h"
+#include "core/kube/KubeObjects.h"
+#include "core/kube/Kubectl.h"
+#include "core/process/BackgroundJob.h"
+#include "core/process/CommandResult.h"
+#include "core/process/Transcript.h"
 
 #include <QJsonDocument>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "KubeTarget.h"
-#include "PodFollowerParsing.h"
+#include "core/kube/KubeTarget.h"
+#include "core/kube/PodFollowerParsing.h"
 
 #include <QByteArray>
 #include <QList>

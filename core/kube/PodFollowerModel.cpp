@@ -1,4 +1,4 @@
-#include "PodFollowerModel.h"
+#include "core/kube/PodFollowerModel.h"
 
 using namespace Qt::Literals::StringLiterals;
 

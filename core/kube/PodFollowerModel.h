@@ -1,6 +1,6 @@
 #pragma once
 
-#include "PodFollower.h"
+#include "core/kube/PodFollower.h"
 
 #include <QAbstractListModel>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "PodFollowerParsing.h"
+#include "core/kube/PodFollowerParsing.h"
 
 #include <QJsonArray>
 

@@ -1,11 +1,11 @@
-#include "PortForward.h"
+#include "core/kube/PortForward.h"
 
-#include "Kubectl.h"
-#include "PortForwardOutput.h"
-#include "common/Logging.h"
-#include "process/BackgroundJob.h"
-#include "process/CommandResult.h"
-#include "process/Transcript.h"
+#include "core/common/Logging.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/PortForwardOutput.h"
+#include "core/process/BackgroundJob.h"
+#include "core/process/CommandResult.h"
+#include "core/process/Transcript.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "KubeTarget.h"
+#include "core/kube/KubeTarget.h"
 
 #include <QAbstractListModel>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "PortForwardOutput.h"
+#include "core/kube/PortForwardOutput.h"
 
 #include <QRegularExpression>
 #include <QUrl>

@@ -1,4 +1,4 @@
-#include "RolloutStatus.h"
+#include "core/kube/RolloutStatus.h"
 
 #include <QRegularExpression>
 

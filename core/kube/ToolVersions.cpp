@@ -1,10 +1,10 @@
-#include "ToolVersions.h"
+#include "core/kube/ToolVersions.h"
 
-#include "Istioctl.h"
-#include "Kubectl.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/ToolLocator.h"
+#include "core/kube/Istioctl.h"
+#include "core/kube/Kubectl.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/ToolLocator.h"
 
 #include <QStandardPaths>
 #include <QTimer>

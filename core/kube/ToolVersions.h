@@ -1,11 +1,11 @@
 #pragma once
 
-#include "IstioVersion.h"
-#include "KubeContext.h"
-#include "KubeError.h"
-#include "KubeTarget.h"
-#include "common/Result.h"
-#include "process/ToolLocator.h"
+#include "core/common/Result.h"
+#include "core/kube/IstioVersion.h"
+#include "core/kube/KubeContext.h"
+#include "core/kube/KubeError.h"
+#include "core/kube/KubeTarget.h"
+#include "core/process/ToolLocator.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,8 +1,8 @@
-#include "TracedRequest.h"
+#include "core/kube/TracedRequest.h"
 
-#include "Kubectl.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
+#include "core/kube/Kubectl.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
 
 #include <QRandomGenerator>
 

@@ -1,7 +1,7 @@
-#include "TrafficGenerator.h"
+#include "core/kube/TrafficGenerator.h"
 
-#include "process/Command.h"
-#include "process/CommandRunner.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "KubeTarget.h"
-#include "TracedRequest.h"
+#include "core/kube/KubeTarget.h"
+#include "core/kube/TracedRequest.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "Lab.h"
+#include "core/lab/Lab.h"
 
 #include <QRegularExpression>
 

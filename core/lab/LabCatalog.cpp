@@ -1,6 +1,6 @@
-#include "LabCatalog.h"
+#include "core/lab/LabCatalog.h"
 
-#include "LabLoader.h"
+#include "core/lab/LabLoader.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,6 +1,6 @@
-#include "LabLoader.h"
+#include "core/lab/LabLoader.h"
 
-#include "LabTrust.h"
+#include "core/lab/LabTrust.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "LabPlan.h"
+#include "core/lab/LabPlan.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Lab.h"
+#include "core/lab/Lab.h"
 
 #include <QHash>
 #include <QString>

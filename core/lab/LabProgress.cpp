@@ -1,4 +1,4 @@
-#include "LabProgress.h"
+#include "core/lab/LabProgress.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,14 +1,14 @@
 #pragma once
 
-#include "Lab.h"
-#include "LabPlan.h"
-#include "LabProgress.h"
+#include "core/lab/Lab.h"
+#include "core/lab/LabPlan.h"
+#include "core/lab/LabProgress.h"
 
-#include "common/Result.h"
-#include "kube/KubeTarget.h"
-#include "kube/MutationGuard.h"
-#include "process/CommandResult.h"
-#include "process/CommandSpec.h"
+#include "core/common/Result.h"
+#include "core/kube/KubeTarget.h"
+#include "core/kube/MutationGuard.h"
+#include "core/process/CommandResult.h"
+#include "core/process/CommandSpec.h"
 
 #include <QHash>
 #include <QObject>

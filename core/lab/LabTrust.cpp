@@ -1,4 +1,4 @@
-#include "LabTrust.h"
+#include "core/lab/LabTrust.h"
 
 #include <QDir>
 #include <QRegularExpression>

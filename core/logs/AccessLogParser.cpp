@@ -1,8 +1,8 @@
-#include "AccessLogParser.h"
+#include "core/logs/AccessLogParser.h"
 
-#include "ByteScan.h"
-#include "JsonFlatScanner.h"
-#include "RequestId.h"
+#include "core/logs/ByteScan.h"
+#include "core/logs/JsonFlatScanner.h"
+#include "core/logs/RequestId.h"
 
 #include <array>
 #include <cstring>

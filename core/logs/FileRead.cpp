@@ -1,4 +1,4 @@
-#include "FileRead.h"
+#include "core/logs/FileRead.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "JsonFlatScanner.h"
+#include "core/logs/JsonFlatScanner.h"
 
-#include "ByteScan.h"
+#include "core/logs/ByteScan.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "LineJsonWriter.h"
+#include "core/logs/LineJsonWriter.h"
 
 #include <charconv>
 

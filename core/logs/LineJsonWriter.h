@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ParsedLine.h"
+#include "core/logs/ParsedLine.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

@@ -1,4 +1,4 @@
-#include "LineRecord.h"
+#include "core/logs/LineRecord.h"
 
 namespace obslab {
 

@@ -1,7 +1,7 @@
-#include "LiveLogStore.h"
+#include "core/logs/LiveLogStore.h"
 
-#include "FileRead.h"
-#include "LogFile.h"
+#include "core/logs/FileRead.h"
+#include "core/logs/LogFile.h"
 
 #include <QFutureWatcher>
 #include <QSaveFile>

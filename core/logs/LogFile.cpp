@@ -1,8 +1,8 @@
-#include "LogFile.h"
+#include "core/logs/LogFile.h"
 
-#include "AccessLogParser.h"
-#include "FileRead.h"
-#include "common/Logging.h"
+#include "core/common/Logging.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/FileRead.h"
 
 #include <QCoreApplication>
 #include <QDir>

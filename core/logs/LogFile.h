@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ChunkedVector.h"
-#include "LineEnds.h"
-#include "LineRecord.h"
+#include "core/logs/ChunkedVector.h"
+#include "core/logs/LineEnds.h"
+#include "core/logs/LineRecord.h"
 
 #include <QByteArray>
 #include <QCache>

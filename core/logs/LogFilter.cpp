@@ -1,7 +1,7 @@
-#include "LogFilter.h"
+#include "core/logs/LogFilter.h"
 
-#include "FileRead.h"
-#include "QueryMatcher.h"
+#include "core/logs/FileRead.h"
+#include "core/logs/QueryMatcher.h"
 
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "LogFile.h"
-#include "LogQuery.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogQuery.h"
 
 #include <QFuture>
 #include <QObject>

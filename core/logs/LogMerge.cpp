@@ -1,8 +1,8 @@
-#include "LogMerge.h"
+#include "core/logs/LogMerge.h"
 
-#include "AccessLogParser.h"
-#include "FileRead.h"
-#include "LogFile.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/FileRead.h"
+#include "core/logs/LogFile.h"
 
 #include <QFile>
 #include <QFileInfo>

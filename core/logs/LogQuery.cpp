@@ -1,4 +1,4 @@
-#include "LogQuery.h"
+#include "core/logs/LogQuery.h"
 
 #include <QDateTime>
 #include <QTimeZone>

@@ -1,6 +1,6 @@
-#include "LogStats.h"
+#include "core/logs/LogStats.h"
 
-#include "ResponseFlags.h"
+#include "core/logs/ResponseFlags.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LogFile.h"
+#include "core/logs/LogFile.h"
 
 #include <QMap>
 #include <QString>

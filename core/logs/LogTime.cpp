@@ -1,4 +1,4 @@
-#include "LogTime.h"
+#include "core/logs/LogTime.h"
 
 #include <cstdio>
 #include <cstring>

@@ -1,6 +1,6 @@
-#include "ParsedLine.h"
+#include "core/logs/ParsedLine.h"
 
-#include "JsonFlatScanner.h"
+#include "core/logs/JsonFlatScanner.h"
 
 namespace obslab {
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "LogTime.h"
-#include "ResponseFlags.h"
-#include "TraceContext.h"
-#include "UpstreamCluster.h"
+#include "core/logs/LogTime.h"
+#include "core/logs/ResponseFlags.h"
+#include "core/logs/TraceContext.h"
+#include "core/logs/UpstreamCluster.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

@@ -1,7 +1,7 @@
-#include "QueryMatcher.h"
+#include "core/logs/QueryMatcher.h"
 
-#include "AccessLogParser.h"
-#include "ResponseFlags.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/ResponseFlags.h"
 
 #include <QString>
 

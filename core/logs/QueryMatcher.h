@@ -1,8 +1,8 @@
 #pragma once
 
-#include "LineRecord.h"
-#include "LogQuery.h"
-#include "ParsedLine.h"
+#include "core/logs/LineRecord.h"
+#include "core/logs/LogQuery.h"
+#include "core/logs/ParsedLine.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

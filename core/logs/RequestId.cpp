@@ -1,6 +1,6 @@
-#include "RequestId.h"
+#include "core/logs/RequestId.h"
 
-#include "TraceId.h"
+#include "core/logs/TraceId.h"
 
 namespace obslab {
 

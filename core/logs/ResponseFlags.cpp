@@ -1,4 +1,4 @@
-#include "ResponseFlags.h"
+#include "core/logs/ResponseFlags.h"
 
 #include <iterator>
 

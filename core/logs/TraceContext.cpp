@@ -1,4 +1,4 @@
-#include "TraceContext.h"
+#include "core/logs/TraceContext.h"
 
 namespace obslab {
 

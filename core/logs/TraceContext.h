@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TraceId.h"
+#include "core/logs/TraceId.h"
 
 #include <QByteArrayView>
 

@@ -1,4 +1,4 @@
-#include "TraceId.h"
+#include "core/logs/TraceId.h"
 
 namespace obslab {
 

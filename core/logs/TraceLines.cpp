@@ -1,6 +1,6 @@
-#include "TraceLines.h"
+#include "core/logs/TraceLines.h"
 
-#include "AccessLogParser.h"
+#include "core/logs/AccessLogParser.h"
 
 #include <QHash>
 

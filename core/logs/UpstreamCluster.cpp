@@ -1,6 +1,6 @@
-#include "UpstreamCluster.h"
+#include "core/logs/UpstreamCluster.h"
 
-#include "ByteScan.h"
+#include "core/logs/ByteScan.h"
 
 namespace obslab {
 

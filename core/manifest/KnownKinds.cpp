@@ -1,4 +1,4 @@
-#include "KnownKinds.h"
+#include "core/manifest/KnownKinds.h"
 
 #include <QList>
 

@@ -1,7 +1,7 @@
-#include "Manifest.h"
+#include "core/manifest/Manifest.h"
 
-#include "KnownKinds.h"
-#include "process/Redactor.h"
+#include "core/manifest/KnownKinds.h"
+#include "core/process/Redactor.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,7 +1,7 @@
-#include "BackgroundJob.h"
+#include "core/process/BackgroundJob.h"
 
-#include "Command.h"
-#include "Transcript.h"
+#include "core/process/Command.h"
+#include "core/process/Transcript.h"
 
 namespace obslab {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CommandResult.h"
-#include "CommandSpec.h"
+#include "core/process/CommandResult.h"
+#include "core/process/CommandSpec.h"
 
 #include <QDateTime>
 #include <QObject>

@@ -1,7 +1,7 @@
-#include "BackgroundJobs.h"
+#include "core/process/BackgroundJobs.h"
 
-#include "Redactor.h"
-#include "Transcript.h"
+#include "core/process/Redactor.h"
+#include "core/process/Transcript.h"
 
 using namespace Qt::Literals::StringLiterals;
 

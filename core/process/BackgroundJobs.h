@@ -1,6 +1,6 @@
 #pragma once
 
-#include "BackgroundJob.h"
+#include "core/process/BackgroundJob.h"
 
 #include <QAbstractListModel>
 #include <QList>

@@ -1,8 +1,8 @@
-#include "Command.h"
+#include "core/process/Command.h"
 
-#include "ToolLocator.h"
-#include "Transcript.h"
-#include "common/Logging.h"
+#include "core/common/Logging.h"
+#include "core/process/ToolLocator.h"
+#include "core/process/Transcript.h"
 
 #include <QCoreApplication>
 #include <QDir>

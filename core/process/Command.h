@@ -1,8 +1,8 @@
 #pragma once
 
-#include "CommandResult.h"
-#include "CommandSpec.h"
-#include "LineSplitter.h"
+#include "core/process/CommandResult.h"
+#include "core/process/CommandSpec.h"
+#include "core/process/LineSplitter.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "CommandResult.h"
+#include "core/process/CommandResult.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -1,6 +1,6 @@
-#include "CommandRunner.h"
+#include "core/process/CommandRunner.h"
 
-#include "Transcript.h"
+#include "core/process/Transcript.h"
 
 namespace obslab {
 

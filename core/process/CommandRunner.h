@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Command.h"
-#include "CommandSpec.h"
+#include "core/process/Command.h"
+#include "core/process/CommandSpec.h"
 
 #include <QList>
 #include <QObject>

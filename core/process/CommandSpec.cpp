@@ -1,4 +1,4 @@
-#include "CommandSpec.h"
+#include "core/process/CommandSpec.h"
 
 #include <cstring>
 

@@ -1,6 +1,6 @@
-#include "Redactor.h"
+#include "core/process/Redactor.h"
 
-#include "StreamRedactor.h"
+#include "core/process/StreamRedactor.h"
 
 #include <QRegularExpression>
 

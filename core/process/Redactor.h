@@ -1,6 +1,6 @@
 #pragma once
 
-#include "CommandSpec.h"
+#include "core/process/CommandSpec.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "StreamRedactor.h"
+#include "core/process/StreamRedactor.h"
 
-#include "Redactor.h"
+#include "core/process/Redactor.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -1,4 +1,4 @@
-#include "ToolLocator.h"
+#include "core/process/ToolLocator.h"
 
 #include <QFileInfo>
 #include <QStandardPaths>

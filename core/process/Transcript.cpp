@@ -1,7 +1,7 @@
-#include "Transcript.h"
+#include "core/process/Transcript.h"
 
-#include "Redactor.h"
-#include "StreamRedactor.h"
+#include "core/process/Redactor.h"
+#include "core/process/StreamRedactor.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "Handout.h"
+#include "core/rehearsal/Handout.h"
 
 #include <QSet>
 

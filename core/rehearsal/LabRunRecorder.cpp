@@ -1,8 +1,8 @@
-#include "LabRunRecorder.h"
+#include "core/rehearsal/LabRunRecorder.h"
 
-#include "Recorder.h"
-#include "lab/LabPlan.h"
-#include "lab/LabRunner.h"
+#include "core/lab/LabPlan.h"
+#include "core/lab/LabRunner.h"
+#include "core/rehearsal/Recorder.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

@@ -1,10 +1,10 @@
-#include "Recorder.h"
+#include "core/rehearsal/Recorder.h"
 
-#include "process/BackgroundJob.h"
-#include "process/BackgroundJobs.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/Redactor.h"
+#include "core/process/BackgroundJob.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Redactor.h"
 
 #include <QCoreApplication>
 #include <QSaveFile>

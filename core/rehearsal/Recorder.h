@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Recording.h"
+#include "core/rehearsal/Recording.h"
 
 #include <QElapsedTimer>
 #include <QObject>

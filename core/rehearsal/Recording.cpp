@@ -1,9 +1,9 @@
-#include "Recording.h"
+#include "core/rehearsal/Recording.h"
 
-#include "logs/AccessLogParser.h"
-#include "logs/ParsedLine.h"
-#include "logs/TraceId.h"
-#include "process/CommandSpec.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/ParsedLine.h"
+#include "core/logs/TraceId.h"
+#include "core/process/CommandSpec.h"
 
 #include <QFile>
 #include <QJsonArray>

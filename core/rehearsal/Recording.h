@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "process/CommandResult.h"
+#include "core/common/Result.h"
+#include "core/process/CommandResult.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -1,7 +1,7 @@
-#include "RehearsalPlayer.h"
+#include "core/rehearsal/RehearsalPlayer.h"
 
-#include "process/CommandSpec.h"
-#include "process/Transcript.h"
+#include "core/process/CommandSpec.h"
+#include "core/process/Transcript.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
-#include "JaegerClient.h"
+#include "core/tracing/JaegerClient.h"
 
-#include "JaegerJson.h"
-#include "JaegerUrls.h"
-#include "common/AppSettings.h"
-#include "common/Logging.h"
+#include "core/common/AppSettings.h"
+#include "core/common/Logging.h"
+#include "core/tracing/JaegerJson.h"
+#include "core/tracing/JaegerUrls.h"
 
 #include <QDateTime>
 #include <QNetworkAccessManager>

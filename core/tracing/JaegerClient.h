@@ -1,8 +1,8 @@
 #pragma once
 
-#include "JaegerReply.h"
-#include "JaegerTraceId.h"
-#include "TraceQuery.h"
+#include "core/tracing/JaegerReply.h"
+#include "core/tracing/JaegerTraceId.h"
+#include "core/tracing/TraceQuery.h"
 
 #include <QByteArray>
 #include <QList>

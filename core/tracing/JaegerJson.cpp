@@ -1,6 +1,6 @@
-#include "JaegerJson.h"
+#include "core/tracing/JaegerJson.h"
 
-#include "JaegerTraceId.h"
+#include "core/tracing/JaegerTraceId.h"
 
 #include <QHash>
 #include <QJsonArray>

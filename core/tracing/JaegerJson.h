@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Trace.h"
-#include "common/Result.h"
+#include "core/common/Result.h"
+#include "core/tracing/Trace.h"
 
 #include <QByteArrayView>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "JaegerReply.h"
+#include "core/tracing/JaegerReply.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -1,4 +1,4 @@
-#include "JaegerTraceId.h"
+#include "core/tracing/JaegerTraceId.h"
 
 #include <QByteArray>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logs/TraceId.h"
+#include "core/logs/TraceId.h"
 
 #include <QString>
 #include <QStringView>

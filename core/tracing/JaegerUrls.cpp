@@ -1,4 +1,4 @@
-#include "JaegerUrls.h"
+#include "core/tracing/JaegerUrls.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "JaegerTraceId.h"
-#include "TraceQuery.h"
+#include "core/tracing/JaegerTraceId.h"
+#include "core/tracing/TraceQuery.h"
 
 #include <QDateTime>
 #include <QUrl>

@@ -1,4 +1,4 @@
-#include "Span.h"
+#include "core/tracing/Span.h"
 
 #include <QLocale>
 

@@ -1,6 +1,6 @@
-#include "Trace.h"
+#include "core/tracing/Trace.h"
 
-#include "JaegerTraceId.h"
+#include "core/tracing/JaegerTraceId.h"
 
 #include <QSet>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Span.h"
+#include "core/tracing/Span.h"
 
 #include <QList>
 #include <QString>

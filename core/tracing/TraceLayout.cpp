@@ -1,6 +1,6 @@
-#include "TraceLayout.h"
+#include "core/tracing/TraceLayout.h"
 
-#include "JaegerTraceId.h"
+#include "core/tracing/JaegerTraceId.h"
 
 #include <QHash>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Trace.h"
+#include "core/tracing/Trace.h"
 
 #include <QList>
 #include <QStringList>

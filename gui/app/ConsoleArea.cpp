@@ -1,9 +1,9 @@
-#include "ConsoleArea.h"
+#include "gui/app/ConsoleArea.h"
 
-#include "TranscriptDelegate.h"
-#include "process/Transcript.h"
-#include "widgets/EmptyState.h"
-#include "widgets/Icons.h"
+#include "core/process/Transcript.h"
+#include "gui/app/TranscriptDelegate.h"
+#include "gui/widgets/EmptyState.h"
+#include "gui/widgets/Icons.h"
 
 #include <QAction>
 #include <QClipboard>

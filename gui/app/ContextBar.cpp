@@ -1,7 +1,7 @@
-#include "ContextBar.h"
+#include "gui/app/ContextBar.h"
 
-#include "widgets/Chip.h"
-#include "widgets/Icons.h"
+#include "gui/widgets/Chip.h"
+#include "gui/widgets/Icons.h"
 
 #include <QEvent>
 #include <QHBoxLayout>

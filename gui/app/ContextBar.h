@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cluster/ClusterStatus.h"
+#include "gui/cluster/ClusterStatus.h"
 
 #include <QWidget>
 

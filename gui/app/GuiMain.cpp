@@ -1,14 +1,14 @@
-#include "GuiMain.h"
+#include "gui/app/GuiMain.h"
 
-#include "MainWindow.h"
-#include "ThemeManager.h"
-#include "common/AppSettings.h"
-#include "lab/LabArea.h"
-#include "process/BackgroundJobs.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
-#include "tracing/JaegerWebView.h"
-#include "widgets/Icons.h"
+#include "core/common/AppSettings.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
+#include "gui/app/MainWindow.h"
+#include "gui/app/ThemeManager.h"
+#include "gui/lab/LabArea.h"
+#include "gui/tracing/JaegerWebView.h"
+#include "gui/widgets/Icons.h"
 
 #include <QApplication>
 #include <QCoreApplication>

@@ -1,11 +1,11 @@
-#include "JobsPopup.h"
+#include "gui/app/JobsPopup.h"
 
-#include "kube/PortForward.h"
-#include "process/BackgroundJobs.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
-#include "widgets/Icons.h"
+#include "core/kube/PortForward.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
+#include "gui/widgets/Icons.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>

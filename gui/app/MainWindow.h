@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AppServices.h"
-#include "cluster/ClusterStatus.h"
+#include "gui/app/AppServices.h"
+#include "gui/cluster/ClusterStatus.h"
 
 #include <QMainWindow>
 #include <QPointer>

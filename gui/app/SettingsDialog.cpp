@@ -1,6 +1,6 @@
-#include "SettingsDialog.h"
+#include "gui/app/SettingsDialog.h"
 
-#include "common/AppSettings.h"
+#include "core/common/AppSettings.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "process/ToolLocator.h"
+#include "core/process/ToolLocator.h"
 
 #include <QDialog>
 #include <QPointer>

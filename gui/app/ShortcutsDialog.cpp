@@ -1,4 +1,4 @@
-#include "ShortcutsDialog.h"
+#include "gui/app/ShortcutsDialog.h"
 
 #include <QAction>
 #include <QDialogButtonBox>

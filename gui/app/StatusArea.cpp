@@ -1,12 +1,12 @@
-#include "StatusArea.h"
+#include "gui/app/StatusArea.h"
 
-#include "JobsPopup.h"
-#include "kube/PortForward.h"
-#include "process/BackgroundJobs.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
-#include "widgets/Icons.h"
+#include "core/kube/PortForward.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
+#include "gui/app/JobsPopup.h"
+#include "gui/widgets/Icons.h"
 
 #include <QEvent>
 #include <QHBoxLayout>

@@ -1,4 +1,4 @@
-#include "ThemeManager.h"
+#include "gui/app/ThemeManager.h"
 
 #include <QApplication>
 #include <QStyle>

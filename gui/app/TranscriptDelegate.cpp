@@ -1,7 +1,7 @@
-#include "TranscriptDelegate.h"
+#include "gui/app/TranscriptDelegate.h"
 
-#include "process/Transcript.h"
-#include "widgets/Icons.h"
+#include "core/process/Transcript.h"
+#include "gui/widgets/Icons.h"
 
 #include <QApplication>
 #include <QFontDatabase>

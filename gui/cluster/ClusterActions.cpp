@@ -1,8 +1,8 @@
-#include "ClusterActions.h"
+#include "gui/cluster/ClusterActions.h"
 
-#include "kube/ClusterContext.h"
-#include "process/Command.h"
-#include "process/Redactor.h"
+#include "core/kube/ClusterContext.h"
+#include "core/process/Command.h"
+#include "core/process/Redactor.h"
 
 #include <QMessageBox>
 #include <QPointer>

@@ -1,11 +1,11 @@
-#include "ClusterArea.h"
+#include "gui/cluster/ClusterArea.h"
 
-#include "ClusterGuidance.h"
-#include "IstioView.h"
-#include "ManifestEditor.h"
-#include "WorkloadsView.h"
-#include "kube/ClusterContext.h"
-#include "widgets/EmptyState.h"
+#include "core/kube/ClusterContext.h"
+#include "gui/cluster/ClusterGuidance.h"
+#include "gui/cluster/IstioView.h"
+#include "gui/cluster/ManifestEditor.h"
+#include "gui/cluster/WorkloadsView.h"
+#include "gui/widgets/EmptyState.h"
 
 #include <QDesktopServices>
 #include <QFormLayout>

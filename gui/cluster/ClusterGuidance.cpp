@@ -1,4 +1,4 @@
-#include "ClusterGuidance.h"
+#include "gui/cluster/ClusterGuidance.h"
 
 #include <QCoreApplication>
 

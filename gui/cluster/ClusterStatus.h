@@ -1,6 +1,6 @@
 #pragma once
 
-#include "kube/KubeContext.h"
+#include "core/kube/KubeContext.h"
 
 #include <QString>
 

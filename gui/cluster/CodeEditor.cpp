@@ -1,6 +1,6 @@
-#include "CodeEditor.h"
+#include "gui/cluster/CodeEditor.h"
 
-#include "widgets/Tone.h"
+#include "gui/widgets/Tone.h"
 
 #include <QEvent>
 #include <QFontDatabase>

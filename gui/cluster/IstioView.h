@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ClusterActions.h"
-#include "kube/IstioOperatorBuilder.h"
+#include "core/kube/IstioOperatorBuilder.h"
+#include "gui/cluster/ClusterActions.h"
 
 #include <QPointer>
 #include <QTemporaryDir>

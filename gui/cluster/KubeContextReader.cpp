@@ -1,12 +1,12 @@
-#include "KubeContextReader.h"
+#include "gui/cluster/KubeContextReader.h"
 
-#include "common/AppSettings.h"
-#include "kube/ClusterContext.h"
-#include "kube/KubeContext.h"
-#include "kube/Kubectl.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/ToolLocator.h"
+#include "core/common/AppSettings.h"
+#include "core/kube/ClusterContext.h"
+#include "core/kube/KubeContext.h"
+#include "core/kube/Kubectl.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/ToolLocator.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ClusterStatus.h"
+#include "gui/cluster/ClusterStatus.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,14 +1,14 @@
-#include "ManifestEditor.h"
+#include "gui/cluster/ManifestEditor.h"
 
-#include "CodeEditor.h"
-#include "YamlHighlighter.h"
-#include "kube/ApplyResult.h"
-#include "kube/ClusterContext.h"
-#include "kube/KubeError.h"
-#include "kube/Kubectl.h"
-#include "lab/LabCatalog.h"
-#include "process/Command.h"
-#include "process/Redactor.h"
+#include "core/kube/ApplyResult.h"
+#include "core/kube/ClusterContext.h"
+#include "core/kube/KubeError.h"
+#include "core/kube/Kubectl.h"
+#include "core/lab/LabCatalog.h"
+#include "core/process/Command.h"
+#include "core/process/Redactor.h"
+#include "gui/cluster/CodeEditor.h"
+#include "gui/cluster/YamlHighlighter.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ClusterActions.h"
-#include "manifest/Manifest.h"
+#include "core/manifest/Manifest.h"
+#include "gui/cluster/ClusterActions.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,12 +1,12 @@
-#include "WorkloadsView.h"
+#include "gui/cluster/WorkloadsView.h"
 
-#include "kube/ClusterContext.h"
-#include "kube/KubeError.h"
-#include "kube/Kubectl.h"
-#include "kube/RolloutStatus.h"
-#include "process/BackgroundJob.h"
-#include "process/Command.h"
-#include "process/Transcript.h"
+#include "core/kube/ClusterContext.h"
+#include "core/kube/KubeError.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/RolloutStatus.h"
+#include "core/process/BackgroundJob.h"
+#include "core/process/Command.h"
+#include "core/process/Transcript.h"
 
 #include <QDateTime>
 #include <QHeaderView>

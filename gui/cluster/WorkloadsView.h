@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ClusterActions.h"
-#include "kube/KubeObjects.h"
+#include "core/kube/KubeObjects.h"
+#include "gui/cluster/ClusterActions.h"
 
 #include <QMap>
 #include <QPointer>

@@ -1,6 +1,6 @@
-#include "YamlHighlighter.h"
+#include "gui/cluster/YamlHighlighter.h"
 
-#include "widgets/Tone.h"
+#include "gui/widgets/Tone.h"
 
 #include <QGuiApplication>
 #include <QPalette>

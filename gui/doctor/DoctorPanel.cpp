@@ -1,10 +1,10 @@
-#include "DoctorPanel.h"
+#include "gui/doctor/DoctorPanel.h"
 
-#include "doctor/DoctorChecks.h"
-#include "kube/KubeError.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "widgets/Icons.h"
+#include "core/doctor/DoctorChecks.h"
+#include "core/kube/KubeError.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "gui/widgets/Icons.h"
 
 #include <QDesktopServices>
 #include <QFontDatabase>

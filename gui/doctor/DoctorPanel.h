@@ -1,7 +1,7 @@
 #pragma once
 
-#include "doctor/Doctor.h"
-#include "kube/MutationGuard.h"
+#include "core/doctor/Doctor.h"
+#include "core/kube/MutationGuard.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,17 +1,17 @@
-#include "LabArea.h"
+#include "gui/lab/LabArea.h"
 
-#include "LabPlanDialog.h"
-#include "LabStepView.h"
+#include "gui/lab/LabPlanDialog.h"
+#include "gui/lab/LabStepView.h"
 
-#include "common/AppSettings.h"
-#include "kube/PortForward.h"
-#include "lab/LabCatalog.h"
-#include "lab/LabHost.h"
-#include "lab/LabLoader.h"
-#include "lab/LabRunner.h"
-#include "process/CommandRunner.h"
-#include "widgets/EmptyState.h"
-#include "widgets/Icons.h"
+#include "core/common/AppSettings.h"
+#include "core/kube/PortForward.h"
+#include "core/lab/LabCatalog.h"
+#include "core/lab/LabHost.h"
+#include "core/lab/LabLoader.h"
+#include "core/lab/LabRunner.h"
+#include "core/process/CommandRunner.h"
+#include "gui/widgets/EmptyState.h"
+#include "gui/widgets/Icons.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cluster/ClusterStatus.h"
-#include "lab/LabProgress.h"
+#include "core/lab/LabProgress.h"
+#include "gui/cluster/ClusterStatus.h"
 
 #include <QHash>
 #include <QPointer>

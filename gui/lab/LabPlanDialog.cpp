@@ -1,7 +1,7 @@
-#include "LabPlanDialog.h"
+#include "gui/lab/LabPlanDialog.h"
 
-#include "lab/Lab.h"
-#include "lab/LabPlan.h"
+#include "core/lab/Lab.h"
+#include "core/lab/LabPlan.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>

@@ -1,9 +1,9 @@
-#include "LabStepView.h"
+#include "gui/lab/LabStepView.h"
 
-#include "lab/LabPlan.h"
-#include "lab/LabRunner.h"
-#include "widgets/Icons.h"
-#include "widgets/Tone.h"
+#include "core/lab/LabPlan.h"
+#include "core/lab/LabRunner.h"
+#include "gui/widgets/Icons.h"
+#include "gui/widgets/Tone.h"
 
 #include <QApplication>
 #include <QClipboard>

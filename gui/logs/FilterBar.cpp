@@ -1,8 +1,8 @@
-#include "FilterBar.h"
+#include "gui/logs/FilterBar.h"
 
-#include "common/AppSettings.h"
-#include "widgets/Icons.h"
-#include "widgets/Tone.h"
+#include "core/common/AppSettings.h"
+#include "gui/widgets/Icons.h"
+#include "gui/widgets/Tone.h"
 
 #include <QCompleter>
 #include <QCoreApplication>

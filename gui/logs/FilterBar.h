@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logs/LogQuery.h"
+#include "core/logs/LogQuery.h"
 
 #include <QLineEdit>
 #include <QPointer>

@@ -1,7 +1,7 @@
-#include "HistogramStrip.h"
+#include "gui/logs/HistogramStrip.h"
 
-#include "LogColors.h"
-#include "widgets/Tone.h"
+#include "gui/logs/LogColors.h"
+#include "gui/widgets/Tone.h"
 
 #include <QDateTime>
 #include <QHelpEvent>

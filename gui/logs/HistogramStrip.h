@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logs/LogFile.h"
+#include "core/logs/LogFile.h"
 
 #include <QWidget>
 

@@ -1,8 +1,8 @@
-#include "LineDetails.h"
+#include "gui/logs/LineDetails.h"
 
-#include "LogColors.h"
-#include "logs/AccessLogParser.h"
-#include "logs/LineRecord.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LineRecord.h"
+#include "gui/logs/LogColors.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

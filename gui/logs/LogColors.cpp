@@ -1,6 +1,6 @@
-#include "LogColors.h"
+#include "gui/logs/LogColors.h"
 
-#include "widgets/Tone.h"
+#include "gui/widgets/Tone.h"
 
 #include <QHashFunctions>
 

@@ -1,7 +1,7 @@
-#include "LogExport.h"
+#include "gui/logs/LogExport.h"
 
-#include "LogTableModel.h"
-#include "logs/FileRead.h"
+#include "core/logs/FileRead.h"
+#include "gui/logs/LogTableModel.h"
 
 #include <QAbstractItemModel>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "logs/LogFile.h"
+#include "core/common/Result.h"
+#include "core/logs/LogFile.h"
 
 #include <QList>
 #include <QString>

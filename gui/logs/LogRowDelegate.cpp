@@ -1,9 +1,9 @@
-#include "LogRowDelegate.h"
+#include "gui/logs/LogRowDelegate.h"
 
-#include "LogColors.h"
-#include "LogTableModel.h"
-#include "logs/ParsedLine.h"
-#include "widgets/Tone.h"
+#include "core/logs/ParsedLine.h"
+#include "gui/logs/LogColors.h"
+#include "gui/logs/LogTableModel.h"
+#include "gui/widgets/Tone.h"
 
 #include <QApplication>
 #include <QPainter>

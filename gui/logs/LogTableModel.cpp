@@ -1,9 +1,9 @@
-#include "LogTableModel.h"
+#include "gui/logs/LogTableModel.h"
 
-#include "LogColors.h"
-#include "logs/AccessLogParser.h"
-#include "logs/LogFilter.h"
-#include "logs/LogStats.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LogFilter.h"
+#include "core/logs/LogStats.h"
+#include "gui/logs/LogColors.h"
 
 #include <QApplication>
 #include <QDateTime>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "logs/LogFile.h"
-#include "logs/ParsedLine.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/ParsedLine.h"
 
 #include <QAbstractTableModel>
 #include <QCache>

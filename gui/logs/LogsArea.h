@@ -1,8 +1,8 @@
 #pragma once
 
-#include "FilterBar.h"
-#include "HistogramStrip.h"
-#include "kube/KubeTarget.h"
+#include "core/kube/KubeTarget.h"
+#include "gui/logs/FilterBar.h"
+#include "gui/logs/HistogramStrip.h"
 
 #include <QFuture>
 #include <QPointer>

@@ -1,12 +1,12 @@
-#include "TraceLane.h"
+#include "gui/logs/TraceLane.h"
 
-#include "LogColors.h"
-#include "logs/LogFile.h"
-#include "logs/LogFilter.h"
-#include "logs/LogQuery.h"
-#include "logs/TraceId.h"
-#include "widgets/Icons.h"
-#include "widgets/Tone.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogFilter.h"
+#include "core/logs/LogQuery.h"
+#include "core/logs/TraceId.h"
+#include "gui/logs/LogColors.h"
+#include "gui/widgets/Icons.h"
+#include "gui/widgets/Tone.h"
 
 #include <QApplication>
 #include <QClipboard>

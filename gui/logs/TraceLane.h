@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logs/TraceLines.h"
+#include "core/logs/TraceLines.h"
 
 #include <QPointer>
 #include <QWidget>

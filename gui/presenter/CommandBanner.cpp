@@ -1,4 +1,4 @@
-#include "CommandBanner.h"
+#include "gui/presenter/CommandBanner.h"
 
 #include <QEvent>
 #include <QFontDatabase>

@@ -1,4 +1,4 @@
-#include "KeyHintBar.h"
+#include "gui/presenter/KeyHintBar.h"
 
 #include <QEvent>
 #include <QHBoxLayout>

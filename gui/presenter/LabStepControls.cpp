@@ -1,8 +1,8 @@
-#include "LabStepControls.h"
+#include "gui/presenter/LabStepControls.h"
 
-#include "lab/LabArea.h"
-#include "lab/LabRunner.h"
-#include "lab/LabStepView.h"
+#include "core/lab/LabRunner.h"
+#include "gui/lab/LabArea.h"
+#include "gui/lab/LabStepView.h"
 
 #include <QAbstractButton>
 #include <QListWidget>

@@ -1,15 +1,15 @@
-#include "PresenterMode.h"
+#include "gui/presenter/PresenterMode.h"
 
-#include "CommandBanner.h"
-#include "KeyHintBar.h"
-#include "app/ThemeManager.h"
-#include "common/AppSettings.h"
-#include "process/BackgroundJob.h"
-#include "process/BackgroundJobs.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/Redactor.h"
-#include "widgets/Icons.h"
+#include "core/common/AppSettings.h"
+#include "core/process/BackgroundJob.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Redactor.h"
+#include "gui/app/ThemeManager.h"
+#include "gui/presenter/CommandBanner.h"
+#include "gui/presenter/KeyHintBar.h"
+#include "gui/widgets/Icons.h"
 
 #include <QAction>
 #include <QDockWidget>

@@ -1,12 +1,12 @@
-#include "RehearsalPanel.h"
+#include "gui/presenter/RehearsalPanel.h"
 
-#include "logs/AccessLogParser.h"
-#include "logs/ParsedLine.h"
-#include "process/Transcript.h"
-#include "rehearsal/Handout.h"
-#include "rehearsal/RehearsalPlayer.h"
-#include "widgets/Banner.h"
-#include "widgets/Icons.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/ParsedLine.h"
+#include "core/process/Transcript.h"
+#include "core/rehearsal/Handout.h"
+#include "core/rehearsal/RehearsalPlayer.h"
+#include "gui/widgets/Banner.h"
+#include "gui/widgets/Icons.h"
 
 #include <QComboBox>
 #include <QEvent>

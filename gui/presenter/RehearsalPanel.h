@@ -1,6 +1,6 @@
 #pragma once
 
-#include "rehearsal/Recording.h"
+#include "core/rehearsal/Recording.h"
 
 #include <QPointer>
 #include <QTemporaryDir>

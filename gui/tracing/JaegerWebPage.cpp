@@ -1,6 +1,6 @@
-#include "JaegerWebPage.h"
+#include "gui/tracing/JaegerWebPage.h"
 
-#include "common/Logging.h"
+#include "core/common/Logging.h"
 
 #include <QDesktopServices>
 #include <QPointer>

@@ -1,6 +1,6 @@
-#include "JaegerWebView.h"
+#include "gui/tracing/JaegerWebView.h"
 
-#include "JaegerWebPage.h"
+#include "gui/tracing/JaegerWebPage.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>

@@ -1,6 +1,6 @@
-#include "TraceSpanDetails.h"
+#include "gui/tracing/TraceSpanDetails.h"
 
-#include "tracing/TraceLayout.h"
+#include "core/tracing/TraceLayout.h"
 
 #include <QApplication>
 #include <QClipboard>

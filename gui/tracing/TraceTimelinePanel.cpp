@@ -1,8 +1,8 @@
-#include "TraceTimelinePanel.h"
+#include "gui/tracing/TraceTimelinePanel.h"
 
-#include "TraceSpanDetails.h"
-#include "TraceTimelineView.h"
-#include "tracing/JaegerJson.h"
+#include "core/tracing/JaegerJson.h"
+#include "gui/tracing/TraceSpanDetails.h"
+#include "gui/tracing/TraceTimelineView.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "tracing/Trace.h"
+#include "core/common/Result.h"
+#include "core/tracing/Trace.h"
 
 #include <QWidget>
 

@@ -1,4 +1,4 @@
-#include "TraceTimelineView.h"
+#include "gui/tracing/TraceTimelineView.h"
 
 #include <QKeyEvent>
 #include <QPainter>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tracing/TraceLayout.h"
+#include "core/tracing/TraceLayout.h"
 
 #include <QAbstractScrollArea>
 #include <QColor>

@@ -1,14 +1,14 @@
-#include "TracesArea.h"
+#include "gui/tracing/TracesArea.h"
 
-#include "JaegerWebView.h"
-#include "TraceTimelinePanel.h"
-#include "TraceTimelineView.h"
-#include "kube/PortForward.h"
-#include "tracing/JaegerClient.h"
-#include "tracing/JaegerUrls.h"
-#include "widgets/EmptyState.h"
-#include "widgets/Icons.h"
-#include "widgets/Tone.h"
+#include "core/kube/PortForward.h"
+#include "core/tracing/JaegerClient.h"
+#include "core/tracing/JaegerUrls.h"
+#include "gui/tracing/JaegerWebView.h"
+#include "gui/tracing/TraceTimelinePanel.h"
+#include "gui/tracing/TraceTimelineView.h"
+#include "gui/widgets/EmptyState.h"
+#include "gui/widgets/Icons.h"
+#include "gui/widgets/Tone.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "kube/PortForward.h"
-#include "tracing/Trace.h"
+#include "core/kube/PortForward.h"
+#include "core/tracing/Trace.h"
 
 #include <QPointer>
 

@@ -1,6 +1,6 @@
-#include "Banner.h"
+#include "gui/widgets/Banner.h"
 
-#include "Icons.h"
+#include "gui/widgets/Icons.h"
 
 #include <QEvent>
 #include <QHBoxLayout>

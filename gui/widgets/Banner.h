@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Tone.h"
+#include "gui/widgets/Tone.h"
 
 #include <QFrame>
 #include <functional>

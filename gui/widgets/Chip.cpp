@@ -1,4 +1,4 @@
-#include "Chip.h"
+#include "gui/widgets/Chip.h"
 
 #include <QEvent>
 #include <QPainter>

@@ -1,4 +1,4 @@
-#include "DockTitleBar.h"
+#include "gui/widgets/DockTitleBar.h"
 
 #include <QDockWidget>
 #include <QEvent>

@@ -1,6 +1,6 @@
-#include "EmptyState.h"
+#include "gui/widgets/EmptyState.h"
 
-#include "Icons.h"
+#include "gui/widgets/Icons.h"
 
 #include <QEvent>
 #include <QGridLayout>

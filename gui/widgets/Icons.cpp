@@ -1,7 +1,7 @@
-#include "Icons.h"
+#include "gui/widgets/Icons.h"
 
-#include "SvgIconEngine.h"
-#include "common/Logging.h"
+#include "core/common/Logging.h"
+#include "gui/widgets/SvgIconEngine.h"
 
 #include <QFile>
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "SvgIconEngine.h"
+#include "gui/widgets/SvgIconEngine.h"
 
 #include <QGuiApplication>
 #include <QPainter>

@@ -1,4 +1,4 @@
-#include "Tone.h"
+#include "gui/widgets/Tone.h"
 
 namespace obslab {
 

@@ -8,10 +8,10 @@
 //   bench_live [--ingest LINES] [--rate LINES_PER_S] [--seconds S]
 #include "BenchSupport.h"
 #include "LogGenerator.h"
-#include "logs/LiveLogStore.h"
-#include "logs/LogFile.h"
-#include "logs/LogTableModel.h"
-#include "logs/LogsArea.h"
+#include "core/logs/LiveLogStore.h"
+#include "core/logs/LogFile.h"
+#include "gui/logs/LogTableModel.h"
+#include "gui/logs/LogsArea.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -3,9 +3,9 @@
 // engine, and prints the ratios. Not a test: CI runs it on a small file as a smoke test only.
 //   bench_logs [--size MB] [--file PATH] [--keep]
 #include "LogGenerator.h"
-#include "logs/AccessLogParser.h"
-#include "logs/LogFile.h"
-#include "logs/LogFilter.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogFilter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 // Generates N MB of realistic mixed istio-proxy lines into a temporary file, then times
 // `wc -l`, `grep -c <trace id>` and AccessLogParser over the same file (read in 4 MiB blocks),
 // printing MB/s and the ratios. Usage: bench_parser [MB=256] [--keep] [--file PATH] [--parse-only]
-#include "logs/AccessLogParser.h"
-#include "logs/LineJsonWriter.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LineJsonWriter.h"
 
 #include <QByteArray>
 #include <QCoreApplication>

@@ -6,11 +6,11 @@
 //   bench_viewer [--size MB] [--file PATH] [--keep] [--write-sample PATH]
 #include "BenchSupport.h"
 #include "LogGenerator.h"
-#include "logs/FilterBar.h"
-#include "logs/LogFile.h"
-#include "logs/LogFilter.h"
-#include "logs/LogTableModel.h"
-#include "logs/LogsArea.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogFilter.h"
+#include "gui/logs/FilterBar.h"
+#include "gui/logs/LogTableModel.h"
+#include "gui/logs/LogsArea.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

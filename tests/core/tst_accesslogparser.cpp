@@ -1,9 +1,9 @@
-#include "logs/AccessLogParser.h"
-#include "logs/JsonFlatScanner.h"
-#include "logs/LineJsonWriter.h"
-#include "logs/LogTime.h"
-#include "logs/ResponseFlags.h"
-#include "logs/UpstreamCluster.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/JsonFlatScanner.h"
+#include "core/logs/LineJsonWriter.h"
+#include "core/logs/LogTime.h"
+#include "core/logs/ResponseFlags.h"
+#include "core/logs/UpstreamCluster.h"
 
 #include <QDir>
 #include <QElapsedTimer>

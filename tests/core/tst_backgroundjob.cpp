@@ -1,6 +1,6 @@
-#include "process/BackgroundJob.h"
-#include "process/BackgroundJobs.h"
-#include "process/Transcript.h"
+#include "core/process/BackgroundJob.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/Transcript.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 // ByteScan's vector searches against a plain loop: every needle position across the 16-byte
 // block edges, start offsets, spans past the libc hand-over, and the two-byte search.
-#include "logs/ByteScan.h"
+#include "core/logs/ByteScan.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "cli/Cli.h"
+#include "core/cli/Cli.h"
 
 #include <QBuffer>
 #include <QTemporaryDir>

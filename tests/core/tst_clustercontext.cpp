@@ -1,11 +1,11 @@
 // The mutation guard (which commands change the cluster, local contexts, read-only mode,
 // confirmation) and ClusterContext's context/namespace handling against a fake kubectl that only
 // answers the kubeconfig questions.
-#include "kube/ClusterContext.h"
-#include "kube/Kubectl.h"
-#include "kube/MutationGuard.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
+#include "core/kube/ClusterContext.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/MutationGuard.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
 
 #include <QFile>
 #include <QSignalSpy>

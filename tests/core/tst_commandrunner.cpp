@@ -1,6 +1,6 @@
-#include "process/CommandRunner.h"
-#include "process/ToolLocator.h"
-#include "process/Transcript.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/ToolLocator.h"
+#include "core/process/Transcript.h"
 
 #include <QElapsedTimer>
 #include <QFile>

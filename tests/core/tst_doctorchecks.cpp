@@ -1,8 +1,8 @@
 // The doctor's pure parts: mesh-config YAML in and out, which tracer applies (FORMATS.md §9),
 // access-log formats, pod ownership, the fix text, and the checks on hand-made snapshots.
-#include "doctor/DoctorChecks.h"
-#include "doctor/DoctorFixes.h"
-#include "doctor/MeshConfig.h"
+#include "core/doctor/DoctorChecks.h"
+#include "core/doctor/DoctorFixes.h"
+#include "core/doctor/MeshConfig.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

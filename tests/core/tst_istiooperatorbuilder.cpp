@@ -1,7 +1,7 @@
 // core/kube/IstioOperatorBuilder: the install form's IstioOperator and Telemetry for old and new
 // Istio, checked structurally (parsed back with yaml-cpp).
-#include "kube/IstioOperatorBuilder.h"
-#include "manifest/Manifest.h"
+#include "core/kube/IstioOperatorBuilder.h"
+#include "core/manifest/Manifest.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,5 +1,5 @@
 #include "CannedHttpServer.h"
-#include "tracing/JaegerClient.h"
+#include "core/tracing/JaegerClient.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "tracing/JaegerJson.h"
+#include "core/tracing/JaegerJson.h"
 
 #include <QFile>
 #include <QTest>

@@ -1,6 +1,6 @@
 // `obslab kube check`: usage errors and the checklist without a cluster (missing kubectl,
 // unreachable server). The runs against the simulated mesh are in tests/integration.
-#include "cli/Cli.h"
+#include "core/cli/Cli.h"
 
 #include <QBuffer>
 #include <QFile>

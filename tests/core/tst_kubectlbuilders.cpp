@@ -1,7 +1,7 @@
 // Exact argument lists of every kubectl/istioctl command ObsLab runs: the GUI shows these
 // before they run, and labs are reviewed against them.
-#include "kube/Istioctl.h"
-#include "kube/Kubectl.h"
+#include "core/kube/Istioctl.h"
+#include "core/kube/Kubectl.h"
 
 #include <QTest>
 

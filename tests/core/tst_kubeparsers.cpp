@@ -1,15 +1,15 @@
 // Parsers of kubectl/istioctl output, table-tested on outputs recorded from kubectl 1.32.4 and
 // 1.20.2 against the simulated mesh, and on texts written from kubectl's and istioctl's sources
 // (tests/data/kube/README.md says which is which).
-#include "kube/AnalyzeFindings.h"
-#include "kube/ApplyResult.h"
-#include "kube/IstioInstallProgress.h"
-#include "kube/IstioVersion.h"
-#include "kube/KubeContext.h"
-#include "kube/KubeError.h"
-#include "kube/KubeObjects.h"
-#include "kube/PortForwardOutput.h"
-#include "kube/RolloutStatus.h"
+#include "core/kube/AnalyzeFindings.h"
+#include "core/kube/ApplyResult.h"
+#include "core/kube/IstioInstallProgress.h"
+#include "core/kube/IstioVersion.h"
+#include "core/kube/KubeContext.h"
+#include "core/kube/KubeError.h"
+#include "core/kube/KubeObjects.h"
+#include "core/kube/PortForwardOutput.h"
+#include "core/kube/RolloutStatus.h"
 
 #include <QFile>
 #include <QTest>

@@ -1,10 +1,10 @@
 // LabLoader: the built-in lab loads; broken labs give each error with its line and column (and
 // the nearest key for a misspelling); labs that try what the trust model forbids are refused.
-#include "cli/Cli.h"
-#include "lab/LabCatalog.h"
-#include "lab/LabLoader.h"
-#include "lab/LabPlan.h"
-#include "lab/LabTrust.h"
+#include "core/cli/Cli.h"
+#include "core/lab/LabCatalog.h"
+#include "core/lab/LabLoader.h"
+#include "core/lab/LabPlan.h"
+#include "core/lab/LabTrust.h"
 
 #include <QBuffer>
 #include <QTemporaryDir>

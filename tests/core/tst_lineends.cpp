@@ -1,4 +1,4 @@
-#include "logs/LineEnds.h"
+#include "core/logs/LineEnds.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "process/LineSplitter.h"
+#include "core/process/LineSplitter.h"
 
 #include <QTest>
 

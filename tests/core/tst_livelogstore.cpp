@@ -1,7 +1,7 @@
-#include "logs/AccessLogParser.h"
-#include "logs/LiveLogStore.h"
-#include "logs/LogFile.h"
-#include "logs/ParsedLine.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LiveLogStore.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/ParsedLine.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
 #include "GzipForTests.h"
-#include "logs/AccessLogParser.h"
-#include "logs/LogFile.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LogFile.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 #include "LogGenerator.h"
-#include "logs/AccessLogParser.h"
-#include "logs/LogFile.h"
-#include "logs/LogFilter.h"
-#include "logs/QueryMatcher.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogFilter.h"
+#include "core/logs/QueryMatcher.h"
 
 #include <QFile>
 #include <QSignalSpy>

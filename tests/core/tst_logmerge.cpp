@@ -1,6 +1,6 @@
 #include "GzipForTests.h"
-#include "logs/LogFile.h"
-#include "logs/LogMerge.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogMerge.h"
 
 #include <QFile>
 #include <QSignalSpy>

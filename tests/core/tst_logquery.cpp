@@ -1,4 +1,4 @@
-#include "logs/LogQuery.h"
+#include "core/logs/LogQuery.h"
 
 #include <QDateTime>
 #include <QTest>

@@ -1,6 +1,6 @@
 #include "GzipForTests.h"
-#include "cli/Cli.h"
-#include "cli/LogsCommand.h"
+#include "core/cli/Cli.h"
+#include "core/cli/LogsCommand.h"
 
 #include <QBuffer>
 #include <QDir>

@@ -1,5 +1,5 @@
-#include "logs/LogFile.h"
-#include "logs/LogStats.h"
+#include "core/logs/LogFile.h"
+#include "core/logs/LogStats.h"
 
 #include <QFile>
 #include <QSignalSpy>

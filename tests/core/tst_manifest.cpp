@@ -1,5 +1,5 @@
 // core/manifest: multi-document parsing, line:column errors, validation and the resource summary.
-#include "manifest/Manifest.h"
+#include "core/manifest/Manifest.h"
 
 #include <QTest>
 

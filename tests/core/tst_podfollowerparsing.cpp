@@ -1,6 +1,6 @@
 // PodFollower's pure parts: RFC 3339 timestamps, `kubectl logs --timestamps` lines, container
 // states from pod JSON, the watch-stream JSON splitter and the reconnect de-duplication.
-#include "kube/PodFollowerParsing.h"
+#include "core/kube/PodFollowerParsing.h"
 
 #include <QJsonDocument>
 #include <QTest>

@@ -4,7 +4,7 @@
 // prints kubectl's lines and relays to a local HTTP server (the simulated API server does not
 // serve port-forward: kubectl >= 1.31 tunnels SPDY inside WebSocket for it).
 #include "CannedHttpServer.h"
-#include "kube/PortForward.h"
+#include "core/kube/PortForward.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
-#include "logs/AccessLogParser.h"
-#include "logs/LineRecord.h"
-#include "logs/QueryMatcher.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LineRecord.h"
+#include "core/logs/QueryMatcher.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "process/Redactor.h"
-#include "process/StreamRedactor.h"
+#include "core/process/Redactor.h"
+#include "core/process/StreamRedactor.h"
 
 #include <QStandardPaths>
 #include <QTest>

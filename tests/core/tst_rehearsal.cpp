@@ -1,13 +1,13 @@
 // Rehearsals: the recording format, the recorder on a real CommandRunner, replay (same commands,
 // outputs and check states), the handout and `obslab rehearse`.
-#include "cli/Cli.h"
-#include "cli/RehearseCommand.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
-#include "rehearsal/Handout.h"
-#include "rehearsal/Recorder.h"
-#include "rehearsal/RehearsalPlayer.h"
+#include "core/cli/Cli.h"
+#include "core/cli/RehearseCommand.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
+#include "core/rehearsal/Handout.h"
+#include "core/rehearsal/Recorder.h"
+#include "core/rehearsal/RehearsalPlayer.h"
 
 #include <QBuffer>
 #include <QElapsedTimer>

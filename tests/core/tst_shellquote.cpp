@@ -1,5 +1,5 @@
-#include "process/CommandRunner.h"
-#include "process/CommandSpec.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/CommandSpec.h"
 
 #include <QSignalSpy>
 #include <QStandardPaths>

@@ -1,5 +1,5 @@
-#include "tracing/JaegerJson.h"
-#include "tracing/TraceLayout.h"
+#include "core/tracing/JaegerJson.h"
+#include "core/tracing/TraceLayout.h"
 
 #include <QFile>
 #include <QSet>

@@ -1,6 +1,6 @@
 #include "CannedHttpServer.h"
-#include "cli/Cli.h"
-#include "cli/TraceCommand.h"
+#include "core/cli/Cli.h"
+#include "core/cli/TraceCommand.h"
 
 #include <QBuffer>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "logs/RequestId.h"
-#include "logs/TraceContext.h"
-#include "logs/TraceId.h"
+#include "core/logs/RequestId.h"
+#include "core/logs/TraceContext.h"
+#include "core/logs/TraceId.h"
 
 #include <QSet>
 #include <QTest>

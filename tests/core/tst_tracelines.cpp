@@ -1,4 +1,4 @@
-#include "logs/TraceLines.h"
+#include "core/logs/TraceLines.h"
 
 #include <QFile>
 #include <QTest>

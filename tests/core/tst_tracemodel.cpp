@@ -1,7 +1,7 @@
-#include "tracing/JaegerTraceId.h"
-#include "tracing/JaegerUrls.h"
-#include "tracing/Span.h"
-#include "tracing/Trace.h"
+#include "core/tracing/JaegerTraceId.h"
+#include "core/tracing/JaegerUrls.h"
+#include "core/tracing/Span.h"
+#include "core/tracing/Trace.h"
 
 #include <QTest>
 #include <QUrlQuery>

@@ -1,4 +1,4 @@
-#include "process/Transcript.h"
+#include "core/process/Transcript.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
 // libFuzzer target for the access-log line parser: any bytes must parse without a crash, a
 // hang or an out-of-range byte range, and must serialise to valid JSON.
-#include "logs/AccessLogParser.h"
-#include "logs/LineJsonWriter.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LineJsonWriter.h"
 
 #include <QByteArray>
 #include <QJsonDocument>

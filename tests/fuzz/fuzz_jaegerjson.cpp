@@ -1,8 +1,8 @@
 // libFuzzer target for core/tracing's JSON parsers (Jaeger v1 and OTLP/api_v3) and the timeline
 // maths run on whatever they return: any input must parse or fail cleanly, and the layout of any
 // parsed trace (cycles, duplicate ids, absurd times) must stay consistent.
-#include "tracing/JaegerJson.h"
-#include "tracing/TraceLayout.h"
+#include "core/tracing/JaegerJson.h"
+#include "core/tracing/TraceLayout.h"
 
 #include <QByteArrayView>
 

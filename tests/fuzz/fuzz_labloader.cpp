@@ -1,8 +1,8 @@
 // libFuzzer target: LabLoader must turn any bytes into a lab or a list of errors, each with a
 // position inside the text and a message; never crash, hang or let a yaml-cpp exception out. A lab
 // that loads must also give a plan.
-#include "lab/LabLoader.h"
-#include "lab/LabPlan.h"
+#include "core/lab/LabLoader.h"
+#include "core/lab/LabPlan.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,5 +1,5 @@
 // libFuzzer target: the log filter parser must fail cleanly on any input, never crash or hang.
-#include "logs/LogQuery.h"
+#include "core/logs/LogQuery.h"
 
 #include <QString>
 

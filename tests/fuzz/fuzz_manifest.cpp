@@ -1,6 +1,6 @@
 // libFuzzer target: the manifest parser/validator must report problems, never crash, hang or
 // recurse without bound, whatever the bytes are; every issue has a position inside the text.
-#include "manifest/Manifest.h"
+#include "core/manifest/Manifest.h"
 
 #include <QByteArrayView>
 #include <QString>

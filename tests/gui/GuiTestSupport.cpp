@@ -1,6 +1,6 @@
 #include "GuiTestSupport.h"
 
-#include "common/AppSettings.h"
+#include "core/common/AppSettings.h"
 
 #include <QFile>
 #include <QStandardPaths>

@@ -4,15 +4,15 @@
 // 1.24 changing the sim's mesh config, and a refused confirmation on a non-local context.
 #include "GuiTestSupport.h"
 #include "SimMesh.h"
-#include "cluster/ClusterArea.h"
-#include "cluster/CodeEditor.h"
-#include "cluster/IstioView.h"
-#include "cluster/ManifestEditor.h"
-#include "cluster/WorkloadsView.h"
-#include "kube/ClusterContext.h"
-#include "kube/Kubectl.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
+#include "core/kube/ClusterContext.h"
+#include "core/kube/Kubectl.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
+#include "gui/cluster/ClusterArea.h"
+#include "gui/cluster/CodeEditor.h"
+#include "gui/cluster/IstioView.h"
+#include "gui/cluster/ManifestEditor.h"
+#include "gui/cluster/WorkloadsView.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -1,7 +1,7 @@
 #include "GuiTestSupport.h"
 
-#include "app/ConsoleArea.h"
-#include "process/Transcript.h"
+#include "core/process/Transcript.h"
+#include "gui/app/ConsoleArea.h"
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>

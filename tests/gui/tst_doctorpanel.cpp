@@ -7,13 +7,13 @@
 #include "GuiTestSupport.h"
 #include "SimMesh.h"
 
-#include "app/MainWindow.h"
-#include "cluster/KubeContextReader.h"
-#include "common/AppSettings.h"
-#include "doctor/DoctorPanel.h"
-#include "process/BackgroundJobs.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
+#include "core/common/AppSettings.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
+#include "gui/app/MainWindow.h"
+#include "gui/cluster/KubeContextReader.h"
+#include "gui/doctor/DoctorPanel.h"
 
 #include <QDir>
 #include <QDockWidget>

@@ -2,12 +2,12 @@
 // equipment): the URL it loads, the page's DOM, the origin fence (another origin and window.open
 // go to the system browser), theme and zoom, and pictures that are not blank.
 #include "SimServer.h"
-#include "tracing/JaegerWebPage.h"
-#include "tracing/JaegerWebView.h"
-#include "tracing/TraceTimelinePanel.h"
-#include "tracing/TraceTimelineView.h"
-#include "tracing/TracesArea.h"
-#include "widgets/EmptyState.h"
+#include "gui/tracing/JaegerWebPage.h"
+#include "gui/tracing/JaegerWebView.h"
+#include "gui/tracing/TraceTimelinePanel.h"
+#include "gui/tracing/TraceTimelineView.h"
+#include "gui/tracing/TracesArea.h"
+#include "gui/widgets/EmptyState.h"
 
 #include <QApplication>
 #include <QDesktopServices>

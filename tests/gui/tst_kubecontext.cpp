@@ -1,4 +1,4 @@
-#include "kube/KubeContext.h"
+#include "core/kube/KubeContext.h"
 
 #include <QTest>
 

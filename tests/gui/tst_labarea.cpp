@@ -5,13 +5,13 @@
 #include "GuiTestSupport.h"
 #include "SimMesh.h"
 
-#include "common/AppSettings.h"
-#include "lab/LabArea.h"
-#include "lab/LabPlanDialog.h"
-#include "lab/LabRunner.h"
-#include "lab/LabStepView.h"
-#include "process/CommandRunner.h"
-#include "widgets/EmptyState.h"
+#include "core/common/AppSettings.h"
+#include "core/lab/LabRunner.h"
+#include "core/process/CommandRunner.h"
+#include "gui/lab/LabArea.h"
+#include "gui/lab/LabPlanDialog.h"
+#include "gui/lab/LabStepView.h"
+#include "gui/widgets/EmptyState.h"
 
 #include <QApplication>
 #include <QDir>

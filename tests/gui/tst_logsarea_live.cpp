@@ -3,14 +3,14 @@
 // coloured by name, a rollout restart's new pod is marked, the session can be saved.
 #include "GuiTestSupport.h"
 #include "SimMesh.h"
-#include "common/AppSettings.h"
-#include "kube/Kubectl.h"
-#include "kube/PodFollower.h"
-#include "logs/LogFile.h"
-#include "logs/LogTableModel.h"
-#include "logs/LogsArea.h"
-#include "process/CommandRunner.h"
-#include "widgets/Banner.h"
+#include "core/common/AppSettings.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/PodFollower.h"
+#include "core/logs/LogFile.h"
+#include "core/process/CommandRunner.h"
+#include "gui/logs/LogTableModel.h"
+#include "gui/logs/LogsArea.h"
+#include "gui/widgets/Banner.h"
 
 #include <QSet>
 #include <QSignalSpy>

@@ -2,9 +2,9 @@
 // their URL, and stopped from its Stop button. The forward runs the kubectl port-forward stand-in
 // (tests/helpers/kubectl-portforward-standin) in front of a local HTTP server.
 #include "CannedHttpServer.h"
-#include "app/JobsPopup.h"
-#include "app/StatusArea.h"
-#include "kube/PortForward.h"
+#include "core/kube/PortForward.h"
+#include "gui/app/JobsPopup.h"
+#include "gui/app/StatusArea.h"
 
 #include <QLabel>
 #include <QPushButton>

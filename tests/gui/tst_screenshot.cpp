@@ -1,15 +1,15 @@
 #include "GuiTestSupport.h"
 
-#include "app/ConsoleArea.h"
-#include "app/MainWindow.h"
-#include "app/SettingsDialog.h"
-#include "app/ThemeManager.h"
-#include "cluster/KubeContextReader.h"
-#include "common/AppSettings.h"
-#include "logs/LogsArea.h"
-#include "process/BackgroundJobs.h"
-#include "process/CommandRunner.h"
-#include "process/Transcript.h"
+#include "core/common/AppSettings.h"
+#include "core/process/BackgroundJobs.h"
+#include "core/process/CommandRunner.h"
+#include "core/process/Transcript.h"
+#include "gui/app/ConsoleArea.h"
+#include "gui/app/MainWindow.h"
+#include "gui/app/SettingsDialog.h"
+#include "gui/app/ThemeManager.h"
+#include "gui/cluster/KubeContextReader.h"
+#include "gui/logs/LogsArea.h"
 
 #include <QDir>
 #include <QGuiApplication>

@@ -1,8 +1,8 @@
 #include "GuiTestSupport.h"
 
-#include "app/SettingsDialog.h"
-#include "app/ThemeManager.h"
-#include "common/AppSettings.h"
+#include "core/common/AppSettings.h"
+#include "gui/app/SettingsDialog.h"
+#include "gui/app/ThemeManager.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -1,10 +1,10 @@
 #include "SimServer.h"
-#include "kube/PortForward.h"
-#include "tracing/JaegerClient.h"
-#include "tracing/TraceTimelinePanel.h"
-#include "tracing/TraceTimelineView.h"
-#include "tracing/TracesArea.h"
-#include "widgets/EmptyState.h"
+#include "core/kube/PortForward.h"
+#include "core/tracing/JaegerClient.h"
+#include "gui/tracing/TraceTimelinePanel.h"
+#include "gui/tracing/TraceTimelineView.h"
+#include "gui/tracing/TracesArea.h"
+#include "gui/widgets/EmptyState.h"
 
 #include <QFile>
 #include <QLabel>

@@ -1,7 +1,7 @@
-#include "tracing/JaegerJson.h"
-#include "tracing/TraceSpanDetails.h"
-#include "tracing/TraceTimelinePanel.h"
-#include "tracing/TraceTimelineView.h"
+#include "core/tracing/JaegerJson.h"
+#include "gui/tracing/TraceSpanDetails.h"
+#include "gui/tracing/TraceTimelinePanel.h"
+#include "gui/tracing/TraceTimelineView.h"
 
 #include <QApplication>
 #include <QDir>

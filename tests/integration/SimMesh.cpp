@@ -1,9 +1,9 @@
 #include "SimMesh.h"
 
-#include "kube/KubeContext.h"
-#include "kube/Kubectl.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
+#include "core/kube/KubeContext.h"
+#include "core/kube/Kubectl.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
 
 #include <QDir>
 #include <QEventLoop>

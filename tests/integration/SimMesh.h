@@ -3,7 +3,7 @@
 // The simulated mesh (tests/sim, test equipment) for integration tests: starts obslab-sim with a
 // scenario, gives a KubeTarget for the real kubectl (throw-away HOME), and calls its control
 // endpoint. The sim exits when its stdin closes, so a crashed test leaves no server behind.
-#include "kube/KubeTarget.h"
+#include "core/kube/KubeTarget.h"
 
 #include <QJsonObject>
 #include <QProcess>

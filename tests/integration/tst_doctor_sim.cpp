@@ -4,11 +4,11 @@
 // cluster answers at once. The scenario rows are split into shards (OBSLAB_DOCTOR_SHARD=i/n) so
 // that CTest runs them in parallel, one sim per scenario.
 #include "SimMesh.h"
-#include "cli/Cli.h"
-#include "doctor/Doctor.h"
-#include "doctor/DoctorChecks.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
+#include "core/cli/Cli.h"
+#include "core/doctor/Doctor.h"
+#include "core/doctor/DoctorChecks.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
 
 #include <QBuffer>
 #include <QElapsedTimer>

@@ -2,7 +2,7 @@
 // stern-like text and ndjson output, exit on SIGTERM, and no kubectl left behind — neither after
 // SIGTERM nor after the CLI itself is killed with SIGKILL (PR_SET_PDEATHSIG).
 #include "SimMesh.h"
-#include "cli/Cli.h"
+#include "core/cli/Cli.h"
 
 #include <QBuffer>
 #include <QDir>

@@ -2,7 +2,7 @@
 // discovery from a bare URL in both Jaeger generations, and every fault the stand-in can be
 // switched to, each ending in a status and a message that says what to do.
 #include "SimServer.h"
-#include "tracing/JaegerClient.h"
+#include "core/tracing/JaegerClient.h"
 
 #include <QSignalSpy>
 #include <QTest>

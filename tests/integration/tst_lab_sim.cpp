@@ -2,15 +2,15 @@
 // istioctl against the simulated mesh (tests/sim, test equipment): from the workshop's starting
 // point every check passes and the teardown removes what the lab created; in broken scenarios the
 // right check fails with its hint. Also LabRunner's states, refusal and saved progress.
-#include "cli/Cli.h"
-#include "cli/LabCommand.h"
-#include "kube/PortForward.h"
-#include "lab/LabCatalog.h"
-#include "lab/LabHost.h"
-#include "lab/LabLoader.h"
-#include "lab/LabRunner.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
+#include "core/cli/Cli.h"
+#include "core/cli/LabCommand.h"
+#include "core/kube/PortForward.h"
+#include "core/lab/LabCatalog.h"
+#include "core/lab/LabHost.h"
+#include "core/lab/LabLoader.h"
+#include "core/lab/LabRunner.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
 
 #include <QBuffer>
 #include <QDir>

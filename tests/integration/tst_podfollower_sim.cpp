@@ -2,11 +2,11 @@
 // numbered lines across a dropped stream, two rollout restarts and a killed pod arrive exactly
 // once each, in order per pod. Also: `obslab follow` headless against the same mesh.
 #include "SimMesh.h"
-#include "kube/Kubectl.h"
-#include "kube/PodFollower.h"
-#include "kube/PodFollowerModel.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/PodFollower.h"
+#include "core/kube/PodFollowerModel.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>

@@ -2,15 +2,15 @@
 // test equipment): the trace id ObsLab made before the request ran shows up in the simulated
 // sidecars' access-log lines (read with `kubectl logs`) and in the stand-in Jaeger.
 #include "SimMesh.h"
-#include "kube/Kubectl.h"
-#include "kube/PortForward.h"
-#include "kube/TracedRequest.h"
-#include "kube/TrafficGenerator.h"
-#include "process/Command.h"
-#include "process/CommandRunner.h"
-#include "tracing/JaegerClient.h"
-#include "tracing/JaegerReply.h"
-#include "tracing/JaegerTraceId.h"
+#include "core/kube/Kubectl.h"
+#include "core/kube/PortForward.h"
+#include "core/kube/TracedRequest.h"
+#include "core/kube/TrafficGenerator.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
+#include "core/tracing/JaegerClient.h"
+#include "core/tracing/JaegerReply.h"
+#include "core/tracing/JaegerTraceId.h"
 
 #include <QSignalSpy>
 #include <QTest>
