@@ -20,6 +20,7 @@ class EmptyState;
 class JaegerClient;
 class JaegerReply;
 class JaegerWebView;
+class Navigator;
 class TraceTimelinePanel;
 
 // The Traces area: one trace at a time, shown in the embedded Jaeger UI (JaegerWebView, when
@@ -41,13 +42,16 @@ public:
     explicit TracesArea(QWidget* parent = nullptr);
     ~TracesArea() override;
 
+    // Where "Show its log lines", Settings and "Open a saved trace" go.
+    void setNavigator(Navigator* navigator) { navigator_ = navigator; }
+
     // The Jaeger query service (settings' URL or a port-forward's local address); empty means
     // http://localhost:16686, where `istioctl dashboard jaeger` and the usual port-forward listen.
     // The base path (/jaeger) is discovered.
     void setJaegerUrl(const QUrl& url);
     QUrl jaegerUrl() const;
     // With no Jaeger URL set, lookups first call `start` for a managed port-forward to
-    // svc/tracing in istio-system (contracts seam 5) and use its local address once it is ready;
+    // svc/tracing in istio-system and use its local address once it is ready;
     // `start` returns the running forward if there is one, or null when it cannot start one.
     void setPortForwardStarter(std::function<PortForward*()> start);
     PortForward* portForward() const { return forward_; }
@@ -89,14 +93,10 @@ public Q_SLOTS:
     void showSearch(const QString& service);
     // Repeats the last lookup (after the port-forward was started, traffic sent…).
     void retry();
-    // Emits showLogLinesRequested for the current trace.
+    // "Show its log lines": asks the Navigator for the current trace's lines in the Logs area.
     void requestLogLines();
 
 Q_SIGNALS:
-    void settingsRequested();
-    void openTraceRequested();
-    // "Show its log lines": the Logs area filters to these ids.
-    void showLogLinesRequested(const QString& traceId, const QStringList& requestIds);
     // The trace (or search page) is on screen: native timeline drawn or Jaeger's page loaded.
     void traceShown(const QString& traceId);
     // A lookup or page load failed; the area shows the same words.
@@ -160,6 +160,7 @@ private:
     QPointer<JaegerReply> pending_;
     std::function<PortForward*()> startForward_;
     QPointer<PortForward> forward_;
+    Navigator* navigator_ = nullptr;
     QMetaObject::Connection forwardReady_;
     QMetaObject::Connection forwardFailed_;
 };
