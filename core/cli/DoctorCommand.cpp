@@ -4,6 +4,7 @@
 #include "core/doctor/Doctor.h"
 #include "core/doctor/DoctorChecks.h"
 #include "core/process/CommandRunner.h"
+#include "core/tracing/JaegerClient.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -177,9 +178,11 @@ int run(const Options& o, const CliContext& ctx)
     options.target.ns = o.ns;
     options.istioctl = o.istioctl;
     options.jaegerUrl = o.jaeger;
-    if (options.jaegerUrl.isEmpty()) {
-        AppSettings settings;
-        options.jaegerUrl = settings.jaegerUrl();
+    {
+        const AppSettings settings;
+        if (options.jaegerUrl.isEmpty())
+            options.jaegerUrl = settings.jaegerUrl();
+        JaegerClient::setDefaultMaxResponseBytes(qint64(settings.jaegerMaxResponseMiB()) << 20);
     }
     QEventLoop loop;
     QObject::connect(&doctor, &Doctor::finished, &loop, &QEventLoop::quit);

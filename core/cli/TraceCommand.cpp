@@ -90,20 +90,32 @@ QString rowMarkers(const TraceLayout::Row& row)
     return QString(row.error ? u'!' : u' ') + (row.onCriticalPath ? u'*' : u' ');
 }
 
-QString textTimeline(const TraceLayout& layout)
+// Past this depth rows stop moving right and say their depth instead: a chain of 100,000 spans
+// would otherwise print 10^10 spaces.
+constexpr int kMaxIndentDepth = 24;
+
+QString indentFor(int depth)
+{
+    if (depth <= kMaxIndentDepth)
+        return QString(depth * 2, u' ');
+    return QString(kMaxIndentDepth * 2, u' ') + u"[depth %1] "_s.arg(depth);
+}
+
+// Written line by line, so a trace of any size costs one line of memory here.
+void printTextTimeline(const TraceLayout& layout, const CliContext& ctx)
 {
     const Trace& trace = layout.trace();
-    QString out = u"Trace %1  %2 spans  %3 services  %4  %5 errors\n"_s.arg(
+    ctx.print(u"Trace %1  %2 spans  %3 services  %4  %5 errors\n"_s.arg(
         trace.traceId, QString::number(trace.spans.size()),
         QString::number(layout.services().size()), TraceLayout::formatDuration(layout.durationUs()),
-        QString::number(trace.errorCount()));
+        QString::number(trace.errorCount())));
     for (int r = 0; r < layout.rows().size(); ++r) {
         const TraceLayout::Row& row = layout.rows()[r];
         const Span& span = layout.spanAt(r);
-        QString line =
-            rowMarkers(row) + u" +"_s + TraceLayout::formatDuration(row.offsetUs).leftJustified(9) +
-            u' ' + TraceLayout::formatDuration(row.durationUs).rightJustified(9) + u"  "_s +
-            QString(row.depth * 2, u' ') + span.serviceName + u"  "_s + span.operationName;
+        QString line = rowMarkers(row) + u" +"_s +
+                       TraceLayout::formatDuration(row.offsetUs).leftJustified(9) + u' ' +
+                       TraceLayout::formatDuration(row.durationUs).rightJustified(9) + u"  "_s +
+                       indentFor(row.depth) + span.serviceName + u"  "_s + span.operationName;
         if (span.kind != SpanKind::Unspecified)
             line += u" ["_s + Span::kindName(span.kind) + u']';
         if (const int status = span.httpStatus())
@@ -112,11 +124,10 @@ QString textTimeline(const TraceLayout& layout)
             line += u" flags="_s + flags;
         if (row.followsFrom)
             line += u" (follows from parent)"_s;
-        out += line + u'\n';
+        ctx.print(line + u'\n');
     }
     for (const QString& w : trace.warnings)
-        out += u"warning: "_s + w + u'\n';
-    return out;
+        ctx.print(u"warning: "_s + w + u'\n');
 }
 
 QJsonObject jsonTimeline(const TraceLayout& layout)
@@ -159,7 +170,9 @@ int print(const QList<Trace>& traces, bool json, const CliContext& ctx)
         if (json) {
             all.append(jsonTimeline(layout));
         } else {
-            ctx.print((first ? QString() : u"\n"_s) + textTimeline(layout));
+            if (!first)
+                ctx.print(u"\n"_s);
+            printTextTimeline(layout, ctx);
             first = false;
         }
     }
@@ -186,11 +199,24 @@ int run(const QStringList& args, const CliContext& ctx)
         ctx.printError(u"obslab trace: %1.\n\n"_s.arg(problem) + kUsage);
         return ExitUsage;
     }
+    const AppSettings settings;
+    JaegerClient::setDefaultMaxResponseBytes(qint64(settings.jaegerMaxResponseMiB()) << 20);
     if (!o.file.isEmpty()) {
         QFile f(o.file);
         if (!f.open(QIODevice::ReadOnly))
             return printError(ctx, {u"cannot read %1: %2"_s.arg(o.file, f.errorString()), {}});
-        const auto traces = jaegerjson::parseTraceDocument(f.readAll());
+        // The same limit as an answer from Jaeger: JSON is parsed whole.
+        const qint64 limit = JaegerClient::defaultMaxResponseBytes();
+        const QByteArray text = f.read(limit + 1);
+        if (text.size() > limit) {
+            return printError(
+                ctx,
+                {u"%1 is larger than %2 MiB, the most ObsLab reads of a trace."_s.arg(o.file).arg(
+                     double(limit) / double(1 << 20)),
+                 u"Raise \"Largest Jaeger answer\" in Settings (jaeger/maxResponseMiB in "
+                 u"ObsLab's settings file) if the trace is really that big."_s});
+        }
+        const auto traces = jaegerjson::parseTraceDocument(text);
         if (!traces)
             return printError(ctx, traces.error());
         if (traces->isEmpty() || traces->first().isEmpty())
@@ -202,10 +228,8 @@ int run(const QStringList& args, const CliContext& ctx)
         ctx.printError(u"obslab trace: '%1' is not a trace id (1–32 hex digits).\n"_s.arg(o.id));
         return ExitUsage;
     }
-    if (o.jaeger.isEmpty()) {
-        const AppSettings settings;
+    if (o.jaeger.isEmpty())
         o.jaeger = JaegerClient::defaultBaseUrl(&settings);
-    }
     JaegerClient client;
     client.setBaseUrl(o.jaeger);
     client.setTimeout(std::chrono::seconds(o.timeoutSeconds));

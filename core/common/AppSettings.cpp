@@ -49,6 +49,17 @@ void AppSettings::setJaegerUrl(const QUrl& url)
     set(u"jaeger/url"_s, url);
 }
 
+int AppSettings::jaegerMaxResponseMiB() const
+{
+    const int mib =
+        settings_.value(u"jaeger/maxResponseMiB"_s, kDefaultJaegerMaxResponseMiB).toInt();
+    return std::clamp(mib, 1, 4096);
+}
+void AppSettings::setJaegerMaxResponseMiB(int mib)
+{
+    set(u"jaeger/maxResponseMiB"_s, std::clamp(mib, 1, 4096));
+}
+
 double AppSettings::fontScale() const
 {
     const double scale = settings_.value(u"ui/fontScale"_s, 1.0).toDouble();

@@ -32,6 +32,12 @@ public:
     QUrl jaegerUrl() const;
     void setJaegerUrl(const QUrl& url);
 
+    // The largest answer read from Jaeger's API, in MiB (1–4096); a longer one fails with a
+    // message naming this setting.
+    int jaegerMaxResponseMiB() const;
+    void setJaegerMaxResponseMiB(int mib);
+    static constexpr int kDefaultJaegerMaxResponseMiB = 64;
+
     // 1.0 = the platform's default font size.
     double fontScale() const;
     void setFontScale(double scale);

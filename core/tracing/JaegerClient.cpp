@@ -10,6 +10,7 @@
 #include <QNetworkRequest>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 
 using namespace Qt::Literals::StringLiterals;
@@ -41,7 +42,19 @@ Error malformed(const QUrl& url, const Error& parseError)
                  u"istio-system, port 16686), not at the collector or another service."_s};
 }
 
+std::atomic<qint64> defaultMaxResponse{qint64(AppSettings::kDefaultJaegerMaxResponseMiB) << 20};
+
 }  // namespace
+
+void JaegerClient::setDefaultMaxResponseBytes(qint64 bytes)
+{
+    defaultMaxResponse = std::max<qint64>(bytes, 1);
+}
+
+qint64 JaegerClient::defaultMaxResponseBytes()
+{
+    return defaultMaxResponse;
+}
 
 JaegerClient::JaegerClient(QObject* parent)
     : QObject(parent)
@@ -97,22 +110,38 @@ void JaegerClient::get(JaegerReply* reply, const QUrl& url, HttpHandler done)
     QNetworkReply* net = network_->get(request);
     const QPointer<JaegerReply> guard(reply);
     const bool forReply = reply != nullptr;
-    connect(net, &QNetworkReply::finished, this, [net, guard, forReply, done = std::move(done)] {
-        net->deleteLater();
-        if (forReply && (!guard || guard->isFinished()))
-            return;
-        Http http;
-        http.url = net->url();
-        http.error = net->error();
-        http.errorString = net->errorString();
-        http.status = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        // A transfer timeout aborts the reply, which Qt reports as "cancelled"; we abort
-        // nothing else that reaches this handler.
-        http.timedOut = http.status == 0 && (http.error == QNetworkReply::OperationCanceledError ||
-                                             http.error == QNetworkReply::TimeoutError);
-        http.body = net->readAll();
-        done(http);
-    });
+    // Qt buffers the whole body: stop reading once it passes the limit (a Content-Length over
+    // it stops the transfer before the body arrives).
+    const qint64 limit = maxResponseBytes_;
+    auto tooLarge = std::make_shared<bool>(false);
+    connect(net, &QNetworkReply::downloadProgress, this,
+            [net, limit, tooLarge](qint64 received, qint64 total) {
+                if (!*tooLarge && (received > limit || total > limit)) {
+                    *tooLarge = true;
+                    net->abort();
+                }
+            });
+    connect(net, &QNetworkReply::finished, this,
+            [net, guard, forReply, tooLarge, done = std::move(done)] {
+                net->deleteLater();
+                if (forReply && (!guard || guard->isFinished()))
+                    return;
+                Http http;
+                http.url = net->url();
+                http.error = net->error();
+                http.errorString = net->errorString();
+                http.status = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                http.tooLarge = *tooLarge;
+                // A transfer timeout aborts the reply, which Qt reports as "cancelled"; we
+                // abort nothing else that reaches this handler but an oversized answer.
+                http.timedOut = !http.tooLarge && http.status == 0 &&
+                                (http.error == QNetworkReply::OperationCanceledError ||
+                                 http.error == QNetworkReply::TimeoutError);
+                // An aborted reply is closed: reading it only makes Qt warn.
+                if (!http.tooLarge && net->isOpen())
+                    http.body = net->readAll();
+                done(http);
+            });
     if (reply) {
         connect(reply, &JaegerReply::finished, net, [net] {
             if (net->isRunning())
@@ -125,6 +154,15 @@ JaegerReply::Status JaegerClient::classify(const Http& http, Error& error) const
 {
     using S = JaegerReply::Status;
     const QString where = origin(http.url);
+    if (http.tooLarge) {
+        error = {u"Jaeger's answer from %1 is larger than %2 MiB, the most ObsLab reads; it "
+                 u"stopped reading there."_s.arg(http.url.toDisplayString())
+                     .arg(double(maxResponseBytes_) / double(1 << 20)),
+                 u"Raise \"Largest Jaeger answer\" in Settings (jaeger/maxResponseMiB in "
+                 u"ObsLab's settings file) if the trace is really that big, or check that the "
+                 u"URL points at Jaeger's query service."_s};
+        return S::TooLarge;
+    }
     if (http.status == 0) {
         if (http.timedOut) {
             error = {u"Jaeger at %1 did not answer within %2 s."_s.arg(where).arg(
@@ -246,7 +284,7 @@ void JaegerClient::probe(int candidate)
             return;
         Error error;
         const S status = classify(http, error);
-        if (http.status == 0) {
+        if (http.status == 0 || status == S::TooLarge) {
             finishDiscovery(status, error);
             return;
         }
@@ -295,7 +333,7 @@ void JaegerClient::probe(int candidate)
                 finishDiscovery(S::Ok, {});
                 return;
             }
-            if (v3.status == 0) {
+            if (v3.status == 0 || v3.tooLarge) {
                 Error e;
                 finishDiscovery(classify(v3, e), e);
                 return;

@@ -41,6 +41,15 @@ public:
 
     // Per-request transfer timeout (default 10 s).
     void setTimeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+    // The largest answer read (default: defaultMaxResponseBytes()); a longer one is cut off
+    // and the call fails with TooLarge, so a server that never ends its body costs bounded
+    // memory.
+    void setMaxResponseBytes(qint64 bytes) { maxResponseBytes_ = bytes; }
+    qint64 maxResponseBytes() const { return maxResponseBytes_; }
+    // Process-wide default for clients created afterwards: the app and the CLI set it from
+    // AppSettings::jaegerMaxResponseMiB() at start.
+    static void setDefaultMaxResponseBytes(qint64 bytes);
+    static qint64 defaultMaxResponseBytes();
 
     JaegerReply* services();
     JaegerReply* operations(const QString& service);
@@ -66,6 +75,7 @@ private:
         QNetworkReply::NetworkError error = QNetworkReply::NoError;
         QString errorString;
         bool timedOut = false;
+        bool tooLarge = false;
         int status = 0;
         QByteArray body;
     };
@@ -95,6 +105,7 @@ private:
     QUrl resolved_;
     bool v1Search_ = true;
     std::chrono::milliseconds timeout_{10000};
+    qint64 maxResponseBytes_ = defaultMaxResponseBytes();
 
     enum class Discovery
     {

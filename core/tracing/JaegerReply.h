@@ -29,6 +29,7 @@ public:
         NoQueryApi,         // neither v1 nor v3 endpoints exist at that URL
         HttpError,          // any other 4xx/5xx
         NetworkError,       // DNS, TLS, reset…
+        TooLarge,           // the answer outgrew the client's limit (maxResponseBytes)
         Cancelled
     };
     Q_ENUM(Status)

@@ -1,9 +1,12 @@
 #include "gui/app/GuiMain.h"
 
 #include "core/common/AppSettings.h"
+#include "core/common/TempDirs.h"
+#include "core/common/TerminationSignals.h"
 #include "core/process/BackgroundJobs.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
+#include "core/tracing/JaegerClient.h"
 #include "gui/app/MainWindow.h"
 #include "gui/common/ThemeManager.h"
 #include "gui/lab/LabArea.h"
@@ -13,6 +16,8 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QFuture>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -68,6 +73,11 @@ int runGui(int argc, char** argv)
     QApplication::setWindowIcon(Icons::icon(u"app"_s));
 
     AppSettings settings;
+    const auto applyLimits = [&settings] {
+        JaegerClient::setDefaultMaxResponseBytes(qint64(settings.jaegerMaxResponseMiB()) << 20);
+    };
+    applyLimits();
+    QObject::connect(&settings, &AppSettings::changed, &settings, applyLimits);
     ThemeManager theme(&settings);
     theme.apply();
     Transcript transcript;
@@ -75,6 +85,14 @@ int runGui(int argc, char** argv)
     BackgroundJobs jobs(&transcript);
 
     MainWindow window(AppServices{&settings, &transcript, &runner, &jobs, &theme});
+    // Asked to stop (SIGTERM, Ctrl+C, a closed terminal): end like a normal quit, so temporary
+    // folders go and the followers and port-forwards stop. Folders a crash left behind go now.
+    TerminationSignals stopSignals;
+    QObject::connect(&stopSignals, &TerminationSignals::received, &window, [&window] {
+        window.close();
+        QCoreApplication::quit();
+    });
+    [[maybe_unused]] const QFuture<int> cleanup = QtConcurrent::run(&TempDirs::removeStale);
     window.show();
     const GuiArguments arguments = parseArguments(QApplication::arguments());
     window.openFiles(arguments.files);

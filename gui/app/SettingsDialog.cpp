@@ -50,6 +50,7 @@ SettingsDialog::SettingsDialog(AppSettings* settings, QWidget* parent)
     , settings_(settings)
     , jaegerUrl_(new QLineEdit(this))
     , jaegerStatus_(new QLabel(this))
+    , jaegerMaxMiB_(new QSpinBox(this))
     , fontScale_(new QSpinBox(this))
     , theme_(new QComboBox(this))
     , buttons_(new QDialogButtonBox(
@@ -78,6 +79,12 @@ SettingsDialog::SettingsDialog(AppSettings* settings, QWidget* parent)
     jaegerStatus_->setWordWrap(true);
     tracingForm->addRow(tr("Jaeger UI:"), jaegerBox);
     connect(jaegerUrl_, &QLineEdit::textChanged, this, &SettingsDialog::validateJaegerUrl);
+    jaegerMaxMiB_->setObjectName(u"jaegerMaxResponse"_s);
+    jaegerMaxMiB_->setRange(1, 4096);
+    jaegerMaxMiB_->setSuffix(u" MiB"_s);
+    jaegerMaxMiB_->setToolTip(tr("ObsLab stops reading an answer from Jaeger's API past this "
+                                 "size, so a broken server cannot exhaust memory."));
+    tracingForm->addRow(tr("Largest Jaeger answer:"), jaegerMaxMiB_);
 
     auto* appearance = new QGroupBox(tr("Appearance"), this);
     auto* appearanceForm = new QFormLayout(appearance);
@@ -205,6 +212,7 @@ void SettingsDialog::load()
     kubectl_.path->setText(settings_->kubectlPath());
     istioctl_.path->setText(settings_->istioctlPath());
     jaegerUrl_->setText(settings_->jaegerUrl().toString());
+    jaegerMaxMiB_->setValue(settings_->jaegerMaxResponseMiB());
     fontScale_->setValue(qRound(settings_->fontScale() * 100));
     theme_->setCurrentIndex(theme_->findData(int(settings_->theme())));
     validateJaegerUrl();
@@ -220,6 +228,7 @@ void SettingsDialog::apply()
     settings_->setIstioctlPath(istioctl_.path->text());
     const QString url = jaegerUrl_->text().trimmed();
     settings_->setJaegerUrl(url.isEmpty() ? QUrl() : parseJaegerUrl(url));
+    settings_->setJaegerMaxResponseMiB(jaegerMaxMiB_->value());
     settings_->setFontScale(fontScale_->value() / 100.0);
     settings_->setTheme(ThemeChoice(theme_->currentData().toInt()));
 }

@@ -53,6 +53,7 @@ private:
     ToolRow istioctl_{Tool::Istioctl};
     QLineEdit* jaegerUrl_ = nullptr;
     QLabel* jaegerStatus_ = nullptr;
+    QSpinBox* jaegerMaxMiB_ = nullptr;
     QSpinBox* fontScale_ = nullptr;
     QComboBox* theme_ = nullptr;
     QDialogButtonBox* buttons_ = nullptr;

@@ -1,6 +1,7 @@
 #include "gui/cluster/IstioView.h"
 
 #include "core/common/AppSettings.h"
+#include "core/common/TempDirs.h"
 #include "core/kube/AnalyzeFindings.h"
 #include "core/kube/ApplyResult.h"
 #include "core/kube/ClusterContext.h"
@@ -441,7 +442,7 @@ void IstioView::install()
         return;
     }
     // istioctl reads the operator from a file (`-f -` is not read by every istioctl).
-    tempDir_ = std::make_unique<QTemporaryDir>();
+    tempDir_ = std::make_unique<QTemporaryDir>(TempDirs::pattern());
     const QString path = tempDir_->filePath(u"istio-operator.yaml"_s);
     QFile file(path);
     if (!tempDir_->isValid() || !file.open(QIODevice::WriteOnly) || file.write(yaml) < 0) {

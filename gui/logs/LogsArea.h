@@ -4,8 +4,10 @@
 #include "gui/logs/FilterBar.h"
 #include "gui/logs/HistogramStrip.h"
 
+#include "core/common/TempDirs.h"
 #include <QFuture>
 #include <QPointer>
+
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QWidget>
@@ -171,7 +173,7 @@ private:
     QList<Source> sources_;
     int current_ = -1;
     LogQuery query_;
-    QTemporaryDir tempDir_;
+    QTemporaryDir tempDir_{TempDirs::pattern()};
 
     QStackedWidget* stack_ = nullptr;
     EmptyState* empty_ = nullptr;

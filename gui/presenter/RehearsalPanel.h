@@ -2,7 +2,9 @@
 
 #include "core/rehearsal/Recording.h"
 
+#include "core/common/TempDirs.h"
 #include <QPointer>
+
 #include <QTemporaryDir>
 #include <QWidget>
 
@@ -85,7 +87,7 @@ private:
 
     Transcript* transcript_ = nullptr;  // not owned; outlives the panel (AppServices)
     std::unique_ptr<rehearsal::RehearsalPlayer> player_;
-    QTemporaryDir traceDir_;
+    QTemporaryDir traceDir_{TempDirs::pattern()};
     Banner* banner_ = nullptr;
     QLabel* labTitle_ = nullptr;
     QListWidget* steps_ = nullptr;

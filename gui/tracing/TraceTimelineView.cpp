@@ -391,7 +391,9 @@ void TraceTimelineView::paintRow(QPainter& p, const Metrics& m, int row, const Q
 
     // Name column: tree elbow, service colour chip, error badge, service and operation.
     const int cy = r.center().y();
-    int x = m.pad + info.depth * m.indent;
+    // Deep chains stop indenting halfway across the name column (the tree lines still show).
+    const int maxDepth = std::max(1, (m.nameWidth / 2 - m.pad) / std::max(1, m.indent));
+    int x = m.pad + std::min(info.depth, maxDepth) * m.indent;
     if (info.depth > 0) {
         QColor guide = text;
         guide.setAlphaF(0.25f);
