@@ -7,6 +7,7 @@
 #include <QFileInfo>
 
 #include <cstdio>
+#include <new>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -156,7 +157,16 @@ int runHeadless(int argc, char** argv)
     QStringList args = QCoreApplication::arguments();
     args.removeFirst();
     const Dispatcher dispatcher;
-    const int code = dispatcher.run(args, ctx);
+    int code = ExitFailure;
+    try {
+        code = dispatcher.run(args, ctx);
+    } catch (const std::bad_alloc&) {
+        // Every bound ObsLab sets should keep this from happening; if one was missed, say so
+        // instead of aborting.
+        ctx.printError(u"obslab: out of memory; the command stopped before it finished. Free "
+                       u"memory or give it a smaller input, and report what you ran.\n"_s);
+        code = ExitFailure;
+    }
     out.flush();
     err.flush();
     return code;

@@ -11,6 +11,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab::cli {
@@ -88,6 +90,20 @@ QString parseOptions(const QStringList& args, Options& o)
 QString rowMarkers(const TraceLayout::Row& row)
 {
     return QString(row.error ? u'!' : u' ') + (row.onCriticalPath ? u'*' : u' ');
+}
+
+// Reads up to limit bytes in steps, so the limit is a bound and not an allocation.
+QByteArray readAtMost(QIODevice& device, qint64 limit)
+{
+    QByteArray out;
+    constexpr qint64 kStep = qint64(1) << 20;
+    while (out.size() < limit) {
+        const QByteArray part = device.read(std::min(kStep, limit - out.size()));
+        if (part.isEmpty())
+            break;
+        out += part;
+    }
+    return out;
 }
 
 // Past this depth rows stop moving right and say their depth instead: a chain of 100,000 spans
@@ -207,7 +223,7 @@ int run(const QStringList& args, const CliContext& ctx)
             return printError(ctx, {u"cannot read %1: %2"_s.arg(o.file, f.errorString()), {}});
         // The same limit as an answer from Jaeger: JSON is parsed whole.
         const qint64 limit = JaegerClient::defaultMaxResponseBytes();
-        const QByteArray text = f.read(limit + 1);
+        const QByteArray text = readAtMost(f, limit + 1);
         if (text.size() > limit) {
             return printError(
                 ctx,

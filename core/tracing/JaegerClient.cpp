@@ -110,36 +110,48 @@ void JaegerClient::get(JaegerReply* reply, const QUrl& url, HttpHandler done)
     QNetworkReply* net = network_->get(request);
     const QPointer<JaegerReply> guard(reply);
     const bool forReply = reply != nullptr;
-    // Qt buffers the whole body: stop reading once it passes the limit (a Content-Length over
-    // it stops the transfer before the body arrives).
+    // The body is taken as it arrives and counted; past the limit (or with a Content-Length
+    // over it) the transfer ends. Qt's own buffer is kept small, so a fast sender waits for us.
     const qint64 limit = maxResponseBytes_;
-    auto tooLarge = std::make_shared<bool>(false);
+    struct Body
+    {
+        QByteArray bytes;
+        bool tooLarge = false;
+    };
+    auto body = std::make_shared<Body>();
+    net->setReadBufferSize(qint64(1) << 20);
+    const auto take = [net, limit, body](qint64 announced) {
+        if (body->tooLarge)
+            return;
+        if (announced <= limit && net->isOpen())
+            body->bytes += net->read(limit + 1 - body->bytes.size());
+        if (announced > limit || body->bytes.size() > limit) {
+            body->tooLarge = true;
+            body->bytes.clear();
+            net->abort();
+        }
+    };
+    connect(net, &QNetworkReply::readyRead, this, [take] { take(-1); });
     connect(net, &QNetworkReply::downloadProgress, this,
-            [net, limit, tooLarge](qint64 received, qint64 total) {
-                if (!*tooLarge && (received > limit || total > limit)) {
-                    *tooLarge = true;
-                    net->abort();
-                }
-            });
+            [take](qint64, qint64 total) { take(total); });
     connect(net, &QNetworkReply::finished, this,
-            [net, guard, forReply, tooLarge, done = std::move(done)] {
+            [net, guard, forReply, body, take, done = std::move(done)] {
                 net->deleteLater();
                 if (forReply && (!guard || guard->isFinished()))
                     return;
+                take(-1);  // what arrived with the end
                 Http http;
                 http.url = net->url();
                 http.error = net->error();
                 http.errorString = net->errorString();
                 http.status = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                http.tooLarge = *tooLarge;
+                http.tooLarge = body->tooLarge;
                 // A transfer timeout aborts the reply, which Qt reports as "cancelled"; we
                 // abort nothing else that reaches this handler but an oversized answer.
                 http.timedOut = !http.tooLarge && http.status == 0 &&
                                 (http.error == QNetworkReply::OperationCanceledError ||
                                  http.error == QNetworkReply::TimeoutError);
-                // An aborted reply is closed: reading it only makes Qt warn.
-                if (!http.tooLarge && net->isOpen())
-                    http.body = net->readAll();
+                http.body = std::move(body->bytes);
                 done(http);
             });
     if (reply) {

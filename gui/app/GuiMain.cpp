@@ -7,6 +7,7 @@
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
 #include "core/tracing/JaegerClient.h"
+#include "gui/app/Application.h"
 #include "gui/app/MainWindow.h"
 #include "gui/common/ThemeManager.h"
 #include "gui/lab/LabArea.h"
@@ -17,6 +18,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QFuture>
+#include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::Literals::StringLiterals;
@@ -64,7 +66,7 @@ int runGui(int argc, char** argv)
     // 125 % and 150 % screens get exact scaling rather than rounding to 100 % or 200 %.
     QGuiApplication::setHighDpiScaleFactorRoundingPolicy(
         Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
-    QApplication app(argc, argv);
+    Application app(argc, argv);
     QApplication::setApplicationName(u"obslab"_s);
     QApplication::setApplicationDisplayName(u"ObsLab"_s);
     QApplication::setOrganizationName(u"ObsLab"_s);
@@ -91,6 +93,11 @@ int runGui(int argc, char** argv)
     QObject::connect(&stopSignals, &TerminationSignals::received, &window, [&window] {
         window.close();
         QCoreApplication::quit();
+    });
+    QObject::connect(&app, &Application::outOfMemory, &window, [&window] {
+        window.statusBar()->showMessage(
+            QObject::tr("Out of memory: the last action was stopped. Close logs you do not need, "
+                        "or open a smaller file."));
     });
     [[maybe_unused]] const QFuture<int> cleanup = QtConcurrent::run(&TempDirs::removeStale);
     window.show();

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void cliTraceAgainstAnEndlessJaeger();
     void cliTraceOfADeepChain();
     void cliTraceOfAFileOverTheLimit();
+    void cliOutOfMemorySaysSo();
 
 private:
     QProcessEnvironment isolatedEnv(int maxResponseMiB);
@@ -159,6 +160,27 @@ void TestRobustTracing::cliTraceOfAFileOverTheLimit()
     QVERIFY2(!run.crashed, run.err.constData());
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains("larger than 2 MiB"), run.err.constData());
+}
+
+void TestRobustTracing::cliOutOfMemorySaysSo()
+{
+    if (test::sanitizedBuild())
+        QSKIP("AddressSanitizer needs terabytes of address space: no limit can make it fail");
+    // The limit raised to 4 GiB, 150 MB of input, 300 MB of address space: an allocation
+    // fails, and the command says so and exits 1 instead of aborting.
+    const QString path = dir_.filePath(u"spaces.json"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    const QByteArray block(1 << 20, ' ');
+    for (int i = 0; i < 150; ++i)
+        QCOMPARE(file.write(block), qint64(block.size()));
+    file.close();
+    const auto run = test::runLimited(QStringLiteral(OBSLAB_BINARY),
+                                      {u"trace"_s, u"--file"_s, path}, qint64(300) << 20, 60000,
+                                      isolatedEnv(4096));
+    QVERIFY2(!run.crashed, run.err.constData());
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains("out of memory"), run.err.constData());
 }
 
 }  // namespace obslab
