@@ -104,6 +104,22 @@ class RealJaegerUi(unittest.TestCase):
             status, _, body = self.sim.jaeger("/jaeger/api/traces/" + TRACE)
             self.assertEqual(len(json.loads(body)["data"][0]["spans"]), 4)
 
+    def test_blank_fault_and_request_log(self):
+        need_ui(self, "1.70")
+        self.sim.control("POST", "jaeger/requests/clear", {})
+        script = re.search(r'src="\./static/([^"]+\.js)"', self.sim.jaeger("/jaeger/trace/abc")[2]).group(1)
+        try:
+            self.sim.control("POST", "jaeger/fault", {"kind": "blank"})
+            self.assertEqual(self.sim.jaeger("/jaeger/static/" + script)[0], 404)
+            self.assertEqual(self.sim.jaeger("/jaeger/trace/abc")[0], 200)   # the page itself comes
+            self.assertEqual(self.sim.jaeger("/jaeger/api/services")[0], 200)  # and the API works
+        finally:
+            self.sim.control("POST", "jaeger/fault", {"kind": "none"})
+        self.assertEqual(self.sim.jaeger("/jaeger/static/" + script)[0], 200)
+        log = self.sim.control("GET", "jaeger/requests")["requests"]
+        self.assertEqual(log[0], "GET /jaeger/trace/abc")
+        self.assertEqual(log.count("GET /jaeger/static/" + script), 2)
+
     def test_standin_and_unknown_choice(self):
         info = self.sim.control("POST", "jaeger/ui", {"version": "standin"})
         self.assertEqual(info, {"version": "standin", "dir": None, "missing": None})

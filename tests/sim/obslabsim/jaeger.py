@@ -6,6 +6,7 @@ Faults (slow, malformed JSON, HTML 200, 500) can be switched on for the API. The
 Jaeger UI build (jaegerui.py) when its folder is there, else a small stand-in page for the routes
 (/trace/ID, /search), marked as test equipment."""
 
+import collections
 import copy
 import html
 import json
@@ -134,7 +135,7 @@ def otlp_trace(spans):
     return {"resourceSpans": rs}
 
 
-FAULT_KINDS = ("none", "slow", "malformed", "html", "error")
+FAULT_KINDS = ("none", "slow", "malformed", "html", "error", "blank")
 
 UI_STYLE = """body{font-family:sans-serif;margin:0;background:#fff;color:#222}
 body.dark{background:#1e1e1e;color:#ddd}
@@ -231,6 +232,7 @@ class JaegerServer(ThreadingHTTPServer):
         self.store, self.mode, self.base_path = store, mode, base_path.rstrip("/")
         self.fault_lock = threading.Lock()
         self.fault = None
+        self.requests = collections.deque(maxlen=2000)  # "GET /path?query", oldest first
         self.set_ui(ui)
         super().__init__(addr, JaegerHandler)
 
@@ -248,7 +250,9 @@ class JaegerServer(ThreadingHTTPServer):
     def set_fault(self, kind, delay=0.0, count=None, scope="api"):
         """Make API answers misbehave: kind "slow" (answer after `delay` seconds), "malformed"
         (truncated JSON, 200), "html" (the UI page, 200), "error" (500 in Jaeger's envelope);
-        "none" clears. `count` limits it to the next N requests; scope "api" or "all"."""
+        "blank" leaves the UI's page without its scripts (404 for /static/: the page draws
+        nothing, the API is fine); "none" clears. `count` limits it to the next N requests;
+        scope "api" or "all"."""
         if kind not in FAULT_KINDS:
             raise ValueError("unknown Jaeger fault %r (known: %s)" % (kind, ", ".join(FAULT_KINDS)))
         if scope not in ("api", "all"):
@@ -259,10 +263,14 @@ class JaegerServer(ThreadingHTTPServer):
                                                       "scope": scope}
             return dict(self.fault or {"kind": "none"})
 
+    def blank_ui(self):
+        with self.fault_lock:
+            return bool(self.fault and self.fault["kind"] == "blank")
+
     def take_fault(self, is_api):
         with self.fault_lock:
             f = self.fault
-            if not f or (f["scope"] == "api" and not is_api):
+            if not f or f["kind"] == "blank" or (f["scope"] == "api" and not is_api):
                 return None
             if f["count"] is not None:
                 f["count"] -= 1
@@ -314,6 +322,7 @@ class JaegerHandler(BaseHTTPRequestHandler):
         path = url.path
         base = self.server.base_path
         v2 = self.server.mode == "v2"
+        self.server.requests.append("%s %s" % (self.command, self.path))
         if base and (path == base or path.startswith(base + "/")):
             path = path[len(base):] or "/"
         elif base:
@@ -331,6 +340,8 @@ class JaegerHandler(BaseHTTPRequestHandler):
             return self.error(400, str(e))
         ui = self.server.ui
         if ui:
+            if self.server.blank_ui() and path.startswith("/static/"):
+                return self.reply(404, "404 page not found\n", "text/plain; charset=utf-8")
             found = ui.static(path) if path.strip("/") != "index.html" else None
             if found:
                 return self.reply(200, found[0], found[1], {"Cache-Control": "max-age=31536000"})

@@ -167,6 +167,11 @@ class Sim:
             if "websocket" in body:
                 self.portforwards.websocket = bool(body["websocket"])
             return 200, {"websocket": self.portforwards.websocket}
+        if method == "GET" and route == "jaeger/requests":
+            return 200, {"requests": list(self.jaeger_server.requests)}
+        if method == "POST" and route == "jaeger/requests/clear":
+            self.jaeger_server.requests.clear()
+            return 200, {"requests": []}
         if method == "POST" and route == "jaeger/ui":
             try:
                 return 200, self.jaeger_server.set_ui(body.get("version", "auto"))
