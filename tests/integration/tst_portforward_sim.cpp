@@ -5,9 +5,11 @@
 // JaegerClient request issued while the forward is down is not lost: it waits for the forward and
 // succeeds once it is back (JaegerClient::followForward). Prints the reconnect times it measured.
 #include "SimMesh.h"
+#include "core/cli/Cli.h"
 #include "core/kube/PortForward.h"
 #include "core/tracing/JaegerClient.h"
 
+#include <QBuffer>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QProcess>
@@ -49,6 +51,7 @@ private Q_SLOTS:
     void droppedTunnelReconnectsAndNoRequestIsLost();
     void replacedPodReconnectsAndNoRequestIsLost();
     void requestFailsWhenTheForwardCannotComeBack();
+    void obslabTraceThroughTheForward();
 
 private:
     QJsonArray sessions() const
@@ -246,6 +249,36 @@ void TestPortForwardSim::requestFailsWhenTheForwardCannotComeBack()
     QCOMPARE(status, JaegerReply::Status::ConnectionRefused);
     QVERIFY(clock.elapsed() < 2000);
     QVERIFY(kubectl({u"scale"_s, u"deploy/jaeger"_s, u"--replicas=1"_s}));
+}
+
+void TestPortForwardSim::obslabTraceThroughTheForward()
+{
+    // `obslab trace ID --jaeger URL` with the URL of a port-forward to svc/tracing (the one the
+    // lab starts, or `kubectl -n istio-system port-forward svc/tracing 16686:80`): Istio's
+    // /jaeger base path is found through the tunnel and the trace printed.
+    sim_.control(u"jaeger/clear"_s, {});
+    QCOMPARE(
+        sim_.control(u"jaeger/load"_s, {{u"path"_s, fixture(u"jaeger-trace.json"_s)}})[u"traces"_s]
+            .toInt(),
+        1);
+    PortForward forward(sim_.target(u"istio-system"_s), tracingOptions());
+    QSignalSpy ready(&forward, &PortForward::ready);
+    forward.start();
+    QVERIFY(ready.wait(30000));
+    QBuffer in, out, err;
+    in.open(QIODevice::ReadOnly);
+    out.open(QIODevice::WriteOnly);
+    err.open(QIODevice::WriteOnly);
+    cli::Dispatcher d;
+    const int code = d.run({u"trace"_s, kTrace, u"--jaeger"_s, forward.localUrl().toString()},
+                           {&in, &out, &err});
+    const QString text = QString::fromUtf8(out.data());
+    QVERIFY2(code == 0, err.data().constData());
+    QVERIFY2(text.startsWith(u"Trace %1  4 spans  3 services"_s.arg(kTrace)), qPrintable(text));
+    QVERIFY(text.contains(u"istio-ingressgateway.istio-system"_s));
+    QVERIFY(text.contains(u"details.bookinfo"_s));
+    QVERIFY(sessions().last()[u"pairs"_s].toInt() >= 1);  // it went through the tunnel
+    forward.stop();
 }
 
 QTEST_GUILESS_MAIN(TestPortForwardSim)
