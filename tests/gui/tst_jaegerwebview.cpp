@@ -128,6 +128,8 @@ private Q_SLOTS:
     void traceRowsAndEmbedParameters();
     void searchAndInPageNavigation_data();
     void searchAndInPageNavigation();
+    void dependenciesPage_data();
+    void dependenciesPage();
     void unknownTraceIsExplainedBeforeLoading();
     void linksAndNewWindowsGoToTheBrowser_data();
     void linksAndNewWindowsGoToTheBrowser();
@@ -351,6 +353,39 @@ void TestJaegerWebView::searchAndInPageNavigation()
     QCOMPARE(QUrlQuery(page->url()).queryItemValue(u"uiEmbed"_s), u"v0"_s);
 }
 
+void TestJaegerWebView::dependenciesPage_data()
+{
+    QTest::addColumn<QString>("version");
+    QTest::newRow("1.70") << u"1.70"_s;
+    QTest::newRow("2.17") << u"2.17"_s;
+}
+
+void TestJaegerWebView::dependenciesPage()
+{
+    // The page of 2.x that needs the most of the engine (a layout worker, a canvas-free graph),
+    // in the web view alone.
+    QFETCH(QString, version);
+    useUi(version);
+    loadFixture(u"jaeger-trace.json"_s);
+    JaegerWebView web;
+    web.resize(1000, 700);
+    web.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&web));
+    QSignalSpy rendered(&web, &JaegerWebView::rendered);
+    QSignalSpy failed(&web, &JaegerWebView::renderFailed);
+    web.load(QUrl(sim_.jaegerUiUrl().toString() + u"/dependencies?uiEmbed=v0"_s));
+    QVERIFY(rendered.wait(30000));
+    QVERIFY(failed.isEmpty());
+    QCOMPARE(rendered.first().at(2).toString(),
+             u"v%1.0-obslab-sim"_s.arg(version));  // its JAEGER_VERSION
+    QTRY_VERIFY_WITH_TIMEOUT(count(web.page(), u".plexus-MiniMap"_s) == 1, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(evaluate(web.page(), u"document.body.innerText"_s)
+                                 .toString()
+                                 .contains(u"details.bookinfo"_s),
+                             15000);
+    QVERIFY(web.pageCheck()->errors().isEmpty());
+}
+
 void TestJaegerWebView::unknownTraceIsExplainedBeforeLoading()
 {
     useUi(u"1.70"_s);
@@ -480,6 +515,7 @@ void TestJaegerWebView::blankPageFallsBackToTheTimelineAndIsRemembered()
              qPrintable(area_->notice()->message()));
     QVERIFY(noticeButton(area_->notice(), u"Open in browser"_s));
     QCOMPARE(area_->webView()->currentUrl(), QUrl(u"about:blank"_s));  // the broken page is gone
+    saveShot(area_->grab().toImage(), u"traces-fallback.png"_s);
     qInfo("blank Jaeger UI 2.17 page detected %lld ms after the click", detected);
     QVERIFY(detected < 10000);
 
@@ -534,8 +570,9 @@ void TestJaegerWebView::picturesAreNotBlank()
     useUi(version);
     loadFixture(u"jaeger-trace-bookinfo-8spans.json"_s);
     QVERIFY(showTrace(kTrace));
-    // Let the compositor put the page on screen before grabbing.
+    // Let the page draw the rows, and the compositor put them on screen, before grabbing.
     JaegerWebView* web = area_->webView();
+    QTRY_COMPARE_WITH_TIMEOUT(count(web->page(), u".span-row"_s), 8, 15000);
     QImage page;
     QTRY_VERIFY_WITH_TIMEOUT((page = web->view()->grab().toImage(), colourCount(page) > 12), 15000);
     saveShot(area_->grab().toImage(), u"traces-embedded-jaeger-%1.png"_s.arg(version));
