@@ -142,6 +142,8 @@ void JaegerClient::send(const QPointer<JaegerReply>& guard, bool forReply, const
                                          http.error == QNetworkReply::TimeoutError);
                 http.body = net->readAll();
                 const auto again = [=, this] {
+                    if (forReply && (!guard || guard->isFinished()))
+                        return;  // the caller gave up meanwhile
                     // The forward may be back on another local port.
                     QUrl next = url;
                     if (forward_ && forward_->localPort() > 0)
