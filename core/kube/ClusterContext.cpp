@@ -4,6 +4,7 @@
 #include "core/kube/KubeContext.h"
 #include "core/kube/KubeError.h"
 #include "core/kube/Kubectl.h"
+#include "core/kube/MutationGate.h"
 #include "core/kube/ToolVersions.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
@@ -83,17 +84,10 @@ MutationDecision ClusterContext::checkMutation(const CommandSpec& spec) const
 Result<Command*> ClusterContext::start(const CommandSpec& spec,
                                        const std::function<bool(const QString&)>& confirm)
 {
-    if (!runner_)
-        return Error{u"No command runner."_s, {}};
-    const MutationDecision decision = checkMutation(spec);
-    if (decision.verdict == MutationDecision::Refused)
-        return Error{decision.message, {}};
-    if (decision.verdict == MutationDecision::NeedsConfirmation &&
-        !(confirm && confirm(decision.message))) {
-        return Error{u"Not run: you did not confirm a change to context %1."_s.arg(context_),
-                     decision.message};
-    }
-    return runner_->start(spec);
+    return MutationGate::start(runner_, spec, policy(),
+                               [&confirm](const QString& question, const QString&) {
+                                   return confirm && confirm(question);
+                               });
 }
 
 void ClusterContext::run(const CommandSpec& spec, std::function<void(const CommandResult&)> done)

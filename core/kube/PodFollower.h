@@ -24,7 +24,7 @@ struct CommandResult;
 
 namespace kube {
 
-// One log line of a followed pod (seam 1 of contracts.md).
+// One log line of a followed pod.
 struct FollowedLine
 {
     QString pod;

@@ -9,6 +9,7 @@
 #include "core/kube/Istioctl.h"
 #include "core/kube/KubeObjects.h"
 #include "core/kube/Kubectl.h"
+#include "core/kube/MutationGate.h"
 #include "core/kube/PortForward.h"
 #include "core/kube/TracedRequest.h"
 #include "core/process/BackgroundJob.h"
@@ -679,29 +680,24 @@ void LabRunner::runCommand(const QString& stepId, int index, const CommandSpec& 
                            std::function<void(const CommandResult&)> done)
 {
     const quint64 gen = generation_;
-    if (options_.guardMutations && !mutationConfirmed_) {
-        const MutationDecision decision = MutationGuard::check(spec, options_.policy);
-        if (decision.verdict == MutationDecision::Refused) {
-            CommandResult r;
-            r.status = CommandStatus::Cancelled;
-            r.message = decision.message;
-            QMetaObject::invokeMethod(
-                this, [done, r] { done(r); }, Qt::QueuedConnection);
-            return;
-        }
-        if (decision.verdict == MutationDecision::NeedsConfirmation) {
-            if (!host_ || !host_->confirm(decision.message, spec.toShellLine())) {
-                CommandResult r;
-                r.status = CommandStatus::Cancelled;
-                r.message = u"Not run: you did not confirm the change."_s;
-                QMetaObject::invokeMethod(
-                    this, [done, r] { done(r); }, Qt::QueuedConnection);
-                return;
-            }
-            mutationConfirmed_ = true;
-        }
+    // One yes covers the rest of the run: the plan already showed every command.
+    const MutationGate::Confirm confirm = [this](const QString& question,
+                                                 const QString& commandLine) {
+        if (!options_.guardMutations || mutationConfirmed_)
+            return true;
+        mutationConfirmed_ = host_ && host_->confirm(question, commandLine);
+        return mutationConfirmed_;
+    };
+    const Result<Command*> started = MutationGate::start(runner_, spec, options_.policy, confirm);
+    if (!started.ok()) {
+        CommandResult r;
+        r.status = CommandStatus::Cancelled;
+        r.message = started.error().message;
+        QMetaObject::invokeMethod(
+            this, [done, r] { done(r); }, Qt::QueuedConnection);
+        return;
     }
-    Command* command = runner_->start(spec);
+    Command* command = started.value();
     running_ << command;
     if (!stepId.isEmpty()) {
         connect(command, &Command::stdoutLine, this, [this, stepId, index](const QByteArray& l) {

@@ -6,7 +6,7 @@
 #include "core/process/Transcript.h"
 #include "gui/app/GuiArguments.h"
 #include "gui/app/MainWindow.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 #include "gui/tracing/JaegerWebView.h"
 #include "gui/widgets/Icons.h"
 

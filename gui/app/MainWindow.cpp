@@ -48,15 +48,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace obslab {
 
 namespace {
-// Presenter mode (contracts seam 8) is wired by its contract name; this compiles to nothing
-// until MainWindow has the signal, so each side can land on its own.
-template <typename Window, typename Traces>
-void connectPresenterMode(Window* window, Traces* traces)
-{
-    if constexpr (requires { &Window::presenterModeChanged; })
-        QObject::connect(window, &Window::presenterModeChanged, traces, &Traces::setPresenterMode);
-}
-
 // Bumped when the default arrangement changes, so an old saved state does not restore docks
 // that no longer exist into odd places.
 constexpr int kStateVersion = 1;
@@ -90,15 +81,10 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     connect(reader_, &KubeContextReader::statusChanged, this, &MainWindow::onClusterStatus);
     // The Cluster area's tools use the context the toolbar shows (its context-safety policy too).
     cluster_->attach(reader_->context(), services_.transcript, services_.settings);
-    // Seam 3: a double-clicked workload follows its istio-proxy logs in the Logs area (by slot
-    // name, like the lab's requests, so each side lands on its own).
-    if (logs_->metaObject()->indexOfSlot("followSelector(QString,QString,QString)") >= 0)
-        connect(cluster_, &ClusterArea::followRequested, this,
-                [this](const QString& ns, const QString& selector, const QString& container) {
-                    showArea(Area::Logs);
-                    QMetaObject::invokeMethod(logs_, "followSelector", Q_ARG(QString, ns),
-                                              Q_ARG(QString, selector), Q_ARG(QString, container));
-                });
+    cluster_->setNavigator(this);
+    lab_->setNavigator(this);
+    logs_->setNavigator(this);
+    traces_->setNavigator(this);
 
     createToolBars();
     createActions();
@@ -112,7 +98,6 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     statusBar()->addPermanentWidget(statusArea_);
     statusBar()->setSizeGripEnabled(true);
 
-    connect(logs_, &LogsArea::openRequested, this, &MainWindow::openLogDialog);
     connect(logs_, &LogsArea::filesOpened, this, [this](const QStringList& paths) {
         for (const QString& path : paths) {
             // Bundled resources are not files a person can reopen from the recent list.
@@ -121,46 +106,9 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
         }
     });
     connect(cluster_, &ClusterArea::refreshRequested, reader_, &KubeContextReader::refresh);
-    connect(cluster_, &ClusterArea::settingsRequested, this, &MainWindow::showSettings);
-    connect(cluster_, &ClusterArea::sampleLogRequested, this,
-            [this] { openFiles({LogsArea::sampleLogPath()}); });
-    connect(lab_, &LabArea::clusterDetailsRequested, this, [this] { showArea(Area::Cluster); });
-    // The lab's requests to the other areas, by slot name: each slot arrives with its own area's
-    // issue, and a missing one leaves the lab on its headless fallback (LabArea's Host).
     lab_->setServices(services_.runner, services_.settings, services_.forwards);
-    if (logs_->metaObject()->indexOfSlot("followSelector(QString,QString,QString)") >= 0)
-        connect(lab_, &LabArea::followLogsRequested, this,
-                [this](const QString& ns, const QString& selector, const QString& container) {
-                    showArea(Area::Logs);
-                    QMetaObject::invokeMethod(logs_, "followSelector", Q_ARG(QString, ns),
-                                              Q_ARG(QString, selector), Q_ARG(QString, container));
-                });
-    if (traces_->metaObject()->indexOfSlot("showTrace(QString)") >= 0)
-        connect(lab_, &LabArea::traceRequested, this, [this](const QString& traceId) {
-            showArea(Area::Traces);
-            QMetaObject::invokeMethod(traces_, "showTrace", Q_ARG(QString, traceId));
-        });
-    if (traces_->metaObject()->indexOfSlot("showSearch(QString)") >= 0)
-        connect(lab_, &LabArea::searchRequested, this, [this](const QString& service) {
-            showArea(Area::Traces);
-            QMetaObject::invokeMethod(traces_, "showSearch", Q_ARG(QString, service));
-        });
-    if (metaObject()->indexOfSlot("showDoctor(QString)") >= 0)
-        connect(lab_, &LabArea::doctorRequested, this, [this](const QString& focus) {
-            QMetaObject::invokeMethod(this, "showDoctor", Q_ARG(QString, focus));
-        });
-    connect(traces_, &TracesArea::settingsRequested, this, &MainWindow::showSettings);
-    connect(traces_, &TracesArea::openTraceRequested, this, &MainWindow::openTraceDialog);
-    // Logs <-> traces (contracts seam 2): a trace id or request id clicked in the logs opens
-    // its trace; "Show its log lines" filters the logs to a trace.
-    connect(logs_, &LogsArea::openTraceRequested, traces_, &TracesArea::showTrace);
-    connect(logs_, &LogsArea::openRequestIdRequested, traces_, &TracesArea::showRequestId);
-    connect(traces_, &TracesArea::showLogLinesRequested, logs_, &LogsArea::showTraceLines);
-    connect(logs_, &LogsArea::openTraceRequested, this, [this] { showArea(Area::Traces); });
-    connect(logs_, &LogsArea::openRequestIdRequested, this, [this] { showArea(Area::Traces); });
-    connect(traces_, &TracesArea::showLogLinesRequested, this, [this] { showArea(Area::Logs); });
-    connectPresenterMode(this, traces_);
-    // Seam 5: with no Jaeger URL set, the Traces area reaches Jaeger through a managed
+    connect(this, &MainWindow::presenterModeChanged, traces_, &TracesArea::setPresenterMode);
+    // With no Jaeger URL set, the Traces area reaches Jaeger through a managed
     // port-forward to svc/tracing in istio-system, in the toolbar's context, listed with the jobs.
     traces_->setPortForwardStarter([this]() -> PortForward* {
         const ClusterStatus& status = reader_->status();
@@ -482,6 +430,46 @@ void MainWindow::showArea(Area area)
     d->raise();
     if (d->widget())
         d->widget()->setFocus();
+}
+
+void MainWindow::followLogs(const QString& ns, const QString& selector, const QString& container)
+{
+    showArea(Area::Logs);
+    logs_->followSelector(ns, selector, container);
+}
+
+void MainWindow::showTraceLines(const QString& traceId, const QStringList& requestIds)
+{
+    showArea(Area::Logs);
+    logs_->showTraceLines(traceId, requestIds);
+}
+
+void MainWindow::openSampleLog()
+{
+    openFiles({LogsArea::sampleLogPath()});
+}
+
+void MainWindow::showTrace(const QString& traceId)
+{
+    showArea(Area::Traces);
+    traces_->showTrace(traceId);
+}
+
+void MainWindow::showRequestId(const QString& requestId)
+{
+    showArea(Area::Traces);
+    traces_->showRequestId(requestId);
+}
+
+void MainWindow::showTraceSearch(const QString& service)
+{
+    showArea(Area::Traces);
+    traces_->showSearch(service);
+}
+
+void MainWindow::showClusterDetails()
+{
+    showArea(Area::Cluster);
 }
 
 void MainWindow::openFiles(const QStringList& paths)

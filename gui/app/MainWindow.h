@@ -2,6 +2,7 @@
 
 #include "gui/app/AppServices.h"
 #include "gui/cluster/ClusterStatus.h"
+#include "gui/common/Navigator.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -30,8 +31,8 @@ class TracesArea;
 // The ObsLab window: five areas as dock widgets the user can rearrange (Lab, Logs, Cluster and
 // Traces tabbed together above, Console below), a toolbar with the kube context, a status bar
 // with what is running. Layout and geometry persist through AppSettings. Reads the kube context
-// as soon as the event loop runs.
-class MainWindow : public QMainWindow
+// as soon as the event loop runs. It is the areas' Navigator: a request raises the area it names.
+class MainWindow : public QMainWindow, public Navigator
 {
     Q_OBJECT
 public:
@@ -69,17 +70,26 @@ public:
     void saveWindowState();
     void showArea(Area area);
 
+    // Navigator
+    void followLogs(const QString& ns, const QString& selector, const QString& container) override;
+    void showTraceLines(const QString& traceId, const QStringList& requestIds) override;
+    void openSampleLog() override;
+    void showTrace(const QString& traceId) override;
+    void showRequestId(const QString& requestId) override;
+    void showTraceSearch(const QString& service) override;
+    void showClusterDetails() override;
+
 public Q_SLOTS:
-    void openLogDialog();
-    void openTraceDialog();
+    void openLogDialog() override;
+    void openTraceDialog() override;
     void openTraceFile(const QString& path);
-    void showSettings();
+    void showSettings() override;
     void showShortcuts();
     void showAbout();
     void resetLayout();
     // Shows the Doctor area (tabbed with Cluster) and selects a check; runs the doctor
     // first when it has not run yet (a failing lab check calls this with its check id).
-    void showDoctor(const QString& focusCheckId = {});
+    void showDoctor(const QString& focusCheckId = {}) override;
     void setPresenterMode(bool on);
     // Opens a rehearsal (a recorded lab run) in the Rehearsal area; false when unreadable.
     bool openRehearsal(const QString& path);

@@ -5,6 +5,7 @@
 #include "gui/cluster/IstioView.h"
 #include "gui/cluster/ManifestEditor.h"
 #include "gui/cluster/WorkloadsView.h"
+#include "gui/common/Navigator.h"
 #include "gui/widgets/EmptyState.h"
 
 #include <QDesktopServices>
@@ -47,7 +48,11 @@ void ClusterArea::attach(ClusterContext* context, Transcript* transcript, AppSet
     tabs_->addTab(workloads_, tr("Workloads"));
     tabs_->addTab(istio_, tr("Istio"));
     tabs_->tabBar()->setVisible(true);
-    connect(workloads_, &WorkloadsView::followRequested, this, &ClusterArea::followRequested);
+    connect(workloads_, &WorkloadsView::followRequested, this,
+            [this](const QString& ns, const QString& selector, const QString& container) {
+                if (navigator_)
+                    navigator_->followLogs(ns, selector, container);
+            });
     // The watches run while the Workloads page has been opened once, and follow the context.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (tabs_->widget(index) == workloads_ && !workloadsStarted_ && context_ &&
@@ -145,8 +150,10 @@ void ClusterArea::setStatus(const ClusterStatus& status)
         state_->addAction(tr("How to install kubectl"), u"external"_s, [] {
             QDesktopServices::openUrl(QUrl(ClusterGuidance::installKubectlUrl()));
         });
-        state_->addAction(tr("Set kubectl path…"), u"settings"_s,
-                          [this] { Q_EMIT settingsRequested(); });
+        state_->addAction(tr("Set kubectl path…"), u"settings"_s, [this] {
+            if (navigator_)
+                navigator_->showSettings();
+        });
         state_->addAction(tr("Check again"), u"refresh"_s, [this] { Q_EMIT refreshRequested(); });
         break;
     case State::NoContext:
@@ -155,8 +162,10 @@ void ClusterArea::setStatus(const ClusterStatus& status)
         state_->setTitle(status.state == State::NoContext ? tr("No Kubernetes context")
                                                           : tr("Cluster not reachable"));
         state_->setText(ClusterGuidance::noClusterLong(status));
-        state_->addAction(tr("Open the sample log"), u"sample"_s,
-                          [this] { Q_EMIT sampleLogRequested(); });
+        state_->addAction(tr("Open the sample log"), u"sample"_s, [this] {
+            if (navigator_)
+                navigator_->openSampleLog();
+        });
         state_->addAction(tr("Check again"), u"refresh"_s, [this] { Q_EMIT refreshRequested(); });
         break;
     case State::Reachable:

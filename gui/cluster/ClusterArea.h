@@ -17,6 +17,7 @@ class ClusterContext;
 class EmptyState;
 class IstioView;
 class ManifestEditor;
+class Navigator;
 class Transcript;
 class WorkloadsView;
 
@@ -41,6 +42,8 @@ public:
     void attach(ClusterContext* context, Transcript* transcript, AppSettings* settings);
     // Who answers "change a non-local cluster?" (a dialog unless a test says otherwise).
     void setConfirmer(const ClusterActions::Confirmer& confirmer);
+    // Where a double-clicked workload's logs, Settings and the sample log are shown.
+    void setNavigator(Navigator* navigator) { navigator_ = navigator; }
 
     void setStatus(const ClusterStatus& status);
     EmptyState* emptyState() const { return state_; }
@@ -56,11 +59,6 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void refreshRequested();
-    void settingsRequested();
-    void sampleLogRequested();
-    // Seam 3: follow the logs of a workload (double-click in Workloads).
-    void followRequested(const QString& namespaceName, const QString& selector,
-                         const QString& container);
 
 private:
     QWidget* makeDetails(const ClusterStatus& status);
@@ -72,6 +70,7 @@ private:
     ManifestEditor* manifests_ = nullptr;
     WorkloadsView* workloads_ = nullptr;
     IstioView* istio_ = nullptr;
+    Navigator* navigator_ = nullptr;
     bool workloadsStarted_ = false;
 };
 

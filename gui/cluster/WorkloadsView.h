@@ -54,7 +54,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void updated();  // the tree shows the latest objects
-    // Seam 3: follow a workload's logs in the Logs area.
+    // Follow a workload's logs (double-click): ClusterArea passes it to the Navigator.
     void followRequested(const QString& namespaceName, const QString& selector,
                          const QString& container);
     void restartFinished(bool ok);  // every restarted deployment rolled out (or one failed)

@@ -2,6 +2,7 @@
 
 #include "core/doctor/DoctorChecks.h"
 #include "core/kube/KubeError.h"
+#include "core/kube/MutationGate.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
 #include "gui/widgets/Icons.h"
@@ -347,7 +348,7 @@ void DoctorPanel::fixCheck(const QString& checkId)
         return;
     QString guard;
     for (const CommandSpec& step : f->fixSteps) {
-        const MutationDecision decision = MutationGuard::check(step, policy_);
+        const MutationDecision decision = MutationGate::decide(step, policy_);
         if (decision.verdict == MutationDecision::Refused) {
             fixStatus_->setText(decision.message);
             Q_EMIT fixFinished(id, false, decision.message);
@@ -382,7 +383,14 @@ void DoctorPanel::runNextStep()
     }
     const CommandSpec step = fixSteps_.takeFirst();
     fixStatus_->setText(tr("Running: %1").arg(step.title));
-    Command* command = runner_->start(step);
+    // The person said yes to the whole fix (every step listed) before the first one ran.
+    const Result<Command*> started = MutationGate::start(
+        runner_, step, policy_, [](const QString&, const QString&) { return true; });
+    if (!started.ok()) {
+        endFix(false, tr("The fix failed: %1").arg(started.error().message));
+        return;
+    }
+    Command* command = started.value();
     connect(command, &Command::finished, this, [this](const CommandResult& result) {
         if (!result.ok()) {
             const KubeError error = KubeErrors::classify(result);

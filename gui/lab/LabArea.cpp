@@ -1,5 +1,6 @@
 #include "gui/lab/LabArea.h"
 
+#include "gui/common/Navigator.h"
 #include "gui/lab/LabPlanDialog.h"
 #include "gui/lab/LabStepView.h"
 
@@ -17,7 +18,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QMetaMethod>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -38,30 +38,30 @@ public:
     {}
     bool followLogs(const QString& ns, const QString& selector, const QString& container) override
     {
-        if (!area_->isSignalConnected(QMetaMethod::fromSignal(&LabArea::followLogsRequested)))
+        if (!area_->navigator_)
             return false;
-        Q_EMIT area_->followLogsRequested(ns, selector, container);
+        area_->navigator_->followLogs(ns, selector, container);
         return true;
     }
     bool openTrace(const QString& traceId, const QUrl&) override
     {
-        if (!area_->isSignalConnected(QMetaMethod::fromSignal(&LabArea::traceRequested)))
+        if (!area_->navigator_)
             return false;
-        Q_EMIT area_->traceRequested(traceId);
+        area_->navigator_->showTrace(traceId);
         return true;
     }
     bool openSearch(const QString& service, const QUrl&) override
     {
-        if (!area_->isSignalConnected(QMetaMethod::fromSignal(&LabArea::searchRequested)))
+        if (!area_->navigator_)
             return false;
-        Q_EMIT area_->searchRequested(service);
+        area_->navigator_->showTraceSearch(service);
         return true;
     }
     bool showDoctor(const QString& focus) override
     {
-        if (!area_->isSignalConnected(QMetaMethod::fromSignal(&LabArea::doctorRequested)))
+        if (!area_->navigator_)
             return false;
-        Q_EMIT area_->doctorRequested(focus);
+        area_->navigator_->showDoctor(focus);
         return true;
     }
     bool confirm(const QString& question, const QString& details) override
@@ -236,8 +236,10 @@ void LabArea::setClusterStatus(const ClusterStatus& status)
     case State::Unreachable:
         state_->setFootnote(tr("The lab needs a cluster you may change — a local kind or "
                                "minikube cluster is ideal."));
-        state_->addAction(tr("Check my cluster"), u"cluster"_s,
-                          [this] { Q_EMIT clusterDetailsRequested(); });
+        state_->addAction(tr("Check my cluster"), u"cluster"_s, [this] {
+            if (navigator_)
+                navigator_->showClusterDetails();
+        });
         break;
     }
 }

@@ -22,14 +22,15 @@ class CommandRunner;
 class EmptyState;
 class LabRunner;
 class LabStepView;
+class Navigator;
 class PortForwards;
 struct Lab;
 
 // The Lab area: a guided lab (the built-in tracing lab or a YAML file). Steps on the left with
 // their state and a progress bar; the chosen step on the right (LabStepView). Before a lab first
 // runs it shows the plan and asks (LabPlanDialog). Without a lab it says what the lab does.
-// Cross-area requests (follow logs, open a trace or a search, the doctor) leave as signals that
-// MainWindow connects; an unconnected one falls back to what the headless runner does.
+// Cross-area requests (follow logs, open a trace or a search, the doctor) go to the Navigator;
+// without one the runner does the headless thing (a log snapshot, printing the Jaeger URL).
 class LabArea : public QWidget
 {
     Q_OBJECT
@@ -42,6 +43,7 @@ public:
     void setServices(CommandRunner* runner, AppSettings* settings,
                      PortForwards* forwards = nullptr);
     void setClusterStatus(const ClusterStatus& status);
+    void setNavigator(Navigator* navigator) { navigator_ = navigator; }
     // Where progress is saved (tests); default: the app data dir's labs/.
     void setProgressDir(const QString& dir);
 
@@ -57,13 +59,6 @@ public Q_SLOTS:
     void runAllRemaining();
     void teardown();
     void stop();
-
-Q_SIGNALS:
-    void clusterDetailsRequested();
-    void followLogsRequested(const QString& ns, const QString& selector, const QString& container);
-    void traceRequested(const QString& traceId);
-    void searchRequested(const QString& service);
-    void doctorRequested(const QString& focus);
 
 private:
     class Host;
@@ -92,6 +87,7 @@ private:
     QPointer<CommandRunner> commands_;
     QPointer<AppSettings> settings_;
     QPointer<PortForwards> forwards_;
+    Navigator* navigator_ = nullptr;
     ClusterStatus status_;
     QString progressDir_;
     std::unique_ptr<Host> host_;

@@ -7,6 +7,7 @@
 #include "core/logs/LogFilter.h"
 #include "core/logs/LogMerge.h"
 #include "core/process/Transcript.h"
+#include "gui/common/Navigator.h"
 #include "gui/logs/LineDetails.h"
 #include "gui/logs/LogExport.h"
 #include "gui/logs/LogRowDelegate.h"
@@ -92,7 +93,10 @@ LogsArea::LogsArea(QWidget* parent)
     empty_->setText(tr("Open a saved <code>istio-proxy</code> log — plain or <code>.gz</code>, "
                        "gigabytes are fine — to filter it by trace, status, service or time "
                        "and follow one request across services."));
-    empty_->addAction(tr("Open a saved log…"), u"open"_s, [this] { Q_EMIT openRequested(); });
+    empty_->addAction(tr("Open a saved log…"), u"open"_s, [this] {
+        if (navigator_)
+            navigator_->openLogDialog();
+    });
     empty_->addAction(tr("Open the sample log"), u"sample"_s,
                       [this] { openFiles({sampleLogPath()}); });
     empty_->setFootnote(tr("or drop files here · Ctrl+O"));
@@ -323,8 +327,14 @@ void LogsArea::buildViewer()
         filterBar_->setMode(FilterBar::Mode::Filter);
         filterBar_->setText(q);
     });
-    connect(lane_, &TraceLane::openTraceRequested, this, &LogsArea::openTraceRequested);
-    connect(lane_, &TraceLane::openRequestIdRequested, this, &LogsArea::openRequestIdRequested);
+    connect(lane_, &TraceLane::openTraceRequested, this, [this](const QString& traceId) {
+        if (navigator_)
+            navigator_->showTrace(traceId);
+    });
+    connect(lane_, &TraceLane::openRequestIdRequested, this, [this](const QString& requestId) {
+        if (navigator_)
+            navigator_->showRequestId(requestId);
+    });
 
     auto* horizontal = new QSplitter(Qt::Horizontal, page);
     horizontal->addWidget(table_);
@@ -459,7 +469,10 @@ void LogsArea::showError(const QString& html)
 {
     banner_->setMessage(Tone::Danger, u"error"_s, html);
     banner_->clearActions();
-    banner_->addAction(tr("Open another log…"), [this] { Q_EMIT openRequested(); });
+    banner_->addAction(tr("Open another log…"), [this] {
+        if (navigator_)
+            navigator_->openLogDialog();
+    });
     banner_->show();
 }
 
@@ -945,7 +958,10 @@ void LogsArea::showTraceLines(const QString& traceId, const QStringList& request
                                "(trace %1).")
                                 .arg(traceId.toHtmlEscaped()));
         banner_->clearActions();
-        banner_->addAction(tr("Open a log…"), [this] { Q_EMIT openRequested(); });
+        banner_->addAction(tr("Open a log…"), [this] {
+            if (navigator_)
+                navigator_->openLogDialog();
+        });
         banner_->show();
         return;
     }

@@ -32,6 +32,7 @@ class LiveLogStore;
 class LogFile;
 class LogFilter;
 class LogMerge;
+class Navigator;
 class PodFollower;
 class Transcript;
 class LogRowDelegate;
@@ -54,6 +55,8 @@ public:
     // kubeconfig and context they use (default: the kubectl from the settings, its current
     // context).
     void setTranscript(Transcript* transcript);
+    // Where a clicked trace or request id, and "Open a log…", are sent.
+    void setNavigator(Navigator* navigator) { navigator_ = navigator; }
     void setKubeTarget(const KubeTarget& target)
     {
         kubeTarget_ = target;
@@ -108,18 +111,15 @@ public:
     QString selectedAsMarkdown() const;
 
 public Q_SLOTS:
-    // Seam 2: the Traces area asks for the log lines of a trace (and its request ids).
+    // The log lines of a trace (and of its request ids), as the Traces area asks for them.
     void showTraceLines(const QString& traceId, const QStringList& requestIds);
-    // Seam 3: follow the istio-proxy logs of the pods a selector picks, live.
+    // Follow the istio-proxy logs of the pods a selector picks, live.
     void followSelector(const QString& namespaceName, const QString& selector,
                         const QString& container);
 
 Q_SIGNALS:
-    void openRequested();
     void filesOpened(const QStringList& paths);
     void fileShown(const QString& path);  // the first lines of the file are visible
-    void openTraceRequested(const QString& traceId);
-    void openRequestIdRequested(const QString& requestId);
     void exportFinished(const QString& path, qint64 lines, const QString& error);
     void sessionSaved(const QString& path, const QString& error);
     void histogramUpdated();
@@ -165,6 +165,7 @@ private:
 
     QPointer<AppSettings> settings_;
     QPointer<Transcript> transcript_;
+    Navigator* navigator_ = nullptr;
     KubeTarget kubeTarget_;
     bool kubeTargetSet_ = false;
     QList<Source> sources_;

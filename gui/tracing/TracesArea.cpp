@@ -4,6 +4,7 @@
 #include "core/kube/PortForward.h"
 #include "core/tracing/JaegerClient.h"
 #include "core/tracing/JaegerUrls.h"
+#include "gui/common/Navigator.h"
 #include "gui/tracing/EmbeddedUiMemory.h"
 #include "gui/tracing/JaegerPageCheck.h"
 #include "gui/tracing/JaegerWebView.h"
@@ -680,10 +681,14 @@ void TracesArea::showIntro()
     state_->setText(tr("Click a trace id in the Logs or in the lab, and its spans open here in "
                        "your cluster's Jaeger UI — one bar per service the request passed "
                        "through, with where the time went."));
-    state_->addAction(tr("Open a saved trace…"), u"open"_s,
-                      [this] { Q_EMIT openTraceRequested(); });
-    state_->addAction(tr("Jaeger settings…"), u"settings"_s,
-                      [this] { Q_EMIT settingsRequested(); });
+    state_->addAction(tr("Open a saved trace…"), u"open"_s, [this] {
+        if (navigator_)
+            navigator_->openTraceDialog();
+    });
+    state_->addAction(tr("Jaeger settings…"), u"settings"_s, [this] {
+        if (navigator_)
+            navigator_->showSettings();
+    });
     state_->setFootnote(jaegerNote_);
 }
 
@@ -711,10 +716,14 @@ void TracesArea::showFailure(const QString& message, const QString& hint, bool c
         state_->addAction(tr("Retry"), u"refresh"_s, [this] { retry(); });
     if (!trace_.isEmpty())
         state_->addAction(tr("Back to the timeline"), u"logs"_s, [this] { setView(View::Native); });
-    state_->addAction(tr("Jaeger settings…"), u"settings"_s,
-                      [this] { Q_EMIT settingsRequested(); });
-    state_->addAction(tr("Open a saved trace…"), u"open"_s,
-                      [this] { Q_EMIT openTraceRequested(); });
+    state_->addAction(tr("Jaeger settings…"), u"settings"_s, [this] {
+        if (navigator_)
+            navigator_->showSettings();
+    });
+    state_->addAction(tr("Open a saved trace…"), u"open"_s, [this] {
+        if (navigator_)
+            navigator_->openTraceDialog();
+    });
     state_->setFootnote(jaegerNote_);
     Q_EMIT lookupFailed(message, hint);
 }
@@ -728,7 +737,7 @@ void TracesArea::openTraceFile(const QString& path)
 void TracesArea::requestLogLines()
 {
     withShownTrace([this] {
-        if (trace_.isEmpty())
+        if (trace_.isEmpty() || !navigator_)
             return;
         QStringList requestIds;
         for (const Span& span : trace_.spans) {
@@ -736,8 +745,8 @@ void TracesArea::requestLogLines()
             if (!id.isEmpty() && !requestIds.contains(id))
                 requestIds.append(id);
         }
-        Q_EMIT showLogLinesRequested(JaegerTraceId::fromString(trace_.traceId).toUrlForm(),
-                                     requestIds);
+        navigator_->showTraceLines(JaegerTraceId::fromString(trace_.traceId).toUrlForm(),
+                                   requestIds);
     });
 }
 

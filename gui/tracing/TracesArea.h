@@ -22,6 +22,7 @@ class EmptyState;
 class JaegerClient;
 class JaegerReply;
 class JaegerWebView;
+class Navigator;
 class TraceTimelinePanel;
 
 // The Traces area: one trace at a time, shown in the embedded Jaeger UI (JaegerWebView, when
@@ -47,6 +48,9 @@ public:
 
     explicit TracesArea(QWidget* parent = nullptr);
     ~TracesArea() override;
+
+    // Where "Show its log lines", Settings and "Open a saved trace" go.
+    void setNavigator(Navigator* navigator) { navigator_ = navigator; }
 
     // The Jaeger query service (settings' URL or a port-forward's local address); empty means
     // http://localhost:16686, where `istioctl dashboard jaeger` and the usual port-forward listen.
@@ -101,14 +105,11 @@ public Q_SLOTS:
     void showSearch(const QString& service);
     // Repeats the last lookup (after the port-forward was started, traffic sent…).
     void retry();
-    // Emits showLogLinesRequested for the trace on screen.
+    // "Show its log lines": asks the Navigator for the lines of the trace on screen in the Logs
+    // area (fetching that trace first when the page moved to one ObsLab has not fetched).
     void requestLogLines();
 
 Q_SIGNALS:
-    void settingsRequested();
-    void openTraceRequested();
-    // "Show its log lines": the Logs area filters to these ids.
-    void showLogLinesRequested(const QString& traceId, const QStringList& requestIds);
     // The trace (or search page) is on screen: native timeline drawn or Jaeger's page drawn.
     void traceShown(const QString& traceId);
     // A lookup or page load failed; the area shows the same words.
@@ -190,6 +191,7 @@ private:
     QPointer<JaegerReply> shownFetch_;  // the shown trace, when the page moved to another one
     std::function<PortForward*()> startForward_;
     QPointer<PortForward> forward_;
+    Navigator* navigator_ = nullptr;
     QMetaObject::Connection forwardReady_;
     QMetaObject::Connection forwardFailed_;
 };

@@ -6,6 +6,7 @@
 // draws nothing (2.17 without ObsLab's import map on Qt 6.4, or a Jaeger whose scripts are
 // missing) falling back to ObsLab's timeline and being remembered, and pictures that are not
 // blank. Without the builds the test is skipped, except under CI, where that fails.
+#include "RecordingNavigator.h"
 #include "SimServer.h"
 #include "core/common/AppSettings.h"
 #include "gui/tracing/JaegerPageCheck.h"
@@ -334,7 +335,9 @@ void TestJaegerWebView::searchAndInPageNavigation()
     QCOMPARE(QUrlQuery(page->url()).queryItemValue(u"uiEmbed"_s), u"v0"_s);
     QTRY_COMPARE_WITH_TIMEOUT(count(page, u".span-row"_s), 2, 10000);
     QCOMPARE(count(page, u".Page--topNav"_s), 0);
-    QSignalSpy logLines(area_.get(), &TracesArea::showLogLinesRequested);
+    test::RecordingNavigator navigator;
+    area_->setNavigator(&navigator);
+    QSignalSpy logLines(&navigator, &test::RecordingNavigator::traceLinesRequested);
     area_->showLogLinesAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(logLines.count(), 1, 10000);
     QCOMPARE(logLines.first().at(0).toString(), clicked);

@@ -3,6 +3,7 @@
 // before anything runs, steps pass one by one, the progress bar follows, trace ids in the output
 // are links that ask for the trace, and a failing check shows its hint and offers the doctor.
 #include "GuiTestSupport.h"
+#include "RecordingNavigator.h"
 #include "SimMesh.h"
 
 #include "core/common/AppSettings.h"
@@ -149,7 +150,9 @@ void TestLabArea::stepsThroughTheLab()
     QVERIFY(area.openLab(u"tracing-jaeger"_s));
     QCOMPARE(area.stepList()->count(), 11);
     QCOMPARE(area.progressBar()->value(), 0);
-    QSignalSpy traces(&area, &LabArea::traceRequested);
+    test::RecordingNavigator navigator;
+    area.setNavigator(&navigator);
+    QSignalSpy traces(&navigator, &test::RecordingNavigator::traceRequested);
 
     // The first run asks with the plan; nothing ran before.
     bool seenPlan = false;
@@ -213,7 +216,9 @@ void TestLabArea::failingCheckOffersTheDoctor()
     LabArea area;
     area.setServices(&runner_, settings_.get());
     area.setProgressDir(dir_.filePath(u"progress2"_s));
-    QSignalSpy doctor(&area, &LabArea::doctorRequested);
+    test::RecordingNavigator navigator;
+    area.setNavigator(&navigator);
+    QSignalSpy doctor(&navigator, &test::RecordingNavigator::doctorRequested);
     QVERIFY(area.openLab(path));
     bool seenPlan = false;
     acceptPlanWhenAsked(&seenPlan);

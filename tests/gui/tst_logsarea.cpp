@@ -3,11 +3,12 @@
 // asserting on what is shown.
 #include "GuiTestSupport.h"
 #include "LogGenerator.h"
+#include "RecordingNavigator.h"
 #include "core/common/AppSettings.h"
 #include "core/logs/LiveLogStore.h"
 #include "core/logs/LogFile.h"
 #include "core/logs/LogFilter.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 #include "gui/logs/FilterBar.h"
 #include "gui/logs/HistogramStrip.h"
 #include "gui/logs/LogExport.h"
@@ -413,8 +414,10 @@ void TestLogsArea::clickingATraceIdOpensTheLane()
     std::sort(laneLines.begin(), laneLines.end());
     QCOMPARE(laneLines, traceLines);
 
-    // Open in Traces (seam 2) and filter to it.
-    QSignalSpy openTrace(area.get(), &LogsArea::openTraceRequested);
+    // Open in Traces and filter to it.
+    test::RecordingNavigator navigator;
+    area->setNavigator(&navigator);
+    QSignalSpy openTrace(&navigator, &test::RecordingNavigator::traceRequested);
     QTest::mouseClick(lane->findChild<QToolButton*>(u"traceLaneOpen"_s), Qt::LeftButton);
     QCOMPARE(openTrace.count(), 1);
     QCOMPARE(openTrace.at(0).at(0).toString(), TraceId::fromHex(id).toString());
@@ -430,7 +433,7 @@ void TestLogsArea::clickingATraceIdOpensTheLane()
     QCOMPARE(area->model()->lineAt(area->table()->currentIndex().row()),
              last->data(0, Qt::UserRole).toLongLong());
 
-    // Seam 2 inbound: the Traces area asks for a trace's lines.
+    // The Traces area asks for a trace's lines.
     area->filterBar()->setText(QString());
     area->showTraceLines(TraceId::fromHex(id).toString(), {});
     QTRY_COMPARE(area->model()->rowCount(), int(traceLines.size()));

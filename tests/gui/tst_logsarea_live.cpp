@@ -1,4 +1,4 @@
-// The Logs area following a workload live (seam 3: followSelector) against the simulated mesh
+// The Logs area following a workload live against the simulated mesh
 // (test equipment: the real kubectl talks to a stand-in API server): lines stream in, pods are
 // coloured by name, a rollout restart's new pod is marked, the session can be saved.
 #include "GuiTestSupport.h"

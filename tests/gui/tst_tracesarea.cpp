@@ -1,3 +1,4 @@
+#include "RecordingNavigator.h"
 #include "SimServer.h"
 #include "core/kube/PortForward.h"
 #include "core/tracing/JaegerClient.h"
@@ -137,7 +138,9 @@ void TestTracesArea::emptyStateOffersToOpenATrace()
 {
     TracesArea area;
     area.show();
-    QSignalSpy requested(&area, &TracesArea::openTraceRequested);
+    test::RecordingNavigator navigator;
+    area.setNavigator(&navigator);
+    QSignalSpy requested(&navigator, &test::RecordingNavigator::traceDialogRequested);
     QPushButton* open = nullptr;
     const auto buttons = area.emptyState()->findChildren<QPushButton*>();
     for (QPushButton* b : buttons) {
@@ -281,7 +284,9 @@ void TestTracesArea::showItsLogLines()
     area.openTraceFile(QStringLiteral(OBSLAB_FIXTURES_DIR "/jaeger-trace.json"));
     QVERIFY(loaded.wait(10000));
     QVERIFY(area.showLogLinesAction()->isEnabled());
-    QSignalSpy requested(&area, &TracesArea::showLogLinesRequested);
+    test::RecordingNavigator navigator;
+    area.setNavigator(&navigator);
+    QSignalSpy requested(&navigator, &test::RecordingNavigator::traceLinesRequested);
     area.showLogLinesAction()->trigger();
     QCOMPARE(requested.count(), 1);
     QCOMPARE(requested.first().first().toString(), kFixtureTrace);
@@ -305,8 +310,8 @@ void TestTracesArea::webZoomFollowsFontScaleAndPresenterMode()
     QCOMPARE(area.webZoomFactor(), 1.0);
 }
 
-// Seam 5 against tests/helpers/kubectl-portforward-standin (the sim serves no port-forward):
-// it relays to the stand-in Jaeger as `kubectl port-forward svc/tracing` would.
+// The port-forward fallback against tests/helpers/kubectl-portforward-standin (the sim serves no
+// port-forward): it relays to the stand-in Jaeger as `kubectl port-forward svc/tracing` would.
 void TestTracesArea::managedPortForwardWhenNoUrlIsSet()
 {
     if (!sim())
