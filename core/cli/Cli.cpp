@@ -71,7 +71,11 @@ bool Dispatcher::isHeadless(const QStringList& args) const
 
 bool Dispatcher::isGuiOption(const QString& arg)
 {
-    return arg == u"--open-log" || arg == u"--lab" || arg.startsWith(u"--lab=");
+    for (const QStringView option : {u"--lab", u"--trace", u"--jaeger"}) {
+        if (arg == option || arg.startsWith(option + u'='))
+            return true;
+    }
+    return arg == u"--open-log";
 }
 
 QString Dispatcher::versionText()
@@ -85,6 +89,9 @@ QString Dispatcher::helpText() const
                    "  obslab [FILE…]                 open the desktop app (with these log files)\n"
                    "  obslab --open-log              open the desktop app at the Open Log dialog\n"
                    "  obslab --lab ID                open the desktop app at a lab\n"
+                   "  obslab --trace ID [--jaeger URL]\n"
+                   "                                 open the desktop app at that trace (Traces\n"
+                   "                                 area); --jaeger: the Jaeger to ask this time\n"
                    "  obslab SUBCOMMAND [ARGS…]      run a headless subcommand\n"
                    "  obslab SUBCOMMAND --help       help for one subcommand\n"
                    "  obslab --version | --help\n\n"

@@ -54,7 +54,8 @@ public:
     // args excludes the program name. Returns the exit code.
     int run(const QStringList& args, const CliContext& ctx) const;
 
-    // Options that belong to the GUI (`--open-log`, `--lab ID`): they open the window.
+    // Options that belong to the GUI (`--open-log`, `--lab ID`, `--trace ID`, `--jaeger URL`):
+    // they open the window.
     static bool isGuiOption(const QString& arg);
 
     QString helpText() const;

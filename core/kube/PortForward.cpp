@@ -151,6 +151,18 @@ void PortForward::onStderr(const QByteArray& line)
     lastError_ = text.left(500);
     if (text.contains(u"address already in use"_s) || text.contains(u"unable to listen"_s))
         portTaken_ = true;
+    // A connection failed inside the tunnel: the pod behind it is gone or its port is closed.
+    // kubectl 1.27 and newer end the session and exit by themselves; older ones (Debian's 1.20)
+    // keep listening and fail every connection, so restart it here: a new kubectl resolves the
+    // service to a pod that exists.
+    const bool brokenTunnel = text.contains(u"an error occurred forwarding"_s) ||
+                              text.contains(u"lost connection to pod"_s) ||
+                              text.contains(u"error creating error stream"_s) ||
+                              text.contains(u"error creating forwarding stream"_s);
+    if (brokenTunnel && job_ && (state_ == State::Ready || state_ == State::Probing)) {
+        qCInfo(lcKube) << "port-forward" << options_.resource << "broken:" << lastError_;
+        job_->stop();
+    }
 }
 
 void PortForward::probe()

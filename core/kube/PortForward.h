@@ -35,8 +35,10 @@ struct PortForwardOptions
 
 // One supervised `kubectl port-forward RESOURCE LOCAL:REMOTE --address 127.0.0.1`. Ready when
 // kubectl has printed its "Forwarding from" line AND an HTTP GET of probePath through it gets
-// any HTTP answer. Restarted with back-off when kubectl exits (the pod was replaced) or the probe
-// never answers; the local port is kept across restarts when it is still free. GUI thread; never
+// any HTTP answer. Restarted with back-off when kubectl exits (the tunnel dropped, the pod was
+// replaced), when it reports a connection that failed inside the tunnel (kubectl 1.20 does not
+// exit then) or when the probe never answers; the local port is kept across restarts when it is
+// still free. GUI thread; never
 // blocks. The kubectl process dies with ObsLab (Command sets PR_SET_PDEATHSIG for background
 // commands), and is stopped by stop(), the destructor or PortForwards.
 class PortForward : public QObject

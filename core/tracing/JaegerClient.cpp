@@ -2,16 +2,19 @@
 
 #include "core/common/AppSettings.h"
 #include "core/common/Logging.h"
+#include "core/kube/PortForward.h"
 #include "core/tracing/JaegerJson.h"
 #include "core/tracing/JaegerUrls.h"
 
 #include <QDateTime>
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
+#include <QTimer>
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -99,17 +102,42 @@ void JaegerClient::failLater(JaegerReply* reply, JaegerReply::Status status, Err
         reply, [reply, status, error] { reply->fail(status, error); }, Qt::QueuedConnection);
 }
 
+void JaegerClient::followForward(PortForward* forward)
+{
+    QObject::disconnect(forwardReady_);
+    forward_ = forward;
+    if (!forward)
+        return;
+    // A restart that had to take another local port moves the API with it.
+    forwardReady_ = connect(forward, &PortForward::ready, this, [this](const QUrl& local) {
+        if (local.port() != baseUrl_.port() || local.host() != baseUrl_.host())
+            setBaseUrl(local);
+    });
+    if (forward->state() == PortForward::State::Ready && forward->localUrl() != baseUrl_)
+        setBaseUrl(forward->localUrl());
+}
+
+PortForward* JaegerClient::forward() const
+{
+    return forward_;
+}
+
 void JaegerClient::get(JaegerReply* reply, const QUrl& url, HttpHandler done)
+{
+    if (reply)
+        reply->url_ = url;
+    const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + timeout_.count();
+    send(QPointer<JaegerReply>(reply), reply != nullptr, url, std::move(done), deadline, 1);
+}
+
+void JaegerClient::send(const QPointer<JaegerReply>& guard, bool forReply, const QUrl& url,
+                        HttpHandler done, qint64 deadline, int attempt)
 {
     QNetworkRequest request(url);
     request.setTransferTimeout(int(timeout_.count()));
     request.setRawHeader("Accept", "application/json");
-    if (reply)
-        reply->url_ = url;
-    qCDebug(lcTracing) << "GET" << url.toDisplayString();
+    qCDebug(lcTracing) << "GET" << url.toDisplayString() << (attempt > 1 ? "(again)" : "");
     QNetworkReply* net = network_->get(request);
-    const QPointer<JaegerReply> guard(reply);
-    const bool forReply = reply != nullptr;
     // The body is taken as it arrives and counted; past the limit (or with a Content-Length
     // over it) the transfer ends. Qt's own buffer is kept small, so a fast sender waits for us.
     const qint64 limit = maxResponseBytes_;
@@ -134,32 +162,80 @@ void JaegerClient::get(JaegerReply* reply, const QUrl& url, HttpHandler done)
     connect(net, &QNetworkReply::readyRead, this, [take] { take(-1); });
     connect(net, &QNetworkReply::downloadProgress, this,
             [take](qint64, qint64 total) { take(total); });
-    connect(net, &QNetworkReply::finished, this,
-            [net, guard, forReply, body, take, done = std::move(done)] {
-                net->deleteLater();
+    connect(
+        net, &QNetworkReply::finished, this,
+        [this, net, guard, forReply, url, deadline, attempt, body, take, done = std::move(done)] {
+            net->deleteLater();
+            if (forReply && (!guard || guard->isFinished()))
+                return;
+            take(-1);  // what arrived with the end
+            Http http;
+            http.url = net->url();
+            http.error = net->error();
+            http.errorString = net->errorString();
+            http.status = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            http.tooLarge = body->tooLarge;
+            // A transfer timeout aborts the reply, which Qt reports as "cancelled"; we
+            // abort nothing else that reaches this handler but an oversized answer.
+            http.timedOut = !http.tooLarge && http.status == 0 &&
+                            (http.error == QNetworkReply::OperationCanceledError ||
+                             http.error == QNetworkReply::TimeoutError);
+            http.body = std::move(body->bytes);
+            const auto again = [=, this] {
                 if (forReply && (!guard || guard->isFinished()))
-                    return;
-                take(-1);  // what arrived with the end
-                Http http;
-                http.url = net->url();
-                http.error = net->error();
-                http.errorString = net->errorString();
-                http.status = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                http.tooLarge = body->tooLarge;
-                // A transfer timeout aborts the reply, which Qt reports as "cancelled"; we
-                // abort nothing else that reaches this handler but an oversized answer.
-                http.timedOut = !http.tooLarge && http.status == 0 &&
-                                (http.error == QNetworkReply::OperationCanceledError ||
-                                 http.error == QNetworkReply::TimeoutError);
-                http.body = std::move(body->bytes);
+                    return;  // the caller gave up meanwhile
+                // The forward may be back on another local port.
+                QUrl next = url;
+                if (forward_ && forward_->localPort() > 0)
+                    next.setPort(forward_->localPort());
+                send(guard, forReply, next, done, deadline, attempt + 1);
+            };
+            if (!waitForForward(http, deadline, attempt, guard, again))
                 done(http);
-            });
-    if (reply) {
-        connect(reply, &JaegerReply::finished, net, [net] {
+        });
+    if (guard) {
+        connect(guard, &JaegerReply::finished, net, [net] {
             if (net->isRunning())
                 net->abort();
         });
     }
+}
+
+bool JaegerClient::waitForForward(const Http& http, qint64 deadline, int attempt,
+                                  const QPointer<JaegerReply>& reply, std::function<void()> again)
+{
+    const bool connectionLost = http.status == 0 && !http.timedOut &&
+                                (http.error == QNetworkReply::ConnectionRefusedError ||
+                                 http.error == QNetworkReply::RemoteHostClosedError ||
+                                 http.error == QNetworkReply::UnknownNetworkError);
+    const qint64 left = deadline - QDateTime::currentMSecsSinceEpoch();
+    if (!connectionLost || !forward_ || !forward_->isActive() || attempt >= 3 || left <= 0)
+        return false;
+    qCInfo(lcTracing) << "Jaeger through the port-forward:" << http.errorString
+                      << "- sending again once the forward is back";
+    // One shot: whichever comes first of the forward being ready again, giving up, or the time
+    // running out. When kubectl has not yet noticed the broken tunnel, the forward still looks
+    // ready; then it gets a moment to notice before the request simply goes again.
+    auto* waiter = new QObject(this);
+    auto fired = std::make_shared<bool>(false);
+    const auto fire = [waiter, fired, again] {
+        if (std::exchange(*fired, true))
+            return;
+        waiter->deleteLater();
+        again();
+    };
+    connect(forward_, &PortForward::ready, waiter, fire);
+    connect(forward_, &PortForward::failed, waiter, fire);
+    connect(forward_, &PortForward::stopped, waiter, fire);
+    QTimer::singleShot(std::chrono::milliseconds(std::min<qint64>(left, 1500)), waiter,
+                       [this, fire] {
+                           if (!forward_ || forward_->state() == PortForward::State::Ready)
+                               fire();
+                       });
+    QTimer::singleShot(std::chrono::milliseconds(left), waiter, fire);
+    if (reply)
+        connect(reply, &JaegerReply::finished, waiter, &QObject::deleteLater);
+    return true;
 }
 
 JaegerReply::Status JaegerClient::classify(const Http& http, Error& error) const
@@ -545,6 +621,8 @@ JaegerReply* JaegerClient::trace(const JaegerTraceId& id)
             return;
         }
         reply->traces_ = found;
+        if (!v3)
+            reply->v1Body_ = http.body;
         reply->succeed();
     };
     whenResolved(reply, [this, reply, id, finishWith] {

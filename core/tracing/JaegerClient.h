@@ -19,6 +19,7 @@ class QNetworkAccessManager;
 namespace obslab {
 
 class AppSettings;
+class PortForward;
 
 // Jaeger's query API over HTTP (FORMATS §4). Lives on and must be used from one thread (the GUI
 // thread); every call is asynchronous and returns a JaegerReply that ends with finished().
@@ -50,6 +51,14 @@ public:
     // AppSettings::jaegerMaxResponseMiB() at start.
     static void setDefaultMaxResponseBytes(qint64 bytes);
     static qint64 defaultMaxResponseBytes();
+
+    // Calls go through `forward`, a managed port-forward to Jaeger (null: none). The base URL
+    // follows its local address. A request that cannot connect or loses its connection while the
+    // forward is active (the tunnel dropped, the pod was replaced) is not lost: it waits until the
+    // forward is ready again and is sent again, at most twice, within the request's timeout
+    // (counted from the first try); only then does it fail with the connection error.
+    void followForward(PortForward* forward);
+    PortForward* forward() const;
 
     JaegerReply* services();
     JaegerReply* operations(const QString& service);
@@ -83,6 +92,10 @@ private:
     using Step = std::function<void()>;
 
     void get(JaegerReply* reply, const QUrl& url, HttpHandler done);
+    void send(const QPointer<JaegerReply>& reply, bool forReply, const QUrl& url, HttpHandler done,
+              qint64 deadline, int attempt);
+    bool waitForForward(const Http& http, qint64 deadline, int attempt,
+                        const QPointer<JaegerReply>& reply, std::function<void()> again);
     // Runs `step` once the base path is known, or fails `reply` with discovery's error.
     void whenResolved(JaegerReply* reply, Step step);
     void probe(int candidate);
@@ -101,6 +114,8 @@ private:
     static Error notFoundError(const QString& what);
 
     QNetworkAccessManager* network_ = nullptr;
+    QPointer<PortForward> forward_;
+    QMetaObject::Connection forwardReady_;
     QUrl baseUrl_;
     QUrl resolved_;
     bool v1Search_ = true;

@@ -46,6 +46,9 @@ public:
 
     const QList<Trace>& traces() const { return traces_; }  // search, trace(), findTrace…()
     const QStringList& names() const { return names_; }     // services(), operations()
+    // trace(): Jaeger's answer as it came, when it came from the v1 /api/traces/{id} (the JSON
+    // the Jaeger UI itself asks for); empty after a v3 fallback.
+    const QByteArray& v1Body() const { return v1Body_; }
 
     // Finishes with Cancelled at once; late network answers are then ignored.
     void abort();
@@ -63,6 +66,7 @@ private:
     QUrl url_;
     QList<Trace> traces_;
     QStringList names_;
+    QByteArray v1Body_;
 };
 
 }  // namespace obslab

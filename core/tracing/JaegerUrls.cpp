@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUrlQuery>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -56,7 +57,6 @@ void addEmbed(Params& params, const EmbedOptions& options, bool search)
         params.append({u"uiTimelineHideMinimap"_s, u"1"_s});
     if (!search && options.hideSummary)
         params.append({u"uiTimelineHideSummary"_s, u"1"_s});
-    params.append({u"uiTheme"_s, options.theme == UiTheme::Dark ? u"dark"_s : u"light"_s});
 }
 
 }  // namespace
@@ -118,6 +118,28 @@ QUrl uiSearch(const QUrl& base, const TraceQuery& query, const QDateTime& now,
         params.append({u"maxDuration"_s, query.maxDuration});
     addEmbed(params, options, true);
     return withQuery(join(base, u"search"_s), params);
+}
+
+UiRoute parseUiRoute(const QUrl& base, const QUrl& url)
+{
+    UiRoute route;
+    QString prefix = base.path();
+    while (prefix.endsWith(u'/'))
+        prefix.chop(1);
+    const QString path = url.path();
+    if (!path.startsWith(prefix + u'/'))
+        return route;
+    const QStringList parts = path.mid(prefix.size() + 1).split(u'/', Qt::SkipEmptyParts);
+    const QUrlQuery query(url);
+    route.embedded = query.queryItemValue(u"uiEmbed"_s) == u"v0";
+    if (parts.size() == 2 && parts[0] == u"trace" && !parts[1].contains(u"..."_s) &&
+        JaegerTraceId::fromString(parts[1]).isValid()) {
+        route.kind = UiRoute::Kind::Trace;
+        route.traceId = parts[1];
+    } else if (parts.size() == 1 && parts[0] == u"search") {
+        route.kind = UiRoute::Kind::Search;
+    }
+    return route;
 }
 
 QUrl v1Services(const QUrl& base)

@@ -10,15 +10,10 @@
 // `base` is the resolved base URL including any base path, e.g. http://localhost:16686/jaeger.
 namespace obslab::jaegerurls {
 
-enum class UiTheme
-{
-    Light,
-    Dark
-};
-
+// The embed parameters both Jaeger UI 1.x and 2.x know. There is no theme parameter: 2.x takes
+// its theme from localStorage (the embedded view sets it), 1.x has no dark theme.
 struct EmbedOptions
 {
-    UiTheme theme = UiTheme::Light;
     bool collapseTitle = true;    // uiTimelineCollapseTitle
     bool hideMinimap = true;      // uiTimelineHideMinimap
     bool hideSummary = false;     // uiTimelineHideSummary
@@ -29,6 +24,22 @@ QUrl uiTrace(const QUrl& base, const JaegerTraceId& id, const EmbedOptions& opti
 // `now` fixes start/end so the URL is reproducible; lookback is also sent for the UI's form.
 QUrl uiSearch(const QUrl& base, const TraceQuery& query, const QDateTime& now,
               const EmbedOptions& options);
+
+// What a Jaeger UI page URL shows: /trace/{id} (a single trace, not a comparison), /search, or
+// anything else; paths are taken below `base`'s path. Embedded when uiEmbed=v0.
+struct UiRoute
+{
+    enum class Kind
+    {
+        Other,
+        Trace,
+        Search
+    };
+    Kind kind = Kind::Other;
+    QString traceId;  // as in the URL, for Kind::Trace
+    bool embedded = false;
+};
+UiRoute parseUiRoute(const QUrl& base, const QUrl& url);
 
 QUrl v1Services(const QUrl& base);
 QUrl v1Operations(const QUrl& base, const QString& service);

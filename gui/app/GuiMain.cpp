@@ -8,15 +8,14 @@
 #include "core/process/Transcript.h"
 #include "core/tracing/JaegerClient.h"
 #include "gui/app/Application.h"
+#include "gui/app/GuiArguments.h"
 #include "gui/app/MainWindow.h"
 #include "gui/common/ThemeManager.h"
-#include "gui/lab/LabArea.h"
 #include "gui/tracing/JaegerWebView.h"
 #include "gui/widgets/Icons.h"
 
 #include <QApplication>
 #include <QCoreApplication>
-#include <QFileInfo>
 #include <QFuture>
 #include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
@@ -24,39 +23,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab {
-
-namespace {
-// Qt has already removed its own options (-platform, -style …); what is left after the program
-// name and does not look like an option is a log file to open.
-struct GuiArguments
-{
-    QStringList files;
-    bool openLogDialog = false;
-    QString lab;
-};
-
-GuiArguments parseArguments(const QStringList& arguments)
-{
-    GuiArguments parsed;
-    bool onlyFiles = false;
-    for (qsizetype i = 1; i < arguments.size(); ++i) {
-        const QString& argument = arguments.at(i);
-        if (!onlyFiles && argument == u"--") {
-            onlyFiles = true;
-        } else if (!onlyFiles && argument == u"--open-log") {
-            parsed.openLogDialog = true;
-        } else if (!onlyFiles && argument == u"--lab") {
-            if (i + 1 < arguments.size())
-                parsed.lab = arguments.at(++i);
-        } else if (!onlyFiles && argument.startsWith(u"--lab=")) {
-            parsed.lab = argument.mid(6);
-        } else if (onlyFiles || !argument.startsWith(u'-')) {
-            parsed.files << QFileInfo(argument).absoluteFilePath();
-        }
-    }
-    return parsed;
-}
-}  // namespace
 
 int runGui(int argc, char** argv)
 {
@@ -101,16 +67,11 @@ int runGui(int argc, char** argv)
     });
     [[maybe_unused]] const QFuture<int> cleanup = QtConcurrent::run(&TempDirs::removeStale);
     window.show();
-    const GuiArguments arguments = parseArguments(QApplication::arguments());
-    window.openFiles(arguments.files);
-    if (arguments.openLogDialog)
-        window.openLogDialog();
-    // `obslab --lab ID|FILE`: the Lab area with that lab (its errors shown there if it does not
-    // load).
-    if (!arguments.lab.isEmpty()) {
-        window.showArea(MainWindow::Area::Lab);
-        window.labArea()->openLab(arguments.lab);
-    }
+    // Qt has already taken its own options (-platform, -style …).
+    const GuiArguments arguments = GuiArguments::parse(QApplication::arguments());
+    for (const QString& problem : arguments.problems)
+        qWarning("obslab: %s", qPrintable(problem));
+    arguments.applyTo(window);
 
     const int code = app.exec();
     // Leave no process behind: followers and port-forwards end with the app.

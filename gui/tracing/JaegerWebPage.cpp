@@ -11,8 +11,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace obslab {
 
 // The page Qt asks for when the Jaeger UI opens a window: it never shows anything. Its first
-// navigation names where the popup wanted to go; that URL is routed through the owner (Jaeger
-// origin: shown in the embedded view; elsewhere: the system browser) and the catcher goes away.
+// navigation names where the popup wanted to go; the owner hands that URL to the system browser
+// and the catcher goes away.
 class JaegerPopupCatcher : public QWebEnginePage
 {
 public:
@@ -31,8 +31,7 @@ protected:
             return true;
         if (!done_ && owner_) {
             done_ = true;
-            if (owner_->route(url, true))
-                owner_->setUrl(url);
+            owner_->routePopup(url);
         }
         deleteLater();
         return false;
@@ -70,6 +69,8 @@ bool JaegerWebPage::acceptNavigationRequest(const QUrl& url, NavigationType type
 {
     if (!isMainFrame && (url.scheme() == u"about" || url.scheme() == u"data"))
         return true;  // blank or inline frames the page makes for itself
+    if (isMainFrame && url == QUrl(u"about:blank"_s))
+        return true;  // the view leaving a page (JaegerWebView::clear)
     // A frame that loads another origin by itself (not a click) is dropped, not handed over:
     // only what the user asked for reaches the browser.
     return route(url, isMainFrame || type == NavigationTypeLinkClicked);
@@ -79,6 +80,28 @@ QWebEnginePage* JaegerWebPage::createWindow(WebWindowType type)
 {
     Q_UNUSED(type);
     return new JaegerPopupCatcher(this);
+}
+
+void JaegerWebPage::javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level,
+                                             const QString& message, int line,
+                                             const QString& source)
+{
+    if (level != ErrorMessageLevel)
+        return;
+    qCDebug(lcTracing) << "embedded Jaeger UI:" << source << line << message;
+    if (message.startsWith(u"Uncaught"_s))
+        Q_EMIT scriptErrorReported(message);
+}
+
+void JaegerWebPage::routePopup(const QUrl& url)
+{
+    const QString scheme = url.scheme().toLower();
+    if (scheme == u"http" || scheme == u"https" || scheme == u"mailto") {
+        handOver(url);
+        return;
+    }
+    qCInfo(lcTracing) << "embedded Jaeger UI: blocked a new window for" << url.toDisplayString();
+    Q_EMIT navigationBlocked(url);
 }
 
 bool JaegerWebPage::route(const QUrl& url, bool userInitiated)

@@ -8,9 +8,12 @@ class QWebEngineProfile;
 namespace obslab {
 
 // The page of the embedded Jaeger UI. It stays on the Jaeger origin (scheme, host and port of
-// the base URL): a link or window.open() to anywhere else is refused and handed to the system
-// browser (QDesktopServices::openUrl); a popup on the Jaeger origin opens in this page instead of
-// a new window. GUI thread; the profile must outlive the page.
+// the base URL): a link to anywhere else is refused and handed to the system browser
+// (QDesktopServices::openUrl). Every new window the page asks for (window.open, a target=_blank
+// link, Jaeger's "open in new window" icon) goes to the system browser too, even on the Jaeger
+// origin: a new window means Jaeger's full UI, and this pane keeps the embedded trace.
+// Uncaught script errors are reported (scriptErrorReported). GUI thread; the profile must
+// outlive the page.
 class JaegerWebPage : public QWebEnginePage
 {
     Q_OBJECT
@@ -29,15 +32,21 @@ Q_SIGNALS:
     void externalUrlOpened(const QUrl& url);
     // Refused and dropped: another scheme, or a frame loading another origin by itself.
     void navigationBlocked(const QUrl& url);
+    // An error the page's scripts did not catch ("Uncaught TypeError: …").
+    void scriptErrorReported(const QString& message);
 
 protected:
     bool acceptNavigationRequest(const QUrl& url, NavigationType type, bool isMainFrame) override;
     QWebEnginePage* createWindow(WebWindowType type) override;
+    void javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level, const QString& message,
+                                  int line, const QString& source) override;
 
 private:
     friend class JaegerPopupCatcher;
-    // Decides for a URL this page (or one of its popups) wants to show; true = show it here.
+    // Decides for a URL this page wants to show; true = show it here.
     bool route(const QUrl& url, bool userInitiated);
+    // Where a new window the page asked for goes: the system browser, or nowhere.
+    void routePopup(const QUrl& url);
     void handOver(const QUrl& url);
 
     QUrl origin_;

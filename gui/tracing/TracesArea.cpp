@@ -1,12 +1,16 @@
 #include "gui/tracing/TracesArea.h"
 
+#include "core/common/Logging.h"
 #include "core/kube/PortForward.h"
 #include "core/tracing/JaegerClient.h"
 #include "core/tracing/JaegerUrls.h"
 #include "gui/common/Navigator.h"
+#include "gui/tracing/EmbeddedUiMemory.h"
+#include "gui/tracing/JaegerPageCheck.h"
 #include "gui/tracing/JaegerWebView.h"
 #include "gui/tracing/TraceTimelinePanel.h"
 #include "gui/tracing/TraceTimelineView.h"
+#include "gui/widgets/Banner.h"
 #include "gui/widgets/EmptyState.h"
 #include "gui/widgets/Icons.h"
 #include "gui/widgets/Tone.h"
@@ -19,7 +23,6 @@
 #include <QFileInfo>
 #include <QStackedWidget>
 #include <QToolBar>
-#include <QUrlQuery>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -28,9 +31,17 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace obslab {
 
+namespace {
+QString sameId(const QString& id)
+{
+    return JaegerTraceId::fromString(id).toUrlForm();
+}
+}  // namespace
+
 TracesArea::TracesArea(QWidget* parent)
     : QWidget(parent)
     , header_(new QToolBar(this))
+    , notice_(new Banner(this))
     , stack_(new QStackedWidget(this))
     , state_(new EmptyState(stack_))
     , panel_(new TraceTimelinePanel(stack_))
@@ -41,7 +52,10 @@ TracesArea::TracesArea(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(header_);
+    layout->addWidget(notice_);
     layout->addWidget(stack_, 1);
+    notice_->setMessage(Tone::Info, u"info"_s, QString());
+    notice_->hide();
     stack_->addWidget(state_);
     stack_->addWidget(panel_);
 
@@ -73,11 +87,9 @@ TracesArea::TracesArea(QWidget* parent)
     browserAction_ = header_->addAction(Icons::icon(u"external"_s), tr("Open in browser"));
     browserAction_->setToolTip(tr("Open this trace in Jaeger in your web browser"));
     connect(browserAction_, &QAction::triggered, this, [this] {
-        const QUrl base =
-            client_->resolvedBaseUrl().isEmpty() ? client_->baseUrl() : client_->resolvedBaseUrl();
-        const JaegerTraceId id = JaegerTraceId::fromString(trace_.traceId);
+        const JaegerTraceId id = JaegerTraceId::fromString(shownId_);
         if (id.isValid())
-            QDesktopServices::openUrl(jaegerurls::join(base, u"trace/"_s + id.toUrlForm()));
+            QDesktopServices::openUrl(jaegerurls::join(jaegerBase(), u"trace/"_s + id.toUrlForm()));
     });
 
     connect(panel_, &TraceTimelinePanel::traceLoaded, this, [this] {
@@ -97,9 +109,11 @@ TracesArea::TracesArea(QWidget* parent)
 
 TracesArea::~TracesArea()
 {
-    if (pending_) {
-        pending_->disconnect(this);
-        pending_->abort();
+    for (JaegerReply* reply : {pending_.data(), shownFetch_.data()}) {
+        if (reply) {
+            reply->disconnect(this);
+            reply->abort();
+        }
     }
 }
 
@@ -112,6 +126,8 @@ void TracesArea::setJaegerUrl(const QUrl& url)
     QUrl base = url.isEmpty() ? JaegerClient::defaultBaseUrl(nullptr) : url;
     if (url.isEmpty() && forward_ && forward_->state() == PortForward::State::Ready)
         base = forward_->localUrl();
+    if (!url.isEmpty())
+        client_->followForward(nullptr);
     if (base != client_->baseUrl())
         client_->setBaseUrl(base);
     jaegerNote_ =
@@ -134,6 +150,11 @@ QUrl TracesArea::jaegerUrl() const
     return client_->baseUrl();
 }
 
+QUrl TracesArea::jaegerBase() const
+{
+    return client_->resolvedBaseUrl().isEmpty() ? client_->baseUrl() : client_->resolvedBaseUrl();
+}
+
 void TracesArea::setPortForwardStarter(std::function<PortForward*()> start)
 {
     startForward_ = std::move(start);
@@ -153,6 +174,8 @@ void TracesArea::setEmbeddedAvailable(bool available)
         view_ = View::Embedded;  // the default where it can run
         embeddedAction_->setChecked(true);
     }
+    if (available && !memory_)
+        memory_ = std::make_unique<EmbeddedUiMemory>(JaegerWebView::chromiumMajorVersion());
 }
 
 void TracesArea::setFontScale(double scale)
@@ -189,16 +212,16 @@ void TracesArea::changeEvent(QEvent* event)
     if (event->type() != QEvent::PaletteChange || isDark() == darkShown_)
         return;
     darkShown_ = isDark();
-    // Jaeger's page takes its theme from the URL: ask again with the new one.
-    if (web_ && web_->requestedUrl().isValid()) {
-        QUrl url = web_->requestedUrl();
-        QUrlQuery query(url);
-        query.removeAllQueryItems(u"uiTheme"_s);
-        query.addQueryItem(u"uiTheme"_s, darkShown_ ? u"dark"_s : u"light"_s);
-        url.setQuery(query);
-        if (url == awaitedPage_ || stack_->currentWidget() == web_)
-            awaitedPage_ = url;
-        web_->load(url);
+    if (!web_)
+        return;
+    // Jaeger UI 2.x reads its theme when it starts: give the next document the new one and show
+    // the page on screen again.
+    web_->setDarkTheme(darkShown_);
+    const QUrl current = web_->currentUrl();
+    if (current.isValid() && current != QUrl(u"about:blank"_s)) {
+        if (awaitedPage_.isValid() || stack_->currentWidget() == web_)
+            awaitedPage_ = current;
+        web_->load(current);
     }
 }
 
@@ -210,7 +233,7 @@ void TracesArea::setView(View view)
         view = View::Native;
     view_ = view;
     (view == View::Embedded ? embeddedAction_ : nativeAction_)->setChecked(true);
-    if (trace_.isEmpty())
+    if (shownId_.isEmpty() && trace_.isEmpty())
         return;
     if (view == View::Native) {
         if (pending_) {
@@ -221,23 +244,35 @@ void TracesArea::setView(View view)
             old->deleteLater();
         }
         awaitedPage_ = QUrl();
-        stack_->setCurrentWidget(panel_);
+        withShownTrace([this] { showPanel(); });
+        return;
+    }
+    notice_->hide();
+    // Always back to the embedded trace on screen, wherever the page went meanwhile.
+    const QUrl wanted = embeddedTraceUrl(shownId_);
+    if (web_ && web_->currentUrl() == wanted && web_->requestedUrl() == wanted &&
+        !web_->isLoading() && !awaitedPage_.isValid()) {
+        stack_->setCurrentWidget(web_);
         updateHeader();
         return;
     }
-    const QUrl wanted = embeddedTraceUrl(trace_.traceId);
-    if (web_ && web_->requestedUrl() == wanted && !web_->isLoading()) {
-        stack_->setCurrentWidget(web_);
+    if (traceMatchesShown() && traceFromJaeger_) {
+        showEmbedded();
         return;
     }
     // A trace from a file (or not yet asked of this Jaeger): ask first, so that a missing
     // trace or a dead port-forward is explained instead of showing Jaeger's error page.
-    showTrace(trace_.traceId);
+    showTrace(shownId_);
 }
 
 bool TracesArea::isShowingTrace() const
 {
     return stack_->currentWidget() == panel_ || (web_ && stack_->currentWidget() == web_);
+}
+
+bool TracesArea::traceMatchesShown() const
+{
+    return !trace_.isEmpty() && !shownId_.isEmpty() && sameId(trace_.traceId) == sameId(shownId_);
 }
 
 void TracesArea::ensureWebView()
@@ -246,23 +281,23 @@ void TracesArea::ensureWebView()
         return;
     web_ = new JaegerWebView(stack_);
     web_->setObjectName(u"jaegerWebView"_s);
+    web_->setDarkTheme(isDark());
     stack_->addWidget(web_);
     applyZoom();
-    connect(web_, &JaegerWebView::loadSucceeded, this, [this](const QUrl&) {
-        if (awaitedPage_.isEmpty() || stack_->currentWidget() != web_)
-            return;
-        awaitedPage_ = QUrl();
-        Q_EMIT traceShown(lookup_ == Lookup::Search ? QString() : trace_.traceId);
-    });
+    connect(
+        web_, &JaegerWebView::rendered, this,
+        [this](const QUrl& url, bool looksDark, const QString&) { onRendered(url, looksDark); });
+    connect(web_, &JaegerWebView::renderFailed, this,
+            [this](const QUrl& url, const QString& reason, bool engineTooOld) {
+                onRenderFailed(url, reason, engineTooOld);
+            });
     connect(web_, &JaegerWebView::loadFailed, this, &TracesArea::onEmbeddedFailed);
+    connect(web_, &JaegerWebView::pageUrlChanged, this, &TracesArea::onPageUrlChanged);
 }
 
 QUrl TracesArea::embeddedTraceUrl(const QString& traceId) const
 {
-    jaegerurls::EmbedOptions options;
-    options.theme = isDark() ? jaegerurls::UiTheme::Dark : jaegerurls::UiTheme::Light;
-    return jaegerurls::uiTrace(client_->resolvedBaseUrl(), JaegerTraceId::fromString(traceId),
-                               options);
+    return jaegerurls::uiTrace(jaegerBase(), JaegerTraceId::fromString(traceId), {});
 }
 
 QString TracesArea::jaegerWhere() const
@@ -272,10 +307,12 @@ QString TracesArea::jaegerWhere() const
 
 void TracesArea::updateHeader()
 {
-    header_->setVisible(!trace_.isEmpty() || lookup_ == Lookup::Search);
-    const bool haveTrace = !trace_.isEmpty();
+    const bool onSearch = lookup_ == Lookup::Search && web_ && stack_->currentWidget() == web_;
+    header_->setVisible(!shownId_.isEmpty() || !trace_.isEmpty() || onSearch);
+    const bool haveTrace = !shownId_.isEmpty() && !onSearch;
     logLinesAction_->setEnabled(haveTrace);
-    browserAction_->setEnabled(haveTrace && traceFromJaeger_);
+    nativeAction_->setEnabled(haveTrace);
+    browserAction_->setEnabled(haveTrace && (traceFromJaeger_ || !traceMatchesShown()));
 }
 
 // ---- lookups ----
@@ -316,6 +353,7 @@ void TracesArea::startLookup(Lookup kind, const QString& value)
     QObject::disconnect(forwardFailed_);
     lookup_ = kind;
     lookupValue_ = value;
+    notice_->hide();
     if (kind == Lookup::Search && !embeddedAvailable_) {
         showFailure(tr("Jaeger's search page needs the embedded Jaeger UI, which cannot run "
                        "on this display."),
@@ -338,17 +376,17 @@ void TracesArea::whenForwarded()
         return;
     }
     if (forward_->state() == PortForward::State::Ready) {
-        useForward(forward_->localUrl());
+        useForward(forward_);
         runLookup();
         return;
     }
     showBusy(tr("Starting a port-forward to Jaeger…"),
              tr("kubectl port-forward %1; the trace is asked for once it answers.")
                  .arg(forward_->title()));
-    forwardReady_ = connect(forward_, &PortForward::ready, this, [this](const QUrl& url) {
+    forwardReady_ = connect(forward_, &PortForward::ready, this, [this] {
         QObject::disconnect(forwardReady_);
         QObject::disconnect(forwardFailed_);
-        useForward(url);
+        useForward(forward_);
         runLookup();
     });
     forwardFailed_ = connect(forward_, &PortForward::failed, this, [this](const QString& why) {
@@ -361,10 +399,12 @@ void TracesArea::whenForwarded()
     });
 }
 
-void TracesArea::useForward(const QUrl& localUrl)
+void TracesArea::useForward(PortForward* forward)
 {
-    if (localUrl.isValid() && localUrl != client_->baseUrl())
-        client_->setBaseUrl(localUrl);  // Istio's /jaeger base path is discovered from there
+    // The client follows the forward's address (Istio's /jaeger base path is discovered from
+    // there) and waits for it when a restart is under way.
+    if (client_->forward() != forward)
+        client_->followForward(forward);
 }
 
 void TracesArea::runLookup()
@@ -408,43 +448,199 @@ void TracesArea::onTraceReply(JaegerReply* reply)
     if (lookup_ == Lookup::Search) {
         TraceQuery query;
         query.service = lookupValue_;
-        jaegerurls::EmbedOptions options;
-        options.theme = isDark() ? jaegerurls::UiTheme::Dark : jaegerurls::UiTheme::Light;
         view_ = View::Embedded;
         embeddedAction_->setChecked(true);
         loadEmbedded(jaegerurls::uiSearch(client_->resolvedBaseUrl(), query,
-                                          QDateTime::currentDateTimeUtc(), options));
+                                          QDateTime::currentDateTimeUtc(), {}));
         return;
     }
-    present(reply->traces().first(), true);
+    present(reply->traces().first(), true, reply->v1Body());
 }
 
-void TracesArea::present(const Trace& trace, bool fromJaeger)
+void TracesArea::present(const Trace& trace, bool fromJaeger, const QByteArray& v1Json)
 {
     trace_ = trace;
+    traceJson_ = v1Json;
     traceFromJaeger_ = fromJaeger;
-    if (fromJaeger)
-        panel_->setTrace(trace);
+    shownId_ = trace.traceId;
+    panel_->setTrace(trace);
     if (!fromJaeger || view_ == View::Native || !embeddedAvailable_) {
         if (!fromJaeger) {
             view_ = View::Native;
             nativeAction_->setChecked(true);
         }
-        stack_->setCurrentWidget(panel_);
-        updateHeader();
-        Q_EMIT traceShown(trace.traceId);
+        notice_->hide();
+        showPanel();
         return;
     }
-    loadEmbedded(embeddedTraceUrl(trace.traceId));
+    showEmbedded();
+}
+
+void TracesArea::showPanel()
+{
+    stack_->setCurrentWidget(panel_);
+    updateHeader();
+    Q_EMIT traceShown(trace_.traceId);
+}
+
+void TracesArea::showEmbedded()
+{
+    // A Jaeger whose page drew nothing before: straight to the timeline, saying why.
+    if (memory_) {
+        if (const auto known = memory_->broken(jaegerBase())) {
+            fallBack(fallbackText(known->reason, known->engineTooOld), true);
+            return;
+        }
+    }
+    ensureWebView();
+    web_->setPrefetchedTrace(JaegerTraceId::fromString(trace_.traceId).toUrlForm(), traceJson_);
+    loadEmbedded(embeddedTraceUrl(trace_.traceId));
 }
 
 void TracesArea::loadEmbedded(const QUrl& url)
 {
     ensureWebView();
+    web_->setDarkTheme(isDark());
     stack_->setCurrentWidget(web_);
+    notice_->hide();
     updateHeader();
     awaitedPage_ = url;
     web_->load(url);
+}
+
+void TracesArea::withShownTrace(std::function<void()> then)
+{
+    if (traceMatchesShown() || shownId_.isEmpty()) {
+        then();
+        return;
+    }
+    // The page moved to another trace: ObsLab asks Jaeger for it only now that it needs it.
+    if (shownFetch_)
+        shownFetch_->abort();
+    JaegerReply* reply = client_->trace(JaegerTraceId::fromString(shownId_));
+    shownFetch_ = reply;
+    connect(reply, &JaegerReply::finished, this, [this, reply, then = std::move(then)] {
+        reply->deleteLater();
+        if (reply != shownFetch_)
+            return;
+        shownFetch_ = nullptr;
+        if (!reply->ok()) {
+            showFailure(reply->error().message, reply->error().hint, true);
+            return;
+        }
+        trace_ = reply->traces().first();
+        traceJson_ = reply->v1Body();
+        traceFromJaeger_ = true;
+        panel_->setTrace(trace_);
+        then();
+    });
+}
+
+void TracesArea::onPageUrlChanged(const QUrl& url)
+{
+    const jaegerurls::UiRoute route = jaegerurls::parseUiRoute(jaegerBase(), url);
+    if (route.kind == jaegerurls::UiRoute::Kind::Search) {
+        lookup_ = Lookup::Search;
+        updateHeader();
+        return;
+    }
+    if (route.kind != jaegerurls::UiRoute::Kind::Trace)
+        return;
+    if (!route.embedded) {
+        // A search result opens the trace page without the embed parameters (Jaeger's top
+        // navigation and all): show that trace embedded instead.
+        showTrace(route.traceId);
+        return;
+    }
+    if (sameId(route.traceId) == sameId(shownId_))
+        return;
+    lookup_ = Lookup::Trace;
+    lookupValue_ = route.traceId;
+    shownId_ = route.traceId;
+    updateHeader();
+}
+
+void TracesArea::onRendered(const QUrl& url, bool looksDark)
+{
+    if (url != awaitedPage_ || stack_->currentWidget() != web_)
+        return;
+    awaitedPage_ = QUrl();
+    if (isDark() && !looksDark) {
+        notice_->setMessage(Tone::Info, u"info"_s,
+                            tr("This Jaeger UI has no dark theme (Jaeger UI 1.x has none; 2.x "
+                               "follows ObsLab's theme), so it stays light."));
+        notice_->clearActions();
+        notice_->setToolTip({});
+        notice_->show();
+        themeNote_ = true;
+    } else if (themeNote_) {
+        notice_->hide();
+        themeNote_ = false;
+    }
+    updateHeader();
+    Q_EMIT traceShown(lookup_ == Lookup::Search ? QString() : shownId_);
+}
+
+void TracesArea::onRenderFailed(const QUrl& url, const QString& reason, bool engineTooOld)
+{
+    if (!web_ || stack_->currentWidget() != web_)
+        return;
+    awaitedPage_ = QUrl();
+    if (memory_) {
+        EmbeddedUiMemory::Entry entry;
+        entry.reason = reason;
+        entry.jaegerVersion = web_->pageCheck()->jaegerVersion();
+        entry.engineTooOld = engineTooOld;
+        entry.when = QDateTime::currentDateTimeUtc();
+        memory_->rememberBroken(jaegerBase(), entry);
+    }
+    qCWarning(lcTracing) << "embedded Jaeger UI at" << url.toDisplayString()
+                         << "fell back to the timeline:" << reason;
+    web_->clear();  // the broken page must not keep running
+    fallBack(fallbackText(reason, engineTooOld), false);
+    Q_EMIT embeddedFellBack(reason, engineTooOld);
+}
+
+QString TracesArea::fallbackText(const QString& reason, bool engineTooOld) const
+{
+    const QString qt = QString::fromLatin1(qVersion()).section(u'.', 0, 1);
+    if (engineTooOld)
+        return tr("This Jaeger UI needs a newer web engine than Qt %1 provides — opened in "
+                  "ObsLab's timeline. Open it in your browser for Jaeger's own view.")
+            .arg(qt);
+    return tr("Jaeger's page at %1 drew nothing (%2) — opened in ObsLab's timeline.")
+        .arg(jaegerBase().toDisplayString(), reason);
+}
+
+void TracesArea::fallBack(const QString& message, bool remembered)
+{
+    themeNote_ = false;
+    notice_->setMessage(Tone::Warning, u"warning"_s, message.toHtmlEscaped());
+    notice_->clearActions();
+    notice_->addAction(tr("Open in browser"), [this] {
+        const JaegerTraceId id = JaegerTraceId::fromString(shownId_);
+        const QUrl base = jaegerBase();
+        QDesktopServices::openUrl(
+            id.isValid() ? jaegerurls::join(base, u"trace/"_s + id.toUrlForm()) : base);
+    });
+    notice_->addAction(tr("Try the Jaeger UI again"), [this] {
+        if (memory_)
+            memory_->forget(jaegerBase());
+        setView(View::Embedded);
+    });
+    notice_->setToolTip(remembered ? tr("ObsLab remembered this from an earlier try; "
+                                        "\"Try the Jaeger UI again\" forgets it.")
+                                   : QString());
+    notice_->show();
+    if (lookup_ == Lookup::Search || shownId_.isEmpty()) {
+        // Jaeger's search page: ObsLab has nothing of its own to show it in.
+        notice_->hide();
+        showFailure(message, tr("Open Jaeger in your browser: %1").arg(jaegerWhere()), false);
+        return;
+    }
+    view_ = View::Native;
+    nativeAction_->setChecked(true);
+    withShownTrace([this] { showPanel(); });
 }
 
 void TracesArea::onEmbeddedFailed(const QUrl& url, const QString& reason)
@@ -540,17 +736,18 @@ void TracesArea::openTraceFile(const QString& path)
 
 void TracesArea::requestLogLines()
 {
-    if (trace_.isEmpty())
-        return;
-    QStringList requestIds;
-    for (const Span& span : trace_.spans) {
-        const QString id = span.requestId();
-        if (!id.isEmpty() && !requestIds.contains(id))
-            requestIds.append(id);
-    }
-    if (navigator_)
+    withShownTrace([this] {
+        if (trace_.isEmpty() || !navigator_)
+            return;
+        QStringList requestIds;
+        for (const Span& span : trace_.spans) {
+            const QString id = span.requestId();
+            if (!id.isEmpty() && !requestIds.contains(id))
+                requestIds.append(id);
+        }
         navigator_->showTraceLines(JaegerTraceId::fromString(trace_.traceId).toUrlForm(),
                                    requestIds);
+    });
 }
 
 }  // namespace obslab

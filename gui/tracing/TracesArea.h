@@ -16,6 +16,8 @@ class QToolBar;
 
 namespace obslab {
 
+class Banner;
+class EmbeddedUiMemory;
 class EmptyState;
 class JaegerClient;
 class JaegerReply;
@@ -26,8 +28,13 @@ class TraceTimelinePanel;
 // The Traces area: one trace at a time, shown in the embedded Jaeger UI (JaegerWebView, when
 // WebEngine can run) or in the native span timeline (TraceTimelinePanel, always). Traces come
 // from Jaeger (showTrace, showRequestId — asked through JaegerClient, which also diagnoses why a
-// page cannot show) or from a saved file (openTraceFile). Until one is open, and whenever a
-// lookup fails, the area says why and what to do, with a Retry. GUI thread; all lookups async.
+// page cannot show) or from a saved file (openTraceFile). A trace is fetched once: the embedded
+// page is given ObsLab's copy. The trace ObsLab acts on ("Show its log lines", Timeline, "Open in
+// browser") is the one on screen, also after the user moved inside Jaeger's page. When Jaeger's
+// page draws nothing (Jaeger UI 2.x on an old web engine, a broken Jaeger) the area says so,
+// shows the trace in its timeline and remembers that Jaeger (EmbeddedUiMemory). Until a trace
+// is open, and whenever a lookup fails, the area says why and what to do, with a Retry. GUI
+// thread; all lookups async.
 class TracesArea : public QWidget
 {
     Q_OBJECT
@@ -51,8 +58,8 @@ public:
     void setJaegerUrl(const QUrl& url);
     QUrl jaegerUrl() const;
     // With no Jaeger URL set, lookups first call `start` for a managed port-forward to
-    // svc/tracing in istio-system and use its local address once it is ready;
-    // `start` returns the running forward if there is one, or null when it cannot start one.
+    // svc/tracing in istio-system and use its local address once it is ready (and follow it when
+    // it restarts); `start` returns the running forward, or null when it cannot start one.
     void setPortForwardStarter(std::function<PortForward*()> start);
     PortForward* portForward() const { return forward_; }
 
@@ -61,6 +68,8 @@ public:
     void openTraceFile(const QString& path);
     bool isShowingTrace() const;
     const Trace& currentTrace() const { return trace_; }
+    // The id of the trace on screen (follows the embedded page); empty when none.
+    QString shownTraceId() const { return shownId_; }
 
     View view() const { return view_; }
     void setView(View view);
@@ -80,9 +89,12 @@ public:
     JaegerWebView* webView() const { return web_; }  // null until the embedded UI is first used
     EmptyState* emptyState() const { return state_; }
     TraceTimelinePanel* panel() const { return panel_; }
+    // Across the area when Jaeger's page could not draw, or it has no dark theme.
+    Banner* notice() const { return notice_; }
     QAction* showLogLinesAction() const { return logLinesAction_; }
     QAction* embeddedAction() const { return embeddedAction_; }
     QAction* nativeAction() const { return nativeAction_; }
+    QAction* browserAction() const { return browserAction_; }
 
 public Q_SLOTS:
     // Fetches the trace from Jaeger and shows it in the current view.
@@ -93,14 +105,17 @@ public Q_SLOTS:
     void showSearch(const QString& service);
     // Repeats the last lookup (after the port-forward was started, traffic sent…).
     void retry();
-    // "Show its log lines": asks the Navigator for the current trace's lines in the Logs area.
+    // "Show its log lines": asks the Navigator for the lines of the trace on screen in the Logs
+    // area (fetching that trace first when the page moved to one ObsLab has not fetched).
     void requestLogLines();
 
 Q_SIGNALS:
-    // The trace (or search page) is on screen: native timeline drawn or Jaeger's page loaded.
+    // The trace (or search page) is on screen: native timeline drawn or Jaeger's page drawn.
     void traceShown(const QString& traceId);
     // A lookup or page load failed; the area shows the same words.
     void lookupFailed(const QString& message, const QString& hint);
+    // Jaeger's page drew nothing; the trace went to the timeline instead.
+    void embeddedFellBack(const QString& reason, bool engineTooOld);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -116,20 +131,30 @@ private:
 
     void startLookup(Lookup kind, const QString& value);
     void whenForwarded();
-    void useForward(const QUrl& localUrl);
+    void useForward(PortForward* forward);
     void runLookup();
     void onTraceReply(JaegerReply* reply);
-    void present(const Trace& trace, bool fromJaeger);
+    void present(const Trace& trace, bool fromJaeger, const QByteArray& v1Json = {});
+    void showEmbedded();
     void loadEmbedded(const QUrl& url);
+    void withShownTrace(std::function<void()> then);
+    void onPageUrlChanged(const QUrl& url);
+    void onRendered(const QUrl& url, bool looksDark);
+    void onRenderFailed(const QUrl& url, const QString& reason, bool engineTooOld);
+    void fallBack(const QString& message, bool remembered);
     void onEmbeddedFailed(const QUrl& url, const QString& reason);
     void showBusy(const QString& title, const QString& text);
     void showFailure(const QString& message, const QString& hint, bool canRetry);
     void showIntro();
+    void showPanel();
     void ensureWebView();
     void updateHeader();
     void applyZoom();
     QUrl embeddedTraceUrl(const QString& traceId) const;
+    QUrl jaegerBase() const;
     QString jaegerWhere() const;
+    QString fallbackText(const QString& reason, bool engineTooOld) const;
+    bool traceMatchesShown() const;
     bool isDark() const;
 
     QToolBar* header_ = nullptr;
@@ -139,25 +164,31 @@ private:
     QAction* logLinesAction_ = nullptr;
     QAction* searchAction_ = nullptr;
     QAction* browserAction_ = nullptr;
+    Banner* notice_ = nullptr;
     QStackedWidget* stack_ = nullptr;
     EmptyState* state_ = nullptr;
     TraceTimelinePanel* panel_ = nullptr;
     JaegerWebView* web_ = nullptr;
     JaegerClient* client_ = nullptr;
+    std::unique_ptr<EmbeddedUiMemory> memory_;
 
     QUrl jaegerUrl_;
     QString jaegerNote_;
     Trace trace_;
+    QByteArray traceJson_;  // trace_ as Jaeger's v1 API gave it (handed to the page)
+    QString shownId_;
     bool traceFromJaeger_ = false;
     View view_ = View::Native;
     bool embeddedAvailable_ = false;
     bool darkShown_ = false;
+    bool themeNote_ = false;  // the notice says the page has no dark theme
     double fontScale_ = 1.0;
     bool presenter_ = false;
     Lookup lookup_ = Lookup::None;
     QUrl awaitedPage_;  // the embedded page being loaded for the current lookup
     QString lookupValue_;
     QPointer<JaegerReply> pending_;
+    QPointer<JaegerReply> shownFetch_;  // the shown trace, when the page moved to another one
     std::function<PortForward*()> startForward_;
     QPointer<PortForward> forward_;
     Navigator* navigator_ = nullptr;

@@ -46,6 +46,13 @@ void TestCli::isHeadless_data()
     QTest::newRow("unknown-option") << QStringList{u"--frobnicate"_s} << true;
     QTest::newRow("gui-open-log") << QStringList{u"--open-log"_s} << false;
     QTest::newRow("gui-lab") << QStringList{u"--lab"_s, u"istio-tracing-jaeger"_s} << false;
+    QTest::newRow("gui-trace") << QStringList{u"--trace"_s, u"3ba55609c3cde496"_s} << false;
+    QTest::newRow("gui-trace-equals") << QStringList{u"--trace=3ba55609c3cde496"_s} << false;
+    QTest::newRow("gui-jaeger-then-trace")
+        << QStringList{u"--jaeger"_s, u"http://127.0.0.1:16686"_s, u"--trace"_s, u"abc"_s} << false;
+    QTest::newRow("trace-subcommand-stays-headless")
+        << QStringList{u"trace"_s, u"3ba55609c3cde496"_s} << true;
+    QTest::newRow("look-alike-option") << QStringList{u"--tracer"_s} << true;
     QTest::newRow("unknown-word") << QStringList{u"frobnicate"_s} << true;
     QTest::newRow("missing-file-path") << QStringList{u"/no/such/file.log"_s} << false;
     QTest::newRow("missing-file-name") << QStringList{u"proxy.log"_s} << false;

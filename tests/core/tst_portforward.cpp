@@ -1,8 +1,10 @@
-// PortForward/PortForwards: the whole supervisor lifecycle — ready only after "Forwarding from"
-// AND an HTTP answer, a taken port, death and restart on the same port, stop, a missing kubectl —
-// against tests/helpers/kubectl-portforward-standin, a stand-in for `kubectl port-forward` that
-// prints kubectl's lines and relays to a local HTTP server (the simulated API server does not
-// serve port-forward: kubectl >= 1.31 tunnels SPDY inside WebSocket for it).
+// PortForward/PortForwards: the supervisor's corner cases — ready only after "Forwarding from"
+// AND an HTTP answer (a tunnel that listens but reaches nothing), a taken preferred port, death
+// and restart on the same port, giving up, stop, a missing kubectl — against
+// tests/helpers/kubectl-portforward-standin, a stand-in for `kubectl port-forward` that prints
+// kubectl's lines and relays to a local HTTP server: these states are hard to make with the real
+// kubectl. The real kubectl against the simulated mesh's port-forward (WebSocket and SPDY,
+// dropped tunnels, replaced pods) is tests/integration/tst_portforward_sim.
 #include "CannedHttpServer.h"
 #include "core/kube/PortForward.h"
 

@@ -23,6 +23,8 @@ private Q_SLOTS:
     void traceSummary();
     void uiTraceUrl_data();
     void uiTraceUrl();
+    void uiRoute_data();
+    void uiRoute();
     void uiSearchUrl();
     void apiUrls();
     void v1SearchEncodesTags();
@@ -159,28 +161,68 @@ void TestTraceModel::traceSummary()
 void TestTraceModel::uiTraceUrl_data()
 {
     QTest::addColumn<QUrl>("base");
-    QTest::addColumn<jaegerurls::UiTheme>("theme");
     QTest::addColumn<QString>("expected");
     QTest::newRow("istio-addon")
-        << QUrl(u"http://localhost:16686/jaeger"_s) << jaegerurls::UiTheme::Light
+        << QUrl(u"http://localhost:16686/jaeger"_s)
         << u"http://localhost:16686/jaeger/trace/3ba55609c3cde49649cd77d1f9dcd936?uiEmbed=v0&"
-           u"uiTimelineCollapseTitle=1&uiTimelineHideMinimap=1&uiTheme=light"_s;
-    QTest::newRow("trailing-slash-dark")
-        << QUrl(u"http://127.0.0.1:8080/"_s) << jaegerurls::UiTheme::Dark
+           u"uiTimelineCollapseTitle=1&uiTimelineHideMinimap=1"_s;
+    QTest::newRow("trailing-slash")
+        << QUrl(u"http://127.0.0.1:8080/"_s)
         << u"http://127.0.0.1:8080/trace/3ba55609c3cde49649cd77d1f9dcd936?uiEmbed=v0&"
-           u"uiTimelineCollapseTitle=1&uiTimelineHideMinimap=1&uiTheme=dark"_s;
+           u"uiTimelineCollapseTitle=1&uiTimelineHideMinimap=1"_s;
 }
 
 void TestTraceModel::uiTraceUrl()
 {
     QFETCH(QUrl, base);
-    QFETCH(jaegerurls::UiTheme, theme);
     QFETCH(QString, expected);
-    jaegerurls::EmbedOptions options;
-    options.theme = theme;
     const QUrl url = jaegerurls::uiTrace(
-        base, JaegerTraceId::fromString(u"3ba55609c3cde49649cd77d1f9dcd936"_s), options);
+        base, JaegerTraceId::fromString(u"3ba55609c3cde49649cd77d1f9dcd936"_s), {});
     QCOMPARE(url.toString(), expected);
+    QVERIFY(!url.toString().contains(u"uiTheme"_s));  // no Jaeger UI knows it
+}
+
+void TestTraceModel::uiRoute_data()
+{
+    QTest::addColumn<QUrl>("base");
+    QTest::addColumn<QUrl>("url");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("traceId");
+    QTest::addColumn<bool>("embedded");
+    const QUrl jaeger(u"http://127.0.0.1:16686/jaeger"_s);
+    using K = jaegerurls::UiRoute::Kind;
+    QTest::newRow("embedded-trace")
+        << jaeger << QUrl(u"http://127.0.0.1:16686/jaeger/trace/3ba55609c3cde496?uiEmbed=v0"_s)
+        << int(K::Trace) << u"3ba55609c3cde496"_s << true;
+    QTest::newRow("search-result-clicked")
+        << jaeger << QUrl(u"http://127.0.0.1:16686/jaeger/trace/abc123"_s) << int(K::Trace)
+        << u"abc123"_s << false;
+    QTest::newRow("compare") << jaeger << QUrl(u"http://127.0.0.1:16686/jaeger/trace/abc...def"_s)
+                             << int(K::Other) << QString() << false;
+    QTest::newRow("search") << jaeger << QUrl(u"http://127.0.0.1:16686/jaeger/search?uiEmbed=v0"_s)
+                            << int(K::Search) << QString() << true;
+    QTest::newRow("dependencies") << jaeger << QUrl(u"http://127.0.0.1:16686/jaeger/dependencies"_s)
+                                  << int(K::Other) << QString() << false;
+    QTest::newRow("outside-base-path") << jaeger << QUrl(u"http://127.0.0.1:16686/trace/abc"_s)
+                                       << int(K::Other) << QString() << false;
+    QTest::newRow("no-base-path") << QUrl(u"http://127.0.0.1:16686"_s)
+                                  << QUrl(u"http://127.0.0.1:16686/trace/ABC?uiEmbed=v1"_s)
+                                  << int(K::Trace) << u"ABC"_s << false;
+    QTest::newRow("not-an-id") << jaeger << QUrl(u"http://127.0.0.1:16686/jaeger/trace/xyz"_s)
+                               << int(K::Other) << QString() << false;
+}
+
+void TestTraceModel::uiRoute()
+{
+    QFETCH(QUrl, base);
+    QFETCH(QUrl, url);
+    QFETCH(int, kind);
+    QFETCH(QString, traceId);
+    QFETCH(bool, embedded);
+    const jaegerurls::UiRoute route = jaegerurls::parseUiRoute(base, url);
+    QCOMPARE(int(route.kind), kind);
+    QCOMPARE(route.traceId, traceId);
+    QCOMPARE(route.embedded, embedded);
 }
 
 void TestTraceModel::uiSearchUrl()

@@ -65,6 +65,7 @@ bool SimServer::start(const QString& scenario, const QStringList& extraArguments
     };
     api_ = field("api");
     jaeger_ = field("jaeger");
+    uiVersion_ = field("ui").toString();
     return api_.isValid() && jaeger_.isValid();
 }
 
@@ -92,6 +93,29 @@ QJsonObject SimServer::post(const QString& route, const QJsonObject& body)
     const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
     delete reply;
     return answer;
+}
+
+QJsonObject SimServer::get(const QString& route)
+{
+    QNetworkAccessManager network;
+    QUrl url = api_;
+    url.setPath(u"/_sim/"_s + route);
+    QNetworkReply* reply = network.get(QNetworkRequest(url));
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!reply->isFinished() && !done.wait(15000)) {
+        reply->abort();
+        delete reply;
+        return {};
+    }
+    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+    delete reply;
+    return answer;
+}
+
+QString SimServer::whyNoRealUi()
+{
+    const QJsonObject ports = get(u"ports"_s);
+    return ports.value(u"jaeger_ui_missing"_s).toString();
 }
 
 QString SimServer::fixture(const QString& name)

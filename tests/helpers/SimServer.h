@@ -30,9 +30,15 @@ public:
     QUrl apiUrl() const { return api_; }
     QUrl jaegerUrl() const { return jaeger_; }  // bare, e.g. http://127.0.0.1:PORT
     QUrl jaegerUiUrl() const;                   // with Istio's /jaeger base path
+    // The Jaeger UI it serves: "1.70", "2.17" or "standin" (also when a build asked for is
+    // missing; whyNoRealUi() then says where it looked).
+    QString uiVersion() const { return uiVersion_; }
+    QString whyNoRealUi();
 
     // POST /_sim/<route> with a JSON body; the answer's JSON, or an empty object on failure.
     QJsonObject post(const QString& route, const QJsonObject& body = {});
+    // GET /_sim/<route>; the answer's JSON, or an empty object on failure.
+    QJsonObject get(const QString& route);
 
     static QString fixture(const QString& name);  // a path under tests/fixtures
 
@@ -42,6 +48,7 @@ private:
     QByteArray output_;
     QUrl api_;
     QUrl jaeger_;
+    QString uiVersion_;
     QString why_;
 };
 

@@ -89,7 +89,7 @@ private Q_SLOTS:
     void applyDiffRolloutDelete();
     void getAndWatch();
     void logsAndExec();
-    void portForwardIsRefusedCleanly();
+    void portForwardToAMissingServiceEnds();
     void kubectlErrors_data();
     void kubectlErrors();
     void namespaceMismatch();
@@ -493,19 +493,17 @@ void TestKubectlSim::logsAndExec()
     QCOMPARE(error.object, u"pods/%1/nope"_s.arg(pod));
 }
 
-void TestKubectlSim::portForwardIsRefusedCleanly()
+void TestKubectlSim::portForwardToAMissingServiceEnds()
 {
-    // The sim does not serve port-forward (README): kubectl must fail with a message we can
-    // show, and the background job must end by itself, not hang.
-    const CommandSpec spec =
-        Kubectl::portForward(target(u"istio-system"_s), u"svc/tracing"_s, 0, 80);
+    // The sim serves port-forward (tst_portforward_sim); to a service that does not exist
+    // kubectl must fail with a message we can show, and the background job end by itself.
+    const CommandSpec spec = Kubectl::portForward(target(u"istio-system"_s), u"svc/nope"_s, 0, 80);
     QCOMPARE(spec.timeout.count(), 0);
     const CommandResult r = run(spec, 30000);
     QCOMPARE(r.status, CommandStatus::Failed);
     const KubeError error = KubeErrors::classify(r);
-    QVERIFY(error.isError());
-    QVERIFY2(error.line.contains(u"port-forward"_s) || error.line.contains(u"upgrad"_s),
-             qPrintable(error.line));
+    QCOMPARE(error.kind, KubeErrorKind::NotFound);
+    QVERIFY2(error.line.contains(u"services \"nope\" not found"_s), qPrintable(error.line));
 }
 
 void TestKubectlSim::kubectlErrors_data()

@@ -106,7 +106,7 @@ private Q_SLOTS:
     void portForwardFeedsTheJaegerChecks();
 
 private:
-    Run run(const Sim& sim, const QStringList& extra);
+    Run run(const Sim& sim, const QStringList& extra, bool jaegerUrl = true);
     QTemporaryDir dir_;
     QString kubectl_;
 };
@@ -128,27 +128,28 @@ void TestLabSim::initTestCase()
         QSKIP("no python3 for the simulated mesh");
 }
 
-Run TestLabSim::run(const Sim& sim, const QStringList& extra)
+Run TestLabSim::run(const Sim& sim, const QStringList& extra, bool jaegerUrl)
 {
     QBuffer in, out, err;
     in.open(QIODevice::ReadOnly);
     out.open(QIODevice::WriteOnly);
     err.open(QIODevice::WriteOnly);
-    // The sim serves no port-forward: the Jaeger checks use the stand-in Jaeger's URL directly.
-    const QStringList args = QStringList{u"lab"_s,
-                                         u"run"_s,
-                                         u"tracing-jaeger"_s,
-                                         u"--kubeconfig"_s,
-                                         sim.kubeconfig(),
-                                         u"--context"_s,
-                                         u"obslab-sim"_s,
-                                         u"--kubectl"_s,
-                                         kubectl_,
-                                         u"--istioctl"_s,
-                                         sourceDir() + u"/tests/sim/istioctl"_s,
-                                         u"--jaeger-url"_s,
-                                         sim.jaegerUi()} +
-                             extra;
+    // Without --jaeger-url the lab's open-jaeger step starts a real kubectl port-forward to
+    // svc/tracing, which the sim serves; with it the Jaeger checks use the stand-in Jaeger's URL.
+    QStringList args = QStringList{u"lab"_s,
+                                   u"run"_s,
+                                   u"tracing-jaeger"_s,
+                                   u"--kubeconfig"_s,
+                                   sim.kubeconfig(),
+                                   u"--context"_s,
+                                   u"obslab-sim"_s,
+                                   u"--kubectl"_s,
+                                   kubectl_,
+                                   u"--istioctl"_s,
+                                   sourceDir() + u"/tests/sim/istioctl"_s} +
+                       extra;
+    if (jaegerUrl)
+        args << u"--jaeger-url"_s << sim.jaegerUi();
     cli::Dispatcher d;
     Run r;
     r.code = d.run(args, {&in, &out, &err});
@@ -161,7 +162,7 @@ void TestLabSim::workshopStartPassesAndTearsDown()
 {
     Sim sim;
     QVERIFY(sim.start(u"workshop-start"_s, dir_.path() + u"/ws"_s));
-    const Run r = run(sim, {u"--yes"_s, u"--teardown"_s});
+    const Run r = run(sim, {u"--yes"_s, u"--teardown"_s}, false);
     qInfo().noquote() << r.out.right(6000) << r.err;
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains(u"Passed: 11 of 11 steps done"_s));
@@ -170,6 +171,9 @@ void TestLabSim::workshopStartPassesAndTearsDown()
     // The variant for Istio 1.24: provider + Telemetry, not the deprecated zipkin address.
     QVERIFY(r.out.contains(u"manifests/istio-tracing-telemetry.yaml -y"_s));
     QVERIFY(r.out.contains(u"Skipped: only for Istio <1.22 (this cluster runs 1.24.0)"_s));
+    // The open-jaeger step reached Jaeger through the real kubectl's port-forward.
+    QVERIFY(r.out.contains(u"port-forward svc/tracing"_s));
+    QVERIFY(r.out.contains(u"Jaeger UI forwarded to http://127.0.0.1:"_s));
     // The traced request's id was printed before it was sent, and Jaeger has that very trace.
     const qsizetype at = r.out.indexOf(u"trace id: "_s);
     QVERIFY(at > 0);
@@ -279,12 +283,10 @@ void TestLabSim::runnerStatesAndResume()
 
 void TestLabSim::portForwardFeedsTheJaegerChecks()
 {
-    // The sim serves no port-forward: PortForward's kubectl stand-in (test equipment) relays to
-    // the stand-in Jaeger, so the lab's portForward action supplies the URL the checks use.
+    // The lab's portForward action runs the real kubectl against the sim's port-forward and
+    // supplies the URL the Jaeger checks use.
     Sim sim;
     QVERIFY(sim.start(u"healthy-telemetry"_s, dir_.path() + u"/pf"_s));
-    const QString standin = sourceDir() + u"/tests/helpers/kubectl-portforward-standin"_s;
-    qputenv("OBSLAB_STANDIN_BACKEND_PORT", QByteArray::number(sim.jaegerPort()));
     const QByteArray yaml =
         "obslab-lab: 1\nid: pf\ntitle: PF\nsteps:\n- id: ui\n  title: UI\n"
         "  actions:\n  - portForward: {service: tracing, namespace: istio-system}\n"
@@ -293,7 +295,7 @@ void TestLabSim::portForwardFeedsTheJaegerChecks()
     const LabLoadResult loaded = LabLoader::loadBytes(yaml, u"pf.yaml"_s, dir_.path());
     QVERIFY(loaded.ok());
     LabRunnerOptions o;
-    o.kube.kubectl = standin;
+    o.kube.kubectl = kubectl_;
     o.kube.kubeconfig = sim.kubeconfig();
     o.kube.context = u"obslab-sim"_s;
     o.guardMutations = false;
@@ -305,7 +307,6 @@ void TestLabSim::portForwardFeedsTheJaegerChecks()
     QSignalSpy started(&runner, &LabRunner::actionStarted);
     runner.runStep(u"ui"_s);
     QVERIFY(finished.wait(60000));
-    qunsetenv("OBSLAB_STANDIN_BACKEND_PORT");
     QVERIFY(started.first().at(2).toString().contains(u"port-forward svc/tracing"_s));
     QCOMPARE(finished.first().at(0).toBool(), true);
     QCOMPARE(runner.jaegerUrl().host(), u"127.0.0.1"_s);
@@ -314,7 +315,6 @@ void TestLabSim::portForwardFeedsTheJaegerChecks()
     QCOMPARE(runner.stepState(u"ui"_s), LabStepState::Passed);
 
     // With the app's list of forwards, the lab's forward is listed there and outlives the lab.
-    qputenv("OBSLAB_STANDIN_BACKEND_PORT", QByteArray::number(sim.jaegerPort()));
     PortForwards forwards;
     o.forwards = &forwards;
     {
@@ -329,7 +329,6 @@ void TestLabSim::portForwardFeedsTheJaegerChecks()
     }
     QCOMPARE(forwards.activeCount(), 1);
     forwards.stopAll();
-    qunsetenv("OBSLAB_STANDIN_BACKEND_PORT");
 }
 
 QTEST_GUILESS_MAIN(TestLabSim)

@@ -65,22 +65,29 @@ def poll(fn, timeout=10.0, what="condition"):
 
 
 class SimProcess:
-    def __init__(self, scenario, *extra):
+    def __init__(self, scenario, *extra, env=None):
         self.dir = tempfile.mkdtemp(prefix="obslab-sim-test-")
         self.home = os.path.join(self.dir, "home")
         os.makedirs(self.home)
         self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "obslab-sim"), "--scenario", scenario,
-                                      "--state-dir", self.dir, *extra],
+                                      "--state-dir", self.dir, *extra], env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.preamble = []  # what it printed before READY (warnings)
         line = self.proc.stdout.readline()
+        while line and not line.startswith("READY "):
+            self.preamble.append(line)
+            line = self.proc.stdout.readline()
         if not line.startswith("READY "):
             self.close()
-            raise RuntimeError("obslab-sim did not start: %r" % line)
+            raise RuntimeError("obslab-sim did not start: %r" % "".join(self.preamble))
         with open(os.path.join(self.dir, "ports.json"), encoding="utf-8") as f:
             self.ports = json.load(f)
         self.kubeconfig = os.path.join(self.dir, "kubeconfig")
         self.env = {"PATH": os.environ.get("PATH", ""), "HOME": self.home, "KUBECONFIG": self.kubeconfig,
                     "LANG": "C.UTF-8"}
+
+    def stderr_text(self):
+        return "".join(self.preamble)
 
     def close(self):
         if self.proc.poll() is None:
@@ -450,7 +457,7 @@ class JaegerApi(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         extra = ["--load-traces", os.path.join(FIXTURES, "jaeger-trace.json")] if FIXTURES else []
-        cls.v1 = SimProcess("healthy-telemetry", "--no-traffic", *extra)
+        cls.v1 = SimProcess("healthy-telemetry", "--no-traffic", "--jaeger-ui", "standin", *extra)
         cls.v2 = SimProcess("healthy-telemetry", "--no-traffic", "--jaeger-mode", "v2")
         for s in (cls.v1, cls.v2):
             s.control("POST", "traffic", {"count": 3})

@@ -1,6 +1,7 @@
 """The stand-in Kubernetes API server: plain HTTP/1.1, JSON only, enough for kubectl 1.32
 (discovery, OpenAPI v3, CRUD with strict field validation and dry-run, patches, watch, logs,
-exec over WebSocket) plus the simulation's control endpoint under /_sim/."""
+exec over WebSocket, port-forward over SPDY/3.1 or SPDY tunnelled in a WebSocket) plus the
+simulation's control endpoint under /_sim/."""
 
 import copy
 import json
@@ -12,10 +13,20 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import SIM_NAME, kinds, patch as patchlib, protobuf, selectors, websocket
+from . import SIM_NAME, kinds, patch as patchlib, portforward, protobuf, selectors, websocket
 from .cluster import K8S_VERSION, ApiError, parse_rfc3339, rfc3339nano
 
 TABLE_RE = re.compile(r"as=Table")
+
+
+class RawStream:
+    """The socket of an upgraded HTTP connection as read(n) / write(bytes)."""
+
+    def __init__(self, rfile, wfile):
+        self.read, self.wfile = rfile.read, wfile
+
+    def write(self, data):
+        self.wfile.write(data)
 
 
 class ApiServer(ThreadingHTTPServer):
@@ -257,9 +268,8 @@ class ApiHandler(BaseHTTPRequestHandler):
             return self.pod_logs(ns, name)
         if sub in ("exec", "attach") and res.kind == "Pod":
             return self.pod_exec(ns, name)
-        if sub == "portforward":
-            raise ApiError(400, "BadRequest", "obslab-sim does not serve port-forward (simulated cluster); "
-                           "use the stand-in Jaeger URL in ports.json or `istioctl dashboard jaeger`")
+        if sub == "portforward" and res.kind == "Pod":
+            return self.pod_portforward(ns, name)
         if sub == "scale" and res.kind == "Deployment":
             return self.scale(method, ns, name)
         if sub not in (None, "status"):
@@ -559,6 +569,59 @@ class ApiHandler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
         self.end_chunked()
+
+    # --- port-forward (portforward.py) -------------------------------------------------------
+    def pod_portforward(self, ns, name):
+        cl = self.cluster
+        pod = cl.get(kinds.BY_KEY["pods"], ns, name)
+        if pod is None:
+            raise cl.not_found(kinds.BY_KEY["pods"], name)
+        if (pod.get("status") or {}).get("phase") != "Running":
+            raise ApiError(400, "BadRequest", "pod %s is not running (obslab-sim)" % name)
+        registry = self.sim.portforwards
+        upgrade = self.headers.get("Upgrade", "").lower()
+        client = self.headers.get("User-Agent", "")
+
+        def cut():
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        if upgrade == "websocket":
+            offered = [p.strip() for v in self.headers.get_all("Sec-WebSocket-Protocol") or [] for p in v.split(",")]
+            tunnel = [p for p in offered if p.startswith(portforward.TUNNEL_PREFIX) and p.endswith(".k8s.io")]
+            if not registry.websocket or not tunnel:
+                # What kube-apiserver says; kubectl takes it as an upgrade failure and falls back to SPDY.
+                return self.send_text(400, "unable to upgrade: no tunneling spdy protocols provided\n")
+            wanted = portforward.TUNNEL_PREFIX + portforward.PROTOCOL
+            if wanted not in tunnel:
+                return self.send_text(403, "unable to upgrade: unable to negotiate protocol: client supports %s, "
+                                           "server accepts [%s]\n" % (tunnel, portforward.PROTOCOL))
+            self.close_connection = True
+            stream = websocket.ByteStream(websocket.accept(self, wanted))
+            return registry.serve(portforward.Session(registry, stream, cut, ns, pod, "websocket", client))
+        if "spdy/3.1" in upgrade and "upgrade" in self.headers.get("Connection", "").lower():
+            versions = [p.strip() for v in self.headers.get_all("X-Stream-Protocol-Version") or [] for p in v.split(",")]
+            if versions and portforward.PROTOCOL not in versions:
+                self.send_response(403)
+                self.send_header("X-Accepted-Stream-Protocol-Versions", portforward.PROTOCOL)
+                body = ("unable to upgrade: unable to negotiate protocol: client supports %s, server accepts [%s]\n"
+                        % (versions, portforward.PROTOCOL)).encode()
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return self.wfile.write(body)
+            self.close_connection = True
+            self.send_response(101, "Switching Protocols")
+            self.send_header("Connection", "Upgrade")
+            self.send_header("Upgrade", "SPDY/3.1")
+            if versions:
+                self.send_header("X-Stream-Protocol-Version", portforward.PROTOCOL)
+            self.end_headers()
+            self.wfile.flush()
+            return registry.serve(portforward.Session(registry, RawStream(self.rfile, self.wfile), cut, ns, pod,
+                                                      "spdy", client))
+        raise ApiError(400, "BadRequest", "Upgrade request required")
 
     # --- exec over WebSocket ---------------------------------------------------------------
     def pod_exec(self, ns, name):

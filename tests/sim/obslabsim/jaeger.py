@@ -2,9 +2,11 @@
 path, serving the spans the simulated sidecars reported and traces loaded from fixture files.
 Mode "v1" behaves like Jaeger 1.x (un-prefixed paths answer the UI's HTML with 200); mode "v2"
 like current Jaeger 2.x main (un-prefixed paths 404, v1 search endpoints removed, api_v3 kept).
-Faults (slow, malformed JSON, HTML 200, 500) can be switched on for the API; the UI routes
-(/trace/ID, /search) answer a small stand-in page, marked as test equipment."""
+Faults (slow, malformed JSON, HTML 200, 500) can be switched on for the API. The UI is the real
+Jaeger UI build (jaegerui.py) when its folder is there, else a small stand-in page for the routes
+(/trace/ID, /search), marked as test equipment."""
 
+import collections
 import copy
 import html
 import json
@@ -13,7 +15,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import SIM_NAME
+from . import SIM_NAME, jaegerui
 
 INDEX_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><base href="/jaeger/" data-inject-target="BASE_URL"/>
 <title>Jaeger UI (obslab-sim: simulated)</title></head>
@@ -133,7 +135,7 @@ def otlp_trace(spans):
     return {"resourceSpans": rs}
 
 
-FAULT_KINDS = ("none", "slow", "malformed", "html", "error")
+FAULT_KINDS = ("none", "slow", "malformed", "html", "error", "blank")
 
 UI_STYLE = """body{font-family:sans-serif;margin:0;background:#fff;color:#222}
 body.dark{background:#1e1e1e;color:#ddd}
@@ -211,7 +213,7 @@ def ui_page(base, route, q, store):
     return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><base href="%s/" data-inject-target="BASE_URL"/>'
             '<title>%s — Jaeger UI (obslab-sim: simulated)</title><style>%s</style></head>'
             '<body class="%s" %s><div id="sim-banner">obslab-sim stand-in Jaeger UI: test equipment, not a real Jaeger</div>'
-            '<main>%s%s</main></body></html>\n') % (base, html.escape(title), UI_STYLE, theme, attr_text, nav, "".join(body))
+            '<div id="jaeger-ui-root"><main>%s%s</main></div></body></html>\n') % (base, html.escape(title), UI_STYLE, theme, attr_text, nav, "".join(body))
 
 
 def _parse_duration_us(text):
@@ -226,16 +228,31 @@ class JaegerServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr, store, mode="v1", base_path="/jaeger"):
+    def __init__(self, addr, store, mode="v1", base_path="/jaeger", ui="auto"):
         self.store, self.mode, self.base_path = store, mode, base_path.rstrip("/")
         self.fault_lock = threading.Lock()
         self.fault = None
+        self.requests = collections.deque(maxlen=2000)  # "GET /path?query", oldest first
+        self.set_ui(ui)
         super().__init__(addr, JaegerHandler)
+
+    def set_ui(self, choice):
+        """Serve the real UI build `choice` (jaegerui.UI_CHOICES); the stand-in page when its folder
+        is missing (ui_missing says why). Returns what is served now."""
+        version, folder, missing = jaegerui.resolve(choice, self.mode)
+        self.ui = jaegerui.UiBundle(version, folder) if folder else None
+        self.ui_version, self.ui_missing = version, missing
+        return self.ui_info()
+
+    def ui_info(self):
+        return {"version": self.ui_version, "dir": self.ui.folder if self.ui else None, "missing": self.ui_missing}
 
     def set_fault(self, kind, delay=0.0, count=None, scope="api"):
         """Make API answers misbehave: kind "slow" (answer after `delay` seconds), "malformed"
         (truncated JSON, 200), "html" (the UI page, 200), "error" (500 in Jaeger's envelope);
-        "none" clears. `count` limits it to the next N requests; scope "api" or "all"."""
+        "blank" leaves the UI's page without its scripts (404 for /static/: the page draws
+        nothing, the API is fine); "none" clears. `count` limits it to the next N requests;
+        scope "api" or "all"."""
         if kind not in FAULT_KINDS:
             raise ValueError("unknown Jaeger fault %r (known: %s)" % (kind, ", ".join(FAULT_KINDS)))
         if scope not in ("api", "all"):
@@ -246,10 +263,14 @@ class JaegerServer(ThreadingHTTPServer):
                                                       "scope": scope}
             return dict(self.fault or {"kind": "none"})
 
+    def blank_ui(self):
+        with self.fault_lock:
+            return bool(self.fault and self.fault["kind"] == "blank")
+
     def take_fault(self, is_api):
         with self.fault_lock:
             f = self.fault
-            if not f or (f["scope"] == "api" and not is_api):
+            if not f or f["kind"] == "blank" or (f["scope"] == "api" and not is_api):
                 return None
             if f["count"] is not None:
                 f["count"] -= 1
@@ -266,13 +287,15 @@ class JaegerHandler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def reply(self, code, body, ctype="application/json"):
+    def reply(self, code, body, ctype="application/json", headers=None):
         data = body.encode() if isinstance(body, str) else body
         try:
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("X-Obslab-Sim", "simulated")
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
@@ -299,12 +322,13 @@ class JaegerHandler(BaseHTTPRequestHandler):
         path = url.path
         base = self.server.base_path
         v2 = self.server.mode == "v2"
+        self.server.requests.append("%s %s" % (self.command, self.path))
         if base and (path == base or path.startswith(base + "/")):
             path = path[len(base):] or "/"
         elif base:
             if v2:
                 return self.reply(404, "404 page not found\n", "text/plain; charset=utf-8")
-            return self.reply(200, INDEX_HTML, "text/html; charset=utf-8")
+            return self.index()
         if self.injected_fault(path.startswith("/api/")):
             return
         try:
@@ -314,10 +338,26 @@ class JaegerHandler(BaseHTTPRequestHandler):
                 return self.api_v1(path, q, v2)
         except ValueError as e:
             return self.error(400, str(e))
+        ui = self.server.ui
+        if ui:
+            if self.server.blank_ui() and path.startswith("/static/"):
+                return self.reply(404, "404 page not found\n", "text/plain; charset=utf-8")
+            found = ui.static(path) if path.strip("/") != "index.html" else None
+            if found:
+                return self.reply(200, found[0], found[1], {"Cache-Control": "max-age=31536000"})
+            if path.startswith("/static/"):
+                return self.reply(404, "404 page not found\n", "text/plain; charset=utf-8")
+            return self.index()
         route = path.strip("/")
         if route == "search" or route.startswith("trace/"):
             return self.reply(200, ui_page(base, route, q, self.server.store), "text/html; charset=utf-8")
-        self.reply(200, INDEX_HTML, "text/html; charset=utf-8")
+        self.index()
+
+    def index(self):
+        """The UI's index.html (the SPA fallback jaeger-query answers for any UI route)."""
+        ui = self.server.ui
+        body = ui.index_html(self.server.base_path) if ui else INDEX_HTML
+        self.reply(200, body, "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
 
     def injected_fault(self, is_api):
         """Answers with the switched-on fault, if any; True when it did."""
@@ -330,7 +370,7 @@ class JaegerHandler(BaseHTTPRequestHandler):
         if f["kind"] == "malformed":
             self.reply(200, '{"data":[{"traceID":"3ba55609c3cde496","spans":[{"spanID":')
         elif f["kind"] == "html":
-            self.reply(200, INDEX_HTML, "text/html; charset=utf-8")
+            self.index()
         elif f["kind"] == "error":
             self.envelope(None, 500, [{"code": 500, "msg": "obslab-sim: injected storage failure (simulated)"}])
         return True

@@ -11,6 +11,7 @@ from .apiserver import ApiServer
 from .cluster import ApiError, Cluster
 from .jaeger import JaegerServer, JaegerStore
 from .mesh import ROOT_NS, Mesh, deep_merge
+from .portforward import PortForwards
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MANIFESTS = os.path.join(os.path.dirname(HERE), "manifests")
@@ -22,20 +23,23 @@ def manifest(name):
 
 
 class Sim:
-    def __init__(self, interval=0.5, rollout_delay=0.3, jaeger_mode="v1", verbose=False):
+    def __init__(self, interval=0.5, rollout_delay=0.3, jaeger_mode="v1", verbose=False, jaeger_ui="auto"):
         self.cluster = Cluster(rollout_delay=rollout_delay)
         self.jaeger = JaegerStore()
         self.mesh = Mesh(self.cluster, self.jaeger, interval=interval)
         self.jaeger_mode = jaeger_mode
+        self.jaeger_ui = jaeger_ui
         self.verbose = verbose
         self.stopping = False
         self.scenario = None
         self.api = self.jaeger_server = None
         self.shutdown_requested = threading.Event()
+        self.portforwards = PortForwards(self.pod_endpoint)
+        self.cluster.on_pod_deleted.append(self.portforwards.pod_deleted)
 
     def serve(self, host="127.0.0.1", api_port=0, jaeger_port=0):
         self.api = ApiServer((host, api_port), self)
-        self.jaeger_server = JaegerServer((host, jaeger_port), self.jaeger, mode=self.jaeger_mode)
+        self.jaeger_server = JaegerServer((host, jaeger_port), self.jaeger, mode=self.jaeger_mode, ui=self.jaeger_ui)
         for srv, name in ((self.api, "sim-api"), (self.jaeger_server, "sim-jaeger")):
             threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, name=name, daemon=True).start()
         self.mesh.start()
@@ -43,9 +47,12 @@ class Sim:
     def ports(self):
         a = self.api.server_address[1]
         j = self.jaeger_server.server_address[1]
+        ui = self.jaeger_server.ui_info()
         return {"api": "http://127.0.0.1:%d" % a, "jaeger": "http://127.0.0.1:%d" % j,
                 "jaeger_ui": "http://127.0.0.1:%d/jaeger" % j, "api_port": a, "jaeger_port": j,
-                "jaeger_mode": self.jaeger_mode, "scenario": self.scenario, "simulated": True}
+                "jaeger_mode": self.jaeger_mode, "jaeger_ui_version": ui["version"],
+                "jaeger_ui_dir": ui["dir"], "jaeger_ui_missing": ui["missing"],
+                "scenario": self.scenario, "simulated": True}
 
     def stop(self):
         self.stopping = True
@@ -64,6 +71,12 @@ class Sim:
                 "contexts:\n- name: obslab-sim\n  context:\n    cluster: obslab-sim\n    user: obslab-sim\n"
                 "    namespace: default\ncurrent-context: obslab-sim\nusers:\n- name: obslab-sim\n  user: {}\n"
                 "preferences: {}\n" % self.ports()["api"])
+
+    def pod_endpoint(self, labels, port):
+        """Where a forwarded pod port answers: the Jaeger query server behind app=jaeger's 16686."""
+        if labels.get("app") == "jaeger" and port == 16686 and self.jaeger_server:
+            return ("127.0.0.1", self.jaeger_server.server_address[1])
+        return None
 
     def exec_command(self, pod, container, argv, out, err, stop):
         return self.mesh.exec_command(pod, container, argv, out, err, stop)
@@ -146,6 +159,26 @@ class Sim:
                                                           body.get("count"), body.get("scope", "api"))
             except (TypeError, ValueError) as e:
                 raise ApiError(400, "BadRequest", str(e))
+        if method == "GET" and route == "portforward":
+            return 200, self.portforwards.state()
+        if method == "POST" and route == "portforward/drop":
+            return 200, {"dropped": self.portforwards.drop(body.get("namespace"), body.get("pod"))}
+        if method == "POST" and route == "portforward/config":
+            if "websocket" in body:
+                self.portforwards.websocket = bool(body["websocket"])
+            return 200, {"websocket": self.portforwards.websocket}
+        if method == "GET" and route == "jaeger/requests":
+            return 200, {"requests": list(self.jaeger_server.requests)}
+        if method == "POST" and route == "jaeger/requests/clear":
+            self.jaeger_server.requests.clear()
+            return 200, {"requests": []}
+        if method == "POST" and route == "jaeger/ui":
+            try:
+                return 200, self.jaeger_server.set_ui(body.get("version", "auto"))
+            except ValueError as e:
+                raise ApiError(400, "BadRequest", str(e))
+        if method == "GET" and route == "jaeger/ui":
+            return 200, self.jaeger_server.ui_info()
         if method == "GET" and route == "tracing":
             pod = cl.get(kinds.BY_KEY["pods"], ns, q["pod"])
             if not pod:
