@@ -3,6 +3,7 @@
 // (tests/data/kube/README.md says which is which).
 #include "core/kube/AnalyzeFindings.h"
 #include "core/kube/ApplyResult.h"
+#include "core/kube/DiffResult.h"
 #include "core/kube/IstioInstallProgress.h"
 #include "core/kube/IstioVersion.h"
 #include "core/kube/KubeContext.h"
@@ -18,6 +19,8 @@ using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
 
 Q_DECLARE_METATYPE(obslab::KubeErrorKind)
+Q_DECLARE_METATYPE(obslab::CommandStatus)
+Q_DECLARE_METATYPE(obslab::DiffOutcome)
 
 namespace {
 
@@ -56,6 +59,8 @@ private Q_SLOTS:
     void deploymentAndPodState();
     void watchEvent_data();
     void watchEvent();
+    void diffOutcome_data();
+    void diffOutcome();
     void applyResult_data();
     void applyResult();
     void kubeError_data();
@@ -246,6 +251,33 @@ void TestKubeParsers::watchEvent()
         return;
     QCOMPARE(event->type, type);
     QCOMPARE(event->object.name, name);
+}
+
+void TestKubeParsers::diffOutcome_data()
+{
+    QTest::addColumn<CommandStatus>("status");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<DiffOutcome>("outcome");
+    QTest::newRow("exit-0-no-differences") << CommandStatus::Succeeded << 0 << DiffOutcome::Same;
+    QTest::newRow("exit-1-differences") << CommandStatus::Failed << 1 << DiffOutcome::Differs;
+    QTest::newRow("exit-2-error") << CommandStatus::Failed << 2 << DiffOutcome::Failed;
+    QTest::newRow("exit-255-error") << CommandStatus::Failed << 255 << DiffOutcome::Failed;
+    QTest::newRow("timed-out") << CommandStatus::TimedOut << 1 << DiffOutcome::Failed;
+    QTest::newRow("crashed") << CommandStatus::Crashed << 1 << DiffOutcome::Failed;
+    QTest::newRow("cancelled") << CommandStatus::Cancelled << 1 << DiffOutcome::Failed;
+    QTest::newRow("kubectl-missing") << CommandStatus::NotFound << -1 << DiffOutcome::Failed;
+    QTest::newRow("not-started") << CommandStatus::FailedToStart << -1 << DiffOutcome::Failed;
+}
+
+void TestKubeParsers::diffOutcome()
+{
+    QFETCH(CommandStatus, status);
+    QFETCH(int, exitCode);
+    QFETCH(DiffOutcome, outcome);
+    CommandResult result;
+    result.status = status;
+    result.exitCode = exitCode;
+    QCOMPARE(DiffResult::outcome(result), outcome);
 }
 
 void TestKubeParsers::applyResult_data()
