@@ -63,6 +63,8 @@ private Q_SLOTS:
     void diffOutcome();
     void applyResult_data();
     void applyResult();
+    void lastLine_data();
+    void lastLine();
     void kubeError_data();
     void kubeError();
     void kubeErrorFromResult();
@@ -321,6 +323,37 @@ void TestKubeParsers::applyResult()
     QFETCH(QString, input);
     QFETCH(QString, expected);
     QCOMPARE(opsOf(ApplyResult::parse(data(input))), expected);
+}
+
+void TestKubeParsers::lastLine_data()
+{
+    QTest::addColumn<QByteArray>("stderrData");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("klog-noise-then-the-sentence")
+        << QByteArray("E1127 07:44:46.288 memcache.go:265] couldn't get current server API group "
+                      "list\nThe connection to the server 127.0.0.1:1 was refused - did you "
+                      "specify the right host or port?\n")
+        << u"exit code 1"_s
+        << u"The connection to the server 127.0.0.1:1 was refused - did you specify the right "
+           "host or port?"_s;
+    QTest::newRow("trailing-blank-and-space-lines")
+        << QByteArray("error: first\n  error: last  \n\n   \n") << QString() << u"error: last"_s;
+    QTest::newRow("empty-stderr-uses-the-message")
+        << QByteArray() << u"kubectl was not found"_s << u"kubectl was not found"_s;
+    QTest::newRow("crlf") << QByteArray("error: x\r\n") << QString() << u"error: x"_s;
+}
+
+void TestKubeParsers::lastLine()
+{
+    QFETCH(QByteArray, stderrData);
+    QFETCH(QString, message);
+    QFETCH(QString, expected);
+    CommandResult result;
+    result.status = CommandStatus::Failed;
+    result.stderrData = stderrData;
+    result.message = message;
+    QCOMPARE(KubeErrors::lastLine(result), expected);
 }
 
 void TestKubeParsers::kubeError_data()

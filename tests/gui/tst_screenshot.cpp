@@ -1,6 +1,7 @@
 #include "GuiTestSupport.h"
 
 #include "core/common/AppSettings.h"
+#include "core/kube/ClusterContext.h"
 #include "core/process/BackgroundJobs.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
@@ -8,7 +9,6 @@
 #include "gui/app/MainWindow.h"
 #include "gui/app/SettingsDialog.h"
 #include "gui/app/ThemeManager.h"
-#include "gui/cluster/KubeContextReader.h"
 #include "gui/logs/LogsArea.h"
 
 #include <QDir>
@@ -77,7 +77,7 @@ void TestScreenshot::mainWindowIsNotBlank()
     window.resize(1360, 860);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_COMPARE(window.contextReader()->status().state, ClusterStatus::State::Reachable);
+    QTRY_COMPARE(window.clusterContext()->status().state, ClusterStatus::State::Reachable);
     QSignalSpy shown(window.logsArea(), &LogsArea::fileShown);
     window.openFiles({LogsArea::sampleLogPath()});
     QVERIFY(shown.wait());
@@ -139,7 +139,7 @@ void TestScreenshot::gallery()
         window.resize(1500, 950);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QTRY_COMPARE(window.contextReader()->status().state, ClusterStatus::State::KubectlMissing);
+        QTRY_COMPARE(window.clusterContext()->status().state, ClusterStatus::State::KubectlMissing);
         window.showArea(MainWindow::Area::Cluster);
         QCoreApplication::processEvents();
         save(window.grab().toImage(), u"no-kubectl-150.png"_s);
