@@ -65,15 +65,16 @@ QString parseOptions(const QStringList& args, Options& o)
     if (!empty.isEmpty())
         return u"doctor: %1 needs a value"_s.arg(empty);
     o.cluster = CommonOptions::cluster(parser);
-    if (parser.isSet(u"output"_s))
-        o.output = parser.value(u"output"_s);
     if (parser.isSet(u"jaeger"_s)) {
         o.jaeger = QUrl::fromUserInput(parser.value(u"jaeger"_s));
         if (!o.jaeger.isValid() || o.jaeger.scheme().isEmpty())
             return u"doctor: --jaeger needs a URL such as http://localhost:16686"_s;
     }
-    if (o.output != u"text" && o.output != u"json")
+    const std::optional<QString> output =
+        parser.choice(u"output"_s, {u"text"_s, u"json"_s}, u"text"_s);
+    if (!output)
         return u"doctor: --output must be text or json"_s;
+    o.output = *output;
     return {};
 }
 

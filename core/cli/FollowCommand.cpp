@@ -90,25 +90,17 @@ QString parseOptions(const QStringList& args, Options& options)
     if (parser.isSet(u"container"_s))
         options.container = parser.value(u"container"_s);
     options.timestamps = parser.isSet(u"timestamps"_s);
-    if (parser.isSet(u"output"_s)) {
-        const QString output = parser.value(u"output"_s);
-        if (output != u"text" && output != u"ndjson")
-            return u"follow: --output is text or ndjson, not '%1'"_s.arg(output);
-        options.ndjson = output == u"ndjson";
-    }
-    if (parser.isSet(u"max-log-requests"_s)) {
-        bool ok = false;
-        options.maxStreams = parser.value(u"max-log-requests"_s).toInt(&ok);
-        if (!ok || options.maxStreams < 1)
-            return u"follow: --max-log-requests needs a positive number"_s;
-    }
-    QStringList selectors = parser.positionalArguments();
-    selectors.removeAll(QString());
-    if (selectors.size() > 1)
+    const std::optional<QString> output =
+        parser.choice(u"output"_s, {u"text"_s, u"ndjson"_s}, u"text"_s);
+    if (!output)
+        return u"follow: --output is text or ndjson, not '%1'"_s.arg(parser.value(u"output"_s));
+    options.ndjson = *output == u"ndjson";
+    if (!parser.positiveNumber(u"max-log-requests"_s, &options.maxStreams))
+        return u"follow: --max-log-requests needs a positive number"_s;
+    if (!parser.oneWord(&options.selector))
         return u"follow: one SELECTOR only (several labels: app=a,version=v1)"_s;
-    if (selectors.isEmpty())
+    if (options.selector.isEmpty())
         return u"follow: missing SELECTOR (e.g. app=frontend)"_s;
-    options.selector = selectors.constFirst();
     return {};
 }
 

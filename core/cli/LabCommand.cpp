@@ -164,12 +164,8 @@ QString readLabRunOptions(const OptionParser& parser, QStringList words, LabRunO
     o.kubeconfig = cluster.target.kubeconfig;
     o.kubectl = cluster.target.kubectl;
     o.istioctl = cluster.istioctl;
-    if (parser.isSet(u"check-timeout"_s)) {
-        bool ok = false;
-        o.checkTimeoutSeconds = parser.value(u"check-timeout"_s).toInt(&ok);
-        if (!ok || o.checkTimeoutSeconds <= 0)
-            return u"--check-timeout needs a number of seconds"_s;
-    }
+    if (!parser.positiveNumber(u"check-timeout"_s, &o.checkTimeoutSeconds))
+        return u"--check-timeout needs a number of seconds"_s;
     if (parser.isSet(u"jaeger-url"_s)) {
         const QString value = parser.value(u"jaeger-url"_s);
         o.jaegerUrl = QUrl(value);
@@ -186,7 +182,6 @@ QString readLabRunOptions(const OptionParser& parser, QStringList words, LabRunO
                 value.left(eq));
         o.variables.insert(value.left(eq), v);
     }
-    words.removeAll(QString());
     if (!words.isEmpty() && !words.constFirst().startsWith(u'-'))
         o.lab = words.takeFirst();
     if (!words.isEmpty())
@@ -205,7 +200,7 @@ QString parseLabRunOptions(const QStringList& args, LabRunOptions& o)
             return u"%1 needs a value"_s.arg(problem.option);
         return u"unknown option '%1'"_s.arg(problem.argument);
     }
-    return readLabRunOptions(parser, parser.positionalArguments(), o);
+    return readLabRunOptions(parser, parser.words(), o);
 }
 
 int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,

@@ -74,6 +74,43 @@ OptionParser::Problem OptionParser::firstProblem(const QStringList& args) const
     return unexpected;
 }
 
+QStringList OptionParser::words() const
+{
+    QStringList words = parser_.positionalArguments();
+    words.removeAll(QString());
+    return words;
+}
+
+bool OptionParser::oneWord(QString* into) const
+{
+    const QStringList all = words();
+    *into = all.value(0);
+    return all.size() <= 1;
+}
+
+std::optional<QString> OptionParser::choice(const QString& name, const QStringList& allowed,
+                                            const QString& fallback) const
+{
+    if (!parser_.isSet(name))
+        return fallback;
+    const QString value = parser_.value(name);
+    if (!allowed.contains(value))
+        return std::nullopt;
+    return value;
+}
+
+bool OptionParser::positiveNumber(const QString& name, int* into) const
+{
+    if (!parser_.isSet(name))
+        return true;
+    bool ok = false;
+    const int number = parser_.value(name).toInt(&ok);
+    if (!ok || number < 1)
+        return false;
+    *into = number;
+    return true;
+}
+
 bool OptionParser::knows(const QString& name) const
 {
     for (const QCommandLineOption& o : options_)

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace obslab::cli {
 
 // A subcommand's words parsed by QCommandLineParser (long options as --name VALUE or
@@ -48,7 +50,19 @@ public:
     QString value(const QString& name) const { return parser_.value(name); }  // the last given
     QStringList values(const QString& name) const { return parser_.values(name); }
     QStringList positionalArguments() const { return parser_.positionalArguments(); }
+    // The positional words that say something (an empty word, '', does not).
+    QStringList words() const;
+    // For a subcommand that takes one word: false when there are several; *into is the word,
+    // or empty when there is none.
+    bool oneWord(QString* into) const;
     QStringList givenNames() const { return parser_.optionNames(); }  // in the order given
+    // The value of an option that picks one of a few (the last given), `fallback` when it was not
+    // given, nothing when it is none of them.
+    std::optional<QString> choice(const QString& name, const QStringList& allowed,
+                                  const QString& fallback) const;
+    // For an option that takes a count: false when it was given anything but a whole number
+    // above 0; *into is left alone when it was not given.
+    bool positiveNumber(const QString& name, int* into) const;
     // How the option was written the last time it was given ("-n" or "--namespace"), for
     // messages; "--" and its long name when it was not given.
     QString spelling(const QString& name) const;

@@ -68,7 +68,7 @@ QList<QCommandLineOption> replayOptions()
 }
 
 // The rehearsal is the first word; later ones are a mistake.
-QString readOptions(const OptionParser& parser, QStringList words, Options& o)
+QString readOptions(const OptionParser& parser, const QStringList& words, Options& o)
 {
     // --speed and --real-time: the later one wins.
     const QStringList given = parser.givenNames();
@@ -84,7 +84,6 @@ QString readOptions(const OptionParser& parser, QStringList words, Options& o)
         o.speed = 1;
     o.handout = parser.isSet(u"handout"_s);
     o.results = !parser.isSet(u"no-results"_s);
-    words.removeAll(QString());
     if (words.size() > 1)
         return u"only one rehearsal, please"_s;
     o.target = words.value(0);
@@ -111,9 +110,9 @@ QString parseOptions(const QStringList& args, Options& o)
                                   QCommandLineOption(u"rehearse"_s, u"accepted, no effect"_s)});
     if (!parser.parse(args))
         return problemText(parser.problem());
-    QStringList words = parser.positionalArguments();
-    for (const QString& word : std::as_const(words))
-        if (word.startsWith(u'-'))
+    const QStringList words = parser.words();
+    for (const QString& word : words)
+        if (word.startsWith(u'-') && word.size() > 1)
             return u"unknown option '%1'"_s.arg(word);
     return readOptions(parser, words, o);
 }
@@ -321,8 +320,7 @@ int labRunWithRehearsal(const QStringList& args, const CliContext& ctx)
         return ExitUsage;
     }
     // The lab is the first word; a replay judges the others, a run refuses them.
-    QStringList words = parser.positionalArguments();
-    words.removeAll(QString());
+    const QStringList words = parser.words();
     LabRunOptions o;
     if (const QString error = readLabRunOptions(parser, rehearse ? words.mid(0, 1) : words, o);
         !error.isEmpty()) {

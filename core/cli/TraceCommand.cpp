@@ -66,23 +66,15 @@ QString parseOptions(const QStringList& args, Options& o)
             return u"'%1' is not a URL"_s.arg(url);
     }
     o.file = parser.value(u"file"_s);
-    if (parser.isSet(u"output"_s)) {
-        const QString output = parser.value(u"output"_s);
-        if (output != u"text" && output != u"json")
-            return u"unknown output format '%1' (text or json)"_s.arg(output);
-        o.json = output == u"json";
-    }
-    if (parser.isSet(u"timeout"_s)) {
-        bool ok = false;
-        o.timeoutSeconds = parser.value(u"timeout"_s).toInt(&ok);
-        if (!ok || o.timeoutSeconds <= 0)
-            return u"--timeout needs a positive number of seconds"_s;
-    }
-    QStringList ids = parser.positionalArguments();
-    ids.removeAll(QString());
-    if (ids.size() > 1)
+    const std::optional<QString> output =
+        parser.choice(u"output"_s, {u"text"_s, u"json"_s}, u"text"_s);
+    if (!output)
+        return u"unknown output format '%1' (text or json)"_s.arg(parser.value(u"output"_s));
+    o.json = *output == u"json";
+    if (!parser.positiveNumber(u"timeout"_s, &o.timeoutSeconds))
+        return u"--timeout needs a positive number of seconds"_s;
+    if (!parser.oneWord(&o.id))
         return u"only one trace id, please"_s;
-    o.id = ids.value(0);
     if (o.id.isEmpty() && o.file.isEmpty())
         return u"give a trace id or --file FILE"_s;
     if (!o.id.isEmpty() && !o.file.isEmpty())

@@ -1,4 +1,4 @@
-#include "core/doctor/AccessLogChecks.h"
+#include "core/doctor/CheckGroups.h"
 
 #include "core/doctor/DoctorChecks.h"
 #include "core/doctor/DoctorEvaluation.h"
@@ -22,9 +22,8 @@ const QString kTutorialFormat =
     "%RESPONSE_CODE% traceID=%REQ(X-B3-TRACEID)% spanID=%REQ(X-B3-SPANID)% "
     "sampled=%REQ(X-B3-SAMPLED)% service=%DOWNSTREAM_LOCAL_ADDRESS%"_s;
 
-void meshAccessLog(DoctorEvaluation& e)
+void meshAccessLog(DoctorEvaluation& e, const DoctorFacts& facts)
 {
-    const DoctorFacts& facts = e.facts();
     QString formatEvidence = u"accessLogFile: %1\naccessLogEncoding: %2\nformat: %3"_s.arg(
         facts.mesh.value(u"accessLogFile"_s).toString().isEmpty()
             ? u"(not set)"_s
@@ -69,10 +68,8 @@ void meshAccessLog(DoctorEvaluation& e)
     }
 }
 
-void propagation(DoctorEvaluation& e)
+void propagation(DoctorEvaluation& e, const DoctorSnapshot& s, const DoctorFacts& facts)
 {
-    const DoctorSnapshot& s = e.snapshot();
-    const DoctorFacts& facts = e.facts();
     if (!facts.tracer.exists()) {
         e.add(u"mesh.propagation"_s, Severity::Skipped, u"Skipped: there is no tracer."_s);
     } else if (facts.tracer.kind == u"zipkin") {
@@ -144,10 +141,8 @@ void propagation(DoctorEvaluation& e)
     }
 }
 
-void traceHeaders(DoctorEvaluation& e)
+void traceHeaders(DoctorEvaluation& e, const DoctorSnapshot& s, const DoctorFacts& facts)
 {
-    const DoctorSnapshot& s = e.snapshot();
-    const DoctorFacts& facts = e.facts();
     const QString id = u"logs.trace-headers"_s;
     if (facts.ambient) {
         e.add(id, Severity::Skipped, u"Skipped: ambient namespace, no istio-proxy logs."_s);
@@ -242,10 +237,10 @@ void accessLogChecks(DoctorEvaluation& e)
         for (const QString& id : {u"mesh.access-log"_s, u"mesh.propagation"_s})
             e.add(id, Severity::Skipped, why);
     } else {
-        meshAccessLog(e);
-        propagation(e);
+        meshAccessLog(e, facts);
+        propagation(e, e.snapshot(), facts);
     }
-    traceHeaders(e);
+    traceHeaders(e, e.snapshot(), facts);
 }
 
 }  // namespace obslab::DoctorChecks

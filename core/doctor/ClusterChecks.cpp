@@ -1,4 +1,4 @@
-#include "core/doctor/ClusterChecks.h"
+#include "core/doctor/CheckGroups.h"
 
 #include "core/doctor/DoctorEvaluation.h"
 #include "core/kube/KubeContext.h"

@@ -1,13 +1,8 @@
 #include "core/doctor/DoctorChecks.h"
 
-#include "core/doctor/AccessLogChecks.h"
-#include "core/doctor/ClusterChecks.h"
+#include "core/doctor/CheckGroups.h"
 #include "core/doctor/DoctorEvaluation.h"
-#include "core/doctor/IstioChecks.h"
-#include "core/doctor/JaegerChecks.h"
-#include "core/doctor/MeshChecks.h"
 #include "core/doctor/MeshConfig.h"
-#include "core/doctor/WorkloadChecks.h"
 
 #include <QJsonArray>
 

@@ -1,4 +1,4 @@
-#include "core/doctor/IstioChecks.h"
+#include "core/doctor/CheckGroups.h"
 
 #include "core/doctor/DoctorChecks.h"
 #include "core/doctor/DoctorEvaluation.h"

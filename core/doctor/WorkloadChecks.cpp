@@ -1,4 +1,4 @@
-#include "core/doctor/WorkloadChecks.h"
+#include "core/doctor/CheckGroups.h"
 
 #include "core/doctor/DoctorEvaluation.h"
 #include "core/doctor/DoctorFixes.h"
