@@ -31,6 +31,7 @@ private Q_SLOTS:
     void values();
     void spelling();
     void endOptions();
+    void helpers();
 };
 
 void TestOptionParser::problems_data()
@@ -128,6 +129,38 @@ void TestOptionParser::endOptions()
     QCOMPARE(parser.positionalArguments(), (QStringList{u"logs"_s, u"--bogus"_s, u"-n"_s}));
     QVERIFY(!parser.parse({u"--bogus"_s, u"logs"_s}));
     QCOMPARE(parser.problem().argument, u"--bogus"_s);
+}
+
+void TestOptionParser::helpers()
+{
+    const QList<QCommandLineOption> counted = {
+        QCommandLineOption({u"o"_s, u"output"_s}, u"output"_s, u"FORMAT"_s),
+        QCommandLineOption(u"timeout"_s, u"timeout"_s, u"S"_s)};
+    OptionParser parser(counted);
+    int timeout = 10;
+    QString word;
+    QVERIFY(parser.parse({QString(), u"id"_s}));
+    QCOMPARE(parser.words(), QStringList{u"id"_s});  // an empty word says nothing
+    QVERIFY(parser.oneWord(&word));
+    QCOMPARE(word, u"id"_s);
+    QCOMPARE(parser.choice(u"output"_s, {u"text"_s, u"json"_s}, u"text"_s), u"text"_s);
+    QVERIFY(parser.positiveNumber(u"timeout"_s, &timeout));
+    QCOMPARE(timeout, 10);  // not given: the default stays
+
+    QVERIFY(parser.parse({u"a"_s, u"b"_s, u"-ojson"_s, u"--timeout=3"_s}));
+    QVERIFY(!parser.oneWord(&word));
+    QCOMPARE(parser.choice(u"output"_s, {u"text"_s, u"json"_s}, u"text"_s), u"json"_s);
+    QVERIFY(parser.positiveNumber(u"timeout"_s, &timeout));
+    QCOMPARE(timeout, 3);
+
+    QVERIFY(parser.parse({u"-o"_s, u"yaml"_s, u"--timeout"_s, u"0"_s}));
+    QVERIFY(parser.oneWord(&word));
+    QVERIFY(word.isEmpty());
+    QCOMPARE(parser.choice(u"output"_s, {u"text"_s, u"json"_s}, u"text"_s), std::nullopt);
+    QVERIFY(!parser.positiveNumber(u"timeout"_s, &timeout));
+    QVERIFY(parser.parse({u"--timeout"_s, u"ten"_s}));
+    QVERIFY(!parser.positiveNumber(u"timeout"_s, &timeout));
+    QCOMPARE(timeout, 3);
 }
 
 QTEST_GUILESS_MAIN(TestOptionParser)
