@@ -5,7 +5,7 @@
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
 #include "gui/app/MainWindow.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 #include "gui/lab/LabArea.h"
 #include "gui/tracing/JaegerWebView.h"
 #include "gui/widgets/Icons.h"

@@ -6,7 +6,7 @@
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Redactor.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 #include "gui/presenter/CommandBanner.h"
 #include "gui/presenter/KeyHintBar.h"
 #include "gui/widgets/Icons.h"

@@ -8,7 +8,7 @@
 #include "core/logs/LiveLogStore.h"
 #include "core/logs/LogFile.h"
 #include "core/logs/LogFilter.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 #include "gui/logs/FilterBar.h"
 #include "gui/logs/HistogramStrip.h"
 #include "gui/logs/LogExport.h"

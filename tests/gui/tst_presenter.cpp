@@ -12,7 +12,7 @@
 #include "core/rehearsal/Recording.h"
 #include "core/rehearsal/RehearsalPlayer.h"
 #include "gui/app/MainWindow.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 #include "gui/lab/LabArea.h"
 #include "gui/logs/LogsArea.h"
 #include "gui/presenter/CommandBanner.h"

@@ -8,7 +8,7 @@
 #include "gui/app/ConsoleArea.h"
 #include "gui/app/MainWindow.h"
 #include "gui/app/SettingsDialog.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 #include "gui/logs/LogsArea.h"
 
 #include <QDir>

@@ -2,7 +2,7 @@
 
 #include "core/common/AppSettings.h"
 #include "gui/app/SettingsDialog.h"
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -1,4 +1,4 @@
-#include "gui/app/ThemeManager.h"
+#include "gui/common/ThemeManager.h"
 
 #include <QApplication>
 #include <QStyle>
