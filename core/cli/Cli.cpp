@@ -1,5 +1,6 @@
 #include "core/cli/Cli.h"
 
+#include "core/cli/OptionParser.h"
 #include "core/cli/Subcommands.h"
 
 #include <QCoreApplication>
@@ -112,33 +113,47 @@ int Dispatcher::run(const QStringList& args, const CliContext& ctx) const
         ctx.print(helpText());
         return ExitOk;
     }
-    const QString& first = args.first();
-    if (first == u"--help" || first == u"-h" || first == u"help") {
-        if (args.size() > 1) {
-            if (const Subcommand* s = find(args.at(1))) {
-                ctx.print(s->usage);
-                return ExitOk;
-            }
+    // obslab's own options come before the subcommand; the words from it on are the
+    // subcommand's. As always, the first word decides: --help or --version win over what follows.
+    OptionParser parser({QCommandLineOption({u"h"_s, u"help"_s}, u"help"_s),
+                         QCommandLineOption({u"V"_s, u"v"_s, u"version"_s}, u"version"_s)},
+                        OptionParser::Words::EndOptions);
+    const bool parsed = parser.parse(args);
+    const QString first = parser.givenNames().value(0);
+    const bool firstIsOurs =
+        !first.isEmpty() && (parsed || parser.problem().argument != args.first());
+    const QStringList words = parser.positionalArguments();
+    if (!firstIsOurs && !parsed) {
+        ctx.printError(u"obslab: unknown option '%1'. Run 'obslab --help' for usage.\n"_s.arg(
+            parser.problem().argument));
+        return ExitUsage;
+    }
+    if (firstIsOurs && (first == u"v" || first == u"V" || first == u"version")) {
+        ctx.print(versionText());
+        return ExitOk;
+    }
+    if (firstIsOurs || words.isEmpty() || words.constFirst() == u"help") {
+        const QString topic = firstIsOurs ? words.value(0) : words.value(1);
+        if (const Subcommand* s = find(topic); s && !topic.isEmpty()) {
+            ctx.print(s->usage);
+            return ExitOk;
         }
         ctx.print(helpText());
         return ExitOk;
     }
-    if (first == u"--version" || first == u"-V" || first == u"-v") {
-        ctx.print(versionText());
-        return ExitOk;
-    }
-    const Subcommand* s = find(first);
+    const QString& name = words.constFirst();
+    const Subcommand* s = find(name);
     if (!s) {
-        if (first.startsWith(u'-'))
+        if (name.startsWith(u'-'))
             ctx.printError(
-                u"obslab: unknown option '%1'. Run 'obslab --help' for usage.\n"_s.arg(first));
+                u"obslab: unknown option '%1'. Run 'obslab --help' for usage.\n"_s.arg(name));
         else
             ctx.printError(
                 u"obslab: '%1' is not a subcommand or an existing file. Run 'obslab --help' for usage.\n"_s
-                    .arg(first));
+                    .arg(name));
         return ExitUsage;
     }
-    const QStringList rest = args.mid(1);
+    const QStringList rest = words.mid(1);
     if (rest.contains(u"--help"_s) || rest.contains(u"-h"_s)) {
         ctx.print(s->usage);
         return ExitOk;

@@ -1,5 +1,7 @@
 #include "core/cli/DoctorCommand.h"
 
+#include "core/cli/CommonOptions.h"
+#include "core/cli/OptionParser.h"
 #include "core/common/AppSettings.h"
 #include "core/doctor/Doctor.h"
 #include "core/doctor/DoctorChecks.h"
@@ -39,58 +41,41 @@ const QString kUsage =
 
 struct Options
 {
-    QString context;
-    QString ns = u"default"_s;
+    CommonOptions::Cluster cluster;
     QString output = u"text"_s;
-    QString kubectl = u"kubectl"_s;
-    QString kubeconfig;
-    QString istioctl = u"istioctl"_s;
     QUrl jaeger;
 };
 
 QString parseOptions(const QStringList& args, Options& o)
 {
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        QString name = args.at(i);
-        QString value;
-        bool inlineValue = false;
-        if (name.startsWith(u"--") && name.contains(u'=')) {
-            value = name.section(u'=', 1);
-            name = name.section(u'=', 0, 0);
-            inlineValue = true;
-        }
-        QString* target = nullptr;
-        if (name == u"--context")
-            target = &o.context;
-        else if (name == u"--namespace" || name == u"-n")
-            target = &o.ns;
-        else if (name == u"--output" || name == u"-o")
-            target = &o.output;
-        else if (name == u"--kubectl")
-            target = &o.kubectl;
-        else if (name == u"--kubeconfig")
-            target = &o.kubeconfig;
-        else if (name == u"--istioctl")
-            target = &o.istioctl;
-        else if (name != u"--jaeger")
-            return u"doctor: unknown option '%1'"_s.arg(args.at(i));
-        if (!inlineValue) {
-            if (i + 1 >= args.size())
-                return u"doctor: %1 needs a value"_s.arg(name);
-            value = args.at(++i);
-        }
-        if (value.isEmpty())
-            return u"doctor: %1 needs a value"_s.arg(name);
-        if (target) {
-            *target = value;
-        } else {
-            o.jaeger = QUrl::fromUserInput(value);
-            if (!o.jaeger.isValid() || o.jaeger.scheme().isEmpty())
-                return u"doctor: --jaeger needs a URL such as http://localhost:16686"_s;
-        }
+    OptionParser parser({CommonOptions::context(), CommonOptions::ns(), CommonOptions::output(),
+                         CommonOptions::kubectl(), CommonOptions::kubeconfig(),
+                         CommonOptions::istioctl(),
+                         QCommandLineOption(u"jaeger"_s, u"Jaeger query URL"_s, u"URL"_s)});
+    if (!parser.parse(args)) {
+        const OptionParser::Problem& problem = parser.problem();
+        if (problem.kind == OptionParser::Problem::Kind::MissingValue)
+            return u"doctor: %1 needs a value"_s.arg(problem.option);
+        return u"doctor: unknown option '%1'"_s.arg(problem.argument);
     }
-    if (o.output != u"text" && o.output != u"json")
+    if (!parser.positionalArguments().isEmpty())
+        return u"doctor: unknown option '%1'"_s.arg(parser.positionalArguments().constFirst());
+    const QString empty =
+        parser.givenEmpty({u"context"_s, u"namespace"_s, u"output"_s, u"kubectl"_s, u"kubeconfig"_s,
+                           u"istioctl"_s, u"jaeger"_s});
+    if (!empty.isEmpty())
+        return u"doctor: %1 needs a value"_s.arg(empty);
+    o.cluster = CommonOptions::cluster(parser);
+    if (parser.isSet(u"jaeger"_s)) {
+        o.jaeger = QUrl::fromUserInput(parser.value(u"jaeger"_s));
+        if (!o.jaeger.isValid() || o.jaeger.scheme().isEmpty())
+            return u"doctor: --jaeger needs a URL such as http://localhost:16686"_s;
+    }
+    const std::optional<QString> output =
+        parser.choice(u"output"_s, {u"text"_s, u"json"_s}, u"text"_s);
+    if (!output)
         return u"doctor: --output must be text or json"_s;
+    o.output = *output;
     return {};
 }
 
@@ -172,11 +157,8 @@ int run(const Options& o, const CliContext& ctx)
     CommandRunner runner;
     Doctor doctor(&runner);
     DoctorOptions options;
-    options.target.kubectl = o.kubectl;
-    options.target.kubeconfig = o.kubeconfig;
-    options.target.context = o.context;
-    options.target.ns = o.ns;
-    options.istioctl = o.istioctl;
+    options.target = o.cluster.target;
+    options.istioctl = o.cluster.istioctl;
     options.jaegerUrl = o.jaeger;
     {
         const AppSettings settings;

@@ -1,5 +1,7 @@
 #include "core/cli/FollowCommand.h"
 
+#include "core/cli/CommonOptions.h"
+#include "core/cli/OptionParser.h"
 #include "core/kube/KubeTarget.h"
 #include "core/kube/PodFollower.h"
 
@@ -56,60 +58,47 @@ struct Options
 
 QString parseOptions(const QStringList& args, Options& options)
 {
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        QString a = args.at(i);
-        QString value;
-        bool inlineValue = false;
-        if (a.startsWith(u"--") && a.contains(u'=')) {
-            value = a.section(u'=', 1);
-            a = a.section(u'=', 0, 0);
-            inlineValue = true;
+    OptionParser parser(
+        {QCommandLineOption({u"c"_s, u"container"_s}, u"the container to follow"_s, u"NAME"_s),
+         CommonOptions::ns(), CommonOptions::context(), CommonOptions::kubeconfig(),
+         CommonOptions::kubectl(), CommonOptions::output(),
+         QCommandLineOption(u"max-log-requests"_s, u"log streams at once"_s, u"N"_s),
+         QCommandLineOption(u"timestamps"_s, u"print kubectl's timestamps"_s)});
+    if (!parser.parse(args)) {
+        const OptionParser::Problem& problem = parser.problem();
+        switch (problem.kind) {
+        case OptionParser::Problem::Kind::MissingValue:
+            return u"follow: %1 needs a value"_s.arg(problem.option);
+        case OptionParser::Problem::Kind::UnexpectedValue:
+            return u"follow: unknown option '%1'"_s.arg(problem.argument);
+        case OptionParser::Problem::Kind::UnknownOption:
+        case OptionParser::Problem::Kind::None:
+            break;
         }
-        auto take = [&](QString* target) -> QString {
-            if (!inlineValue) {
-                if (i + 1 >= args.size())
-                    return u"follow: %1 needs a value"_s.arg(a);
-                value = args.at(++i);
-            }
-            if (value.isEmpty())
-                return u"follow: %1 needs a value"_s.arg(a);
-            *target = value;
-            return {};
-        };
-        QString error;
-        QString text;
-        if (a == u"-c" || a == u"--container")
-            error = take(&options.container);
-        else if (a == u"-n" || a == u"--namespace")
-            error = take(&options.ns);
-        else if (a == u"--context")
-            error = take(&options.context);
-        else if (a == u"--kubeconfig")
-            error = take(&options.kubeconfig);
-        else if (a == u"--kubectl")
-            error = take(&options.kubectl);
-        else if (a == u"--timestamps")
-            options.timestamps = true;
-        else if (a == u"-o" || a == u"--output") {
-            error = take(&text);
-            if (error.isEmpty() && text != u"text" && text != u"ndjson")
-                error = u"follow: --output is text or ndjson, not '%1'"_s.arg(text);
-            options.ndjson = text == u"ndjson";
-        } else if (a == u"--max-log-requests") {
-            error = take(&text);
-            bool ok = false;
-            options.maxStreams = text.toInt(&ok);
-            if (error.isEmpty() && (!ok || options.maxStreams < 1))
-                error = u"follow: --max-log-requests needs a positive number"_s;
-        } else if (a.startsWith(u'-') && a.size() > 1)
-            error = u"follow: unknown option '%1'"_s.arg(a);
-        else if (options.selector.isEmpty())
-            options.selector = a;
-        else
-            error = u"follow: one SELECTOR only (several labels: app=a,version=v1)"_s;
-        if (!error.isEmpty())
-            return error;
+        return u"follow: unknown option '%1'"_s.arg(problem.option);
     }
+    const QString empty =
+        parser.givenEmpty({u"container"_s, u"namespace"_s, u"context"_s, u"kubeconfig"_s,
+                           u"kubectl"_s, u"output"_s, u"max-log-requests"_s});
+    if (!empty.isEmpty())
+        return u"follow: %1 needs a value"_s.arg(empty);
+    const CommonOptions::Cluster cluster = CommonOptions::cluster(parser);
+    options.ns = cluster.target.ns;
+    options.context = cluster.target.context;
+    options.kubeconfig = cluster.target.kubeconfig;
+    options.kubectl = cluster.target.kubectl;
+    if (parser.isSet(u"container"_s))
+        options.container = parser.value(u"container"_s);
+    options.timestamps = parser.isSet(u"timestamps"_s);
+    const std::optional<QString> output =
+        parser.choice(u"output"_s, {u"text"_s, u"ndjson"_s}, u"text"_s);
+    if (!output)
+        return u"follow: --output is text or ndjson, not '%1'"_s.arg(parser.value(u"output"_s));
+    options.ndjson = *output == u"ndjson";
+    if (!parser.positiveNumber(u"max-log-requests"_s, &options.maxStreams))
+        return u"follow: --max-log-requests needs a positive number"_s;
+    if (!parser.oneWord(&options.selector))
+        return u"follow: one SELECTOR only (several labels: app=a,version=v1)"_s;
     if (options.selector.isEmpty())
         return u"follow: missing SELECTOR (e.g. app=frontend)"_s;
     return {};

@@ -1,5 +1,7 @@
 #include "core/cli/KubeCommand.h"
 
+#include "core/cli/CommonOptions.h"
+#include "core/cli/OptionParser.h"
 #include "core/kube/ClusterContext.h"
 #include "core/kube/KubeTarget.h"
 #include "core/kube/ToolVersions.h"
@@ -24,50 +26,27 @@ const QString kUsage =
     "\n"
     "Exit status: 0 kubectl and the cluster are fine, 1 they are not, 2 usage.\n"_s;
 
-struct Options
-{
-    QString context;
-    QString kubectl = u"kubectl"_s;
-    QString kubeconfig;
-    QString istioctl = u"istioctl"_s;
-};
-
 // Returns an error message, empty on success.
-QString parseOptions(const QStringList& args, Options& options)
+QString parseOptions(const QStringList& args, CommonOptions::Cluster& options)
 {
     if (args.value(0) != u"check")
         return args.isEmpty() ? u"kube: missing action (check)"_s
                               : u"kube: unknown action '%1'"_s.arg(args.value(0));
-    for (qsizetype i = 1; i < args.size(); ++i) {
-        const QString& a = args.at(i);
-        QString* target = nullptr;
-        QString name = a;
-        QString value;
-        bool inlineValue = false;
-        if (a.startsWith(u"--") && a.contains(u'=')) {
-            name = a.section(u'=', 0, 0);
-            value = a.section(u'=', 1);
-            inlineValue = true;
-        }
-        if (name == u"--context")
-            target = &options.context;
-        else if (name == u"--kubectl")
-            target = &options.kubectl;
-        else if (name == u"--kubeconfig")
-            target = &options.kubeconfig;
-        else if (name == u"--istioctl")
-            target = &options.istioctl;
-        else
-            return u"kube check: unknown option '%1'"_s.arg(a);
-        if (!inlineValue) {
-            if (i + 1 >= args.size())
-                return u"kube check: %1 needs a value"_s.arg(name);
-            value = args.at(++i);
-        }
-        if (value.isEmpty())
-            return u"kube check: %1 needs a value"_s.arg(name);
-        *target = value;
+    OptionParser parser({CommonOptions::context(), CommonOptions::kubectl(),
+                         CommonOptions::kubeconfig(), CommonOptions::istioctl()});
+    if (!parser.parse(args.mid(1))) {
+        const OptionParser::Problem& problem = parser.problem();
+        if (problem.kind == OptionParser::Problem::Kind::MissingValue)
+            return u"kube check: %1 needs a value"_s.arg(problem.option);
+        return u"kube check: unknown option '%1'"_s.arg(problem.argument);
     }
+    if (!parser.positionalArguments().isEmpty())
+        return u"kube check: unknown option '%1'"_s.arg(parser.positionalArguments().constFirst());
+    const QString empty =
+        parser.givenEmpty({u"context"_s, u"kubectl"_s, u"kubeconfig"_s, u"istioctl"_s});
+    if (!empty.isEmpty())
+        return u"kube check: %1 needs a value"_s.arg(empty);
+    options = CommonOptions::cluster(parser);
     return {};
 }
 
@@ -87,13 +66,13 @@ QString mark(bool ok)
     return ok ? u"[ok]   "_s : u"[FAIL] "_s;
 }
 
-int runCheck(const Options& options, const CliContext& ctx)
+int runCheck(const CommonOptions::Cluster& options, const CliContext& ctx)
 {
     CommandRunner runner;
     ToolVersions tools(&runner);
     ClusterContext cluster(&runner);
-    cluster.setKubectl(options.kubectl);
-    cluster.setKubeconfig(options.kubeconfig);
+    cluster.setKubectl(options.target.kubectl);
+    cluster.setKubeconfig(options.target.kubeconfig);
 
     QEventLoop loop;
     int waiting = 2;
@@ -111,17 +90,13 @@ int runCheck(const Options& options, const CliContext& ctx)
                          contextHint = hint;
                          one();
                      });
-    if (options.context.isEmpty())
+    if (options.target.context.isEmpty())
         cluster.refresh();
     else
-        cluster.switchContext(options.context);
+        cluster.switchContext(options.target.context);
     // The version check needs the context: start it with the one asked for (or kubectl's current
     // one, which is what no --context means).
-    KubeTarget target;
-    target.kubectl = options.kubectl;
-    target.kubeconfig = options.kubeconfig;
-    target.context = options.context;
-    tools.check(target, options.istioctl);
+    tools.check(options.target, options.istioctl);
     loop.exec();
 
     const ToolReport& report = tools.report();
@@ -198,7 +173,7 @@ Subcommand kubeSubcommand()
             ctx.print(kUsage);
             return int(ExitOk);
         }
-        Options options;
+        CommonOptions::Cluster options;
         const QString error = parseOptions(args, options);
         if (!error.isEmpty()) {
             ctx.printError(error + u"\n\n"_s + kUsage);

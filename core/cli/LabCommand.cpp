@@ -1,5 +1,7 @@
 #include "core/cli/LabCommand.h"
 
+#include "core/cli/CommonOptions.h"
+#include "core/cli/OptionParser.h"
 #include "core/cli/RehearseCommand.h"
 
 #include "core/kube/ClusterContext.h"
@@ -131,78 +133,74 @@ int lint(const QStringList& files, const CliContext& ctx)
 
 }  // namespace
 
-QString parseLabRunOptions(const QStringList& args, LabRunOptions& o, QStringList* rest)
+QList<QCommandLineOption> labRunOptions()
 {
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString& a = args.at(i);
-        QString name = a;
-        QString value;
-        bool hasValue = false;
-        if (a.startsWith(u"--") && a.contains(u'=')) {
-            name = a.section(u'=', 0, 0);
-            value = a.section(u'=', 1);
-            hasValue = true;
-        }
-        auto take = [&]() -> bool {
-            if (hasValue)
-                return true;
-            if (i + 1 >= args.size())
-                return false;
-            value = args.at(++i);
-            return true;
-        };
-        if (name == u"--yes" || name == u"-y") {
-            o.yes = true;
-        } else if (name == u"--teardown") {
-            o.teardown = true;
-        } else if (name == u"--teardown-only") {
-            o.teardown = o.teardownOnly = true;
-        } else if (name == u"--step" || name == u"--context" || name == u"--kubeconfig" ||
-                   name == u"--kubectl" || name == u"--istioctl" || name == u"--jaeger-url" ||
-                   name == u"--set" || name == u"--check-timeout") {
-            if (!take() || value.isEmpty())
-                return u"%1 needs a value"_s.arg(name);
-            if (name == u"--step")
-                o.step = value;
-            else if (name == u"--context")
-                o.context = value;
-            else if (name == u"--kubeconfig")
-                o.kubeconfig = value;
-            else if (name == u"--kubectl")
-                o.kubectl = value;
-            else if (name == u"--istioctl")
-                o.istioctl = value;
-            else if (name == u"--check-timeout") {
-                bool ok = false;
-                o.checkTimeoutSeconds = value.toInt(&ok);
-                if (!ok || o.checkTimeoutSeconds <= 0)
-                    return u"--check-timeout needs a number of seconds"_s;
-            } else if (name == u"--jaeger-url") {
-                o.jaegerUrl = QUrl(value);
-                if (!o.jaegerUrl.isValid() || o.jaegerUrl.scheme().isEmpty())
-                    return u"--jaeger-url: '%1' is not a URL such as http://127.0.0.1:16686"_s.arg(
-                        value);
-            } else {
-                const qsizetype eq = value.indexOf(u'=');
-                if (eq <= 0)
-                    return u"--set needs NAME=VALUE, not '%1'"_s.arg(value);
-                const QString v = value.mid(eq + 1);
-                if (!LabTrust::isSafeVariableValue(v))
-                    return u"--set %1: the value may contain only letters, digits and . _ - / : = ,"_s
-                        .arg(value.left(eq));
-                o.variables.insert(value.left(eq), v);
-            }
-        } else if (!a.startsWith(u'-') && o.lab.isEmpty()) {
-            o.lab = a;
-        } else if (rest) {
-            *rest << a;
-        } else {
-            return u"unknown option '%1'"_s.arg(a);
-        }
+    return {QCommandLineOption({u"y"_s, u"yes"_s}, u"accept the plan"_s),
+            QCommandLineOption(u"teardown"_s, u"run the teardown after the steps"_s),
+            QCommandLineOption(u"teardown-only"_s, u"run only the teardown"_s),
+            QCommandLineOption(u"step"_s, u"run one step"_s, u"ID"_s),
+            CommonOptions::context(),
+            CommonOptions::kubeconfig(),
+            CommonOptions::kubectl(),
+            CommonOptions::istioctl(),
+            QCommandLineOption(u"jaeger-url"_s, u"a Jaeger already reached"_s, u"URL"_s),
+            QCommandLineOption(u"set"_s, u"a lab variable"_s, u"NAME=VALUE"_s),
+            QCommandLineOption(u"check-timeout"_s, u"cap on each check"_s, u"SECONDS"_s)};
+}
+
+QString readLabRunOptions(const OptionParser& parser, QStringList words, LabRunOptions& o)
+{
+    const QString empty =
+        parser.givenEmpty({u"step"_s, u"context"_s, u"kubeconfig"_s, u"kubectl"_s, u"istioctl"_s,
+                           u"jaeger-url"_s, u"set"_s, u"check-timeout"_s});
+    if (!empty.isEmpty())
+        return u"%1 needs a value"_s.arg(empty);
+    o.yes = parser.isSet(u"yes"_s);
+    o.teardownOnly = parser.isSet(u"teardown-only"_s);
+    o.teardown = o.teardownOnly || parser.isSet(u"teardown"_s);
+    o.step = parser.value(u"step"_s);
+    const CommonOptions::Cluster cluster = CommonOptions::cluster(parser);
+    o.context = cluster.target.context;
+    o.kubeconfig = cluster.target.kubeconfig;
+    o.kubectl = cluster.target.kubectl;
+    o.istioctl = cluster.istioctl;
+    if (!parser.positiveNumber(u"check-timeout"_s, &o.checkTimeoutSeconds))
+        return u"--check-timeout needs a number of seconds"_s;
+    if (parser.isSet(u"jaeger-url"_s)) {
+        const QString value = parser.value(u"jaeger-url"_s);
+        o.jaegerUrl = QUrl(value);
+        if (!o.jaegerUrl.isValid() || o.jaegerUrl.scheme().isEmpty())
+            return u"--jaeger-url: '%1' is not a URL such as http://127.0.0.1:16686"_s.arg(value);
     }
+    for (const QString& value : parser.values(u"set"_s)) {
+        const qsizetype eq = value.indexOf(u'=');
+        if (eq <= 0)
+            return u"--set needs NAME=VALUE, not '%1'"_s.arg(value);
+        const QString v = value.mid(eq + 1);
+        if (!LabTrust::isSafeVariableValue(v))
+            return u"--set %1: the value may contain only letters, digits and . _ - / : = ,"_s.arg(
+                value.left(eq));
+        o.variables.insert(value.left(eq), v);
+    }
+    if (!words.isEmpty() && !words.constFirst().startsWith(u'-'))
+        o.lab = words.takeFirst();
+    if (!words.isEmpty())
+        return u"unknown option '%1'"_s.arg(words.constFirst());
     if (o.lab.isEmpty())
         return u"give a lab file or the id of a built-in lab"_s;
     return {};
+}
+
+QString parseLabRunOptions(const QStringList& args, LabRunOptions& o)
+{
+    OptionParser parser(labRunOptions());
+    if (!parser.parse(args)) {
+        const OptionParser::Problem& problem = parser.problem();
+        if (problem.kind == OptionParser::Problem::Kind::MissingValue)
+            return u"%1 needs a value"_s.arg(problem.option);
+        return u"unknown option '%1'"_s.arg(problem.argument);
+    }
+    return readLabRunOptions(parser, parser.words(), o);
 }
 
 int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,

@@ -2,7 +2,9 @@
 
 #include "core/cli/Cli.h"
 
+#include <QCommandLineOption>
 #include <QHash>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
@@ -14,6 +16,8 @@ class LabRunner;
 }  // namespace obslab
 
 namespace obslab::cli {
+
+class OptionParser;
 
 // `obslab lab list | lint FILE… | plan FILE|ID | run FILE|ID [--step ID] [--yes] …`.
 Subcommand labSubcommand();
@@ -35,10 +39,13 @@ struct LabRunOptions
     int checkTimeoutSeconds = 0;  // > 0: no check keeps trying longer than this (fail fast)
 };
 
-// Parses the words after `run`. Returns an error message (empty on success); `rest` gets words
-// it did not know when given (so that a caller can add its own options), else they are errors.
-QString parseLabRunOptions(const QStringList& args, LabRunOptions& options,
-                           QStringList* rest = nullptr);
+// Parses the words after `run` (or `plan`). Returns an error message, empty on success.
+QString parseLabRunOptions(const QStringList& args, LabRunOptions& options);
+// The same in two halves, for commands that add options of their own (rehearsals): the options
+// of `lab run`, and reading them from a parser that has parsed the words; `words` are the
+// positional ones that belong to the run (the lab, then mistakes).
+QList<QCommandLineOption> labRunOptions();
+QString readLabRunOptions(const OptionParser& parser, QStringList words, LabRunOptions& options);
 
 // Runs a lab headless, printing each command, its output and each check's result to ctx.
 // `runner` runs the commands (a caller may record them through its Transcript); `observe`, when

@@ -1,5 +1,7 @@
 #include "core/cli/LogsCommand.h"
 
+#include "core/cli/CommonOptions.h"
+#include "core/cli/OptionParser.h"
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/LineJsonWriter.h"
 #include "core/logs/LineRecord.h"
@@ -241,57 +243,30 @@ int printStats(const QString& path, Output output, const CliContext& ctx)
 
 int runLogs(const QStringList& args, const CliContext& ctx)
 {
-    Output output = Output::Text;
-    QStringList paths;
-    QString queryText;
-    QString traceId;
-    bool stats = false;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString& a = args.at(i);
-        // --name VALUE or --name=VALUE
-        auto takeValue = [&](const QString& name, QString* into) -> int {
-            if (a == name) {
-                if (i + 1 >= args.size())
-                    return usageError(ctx, u"%1 needs a value"_s.arg(name));
-                *into = args.at(++i);
-                return -1;
-            }
-            if (a.startsWith(name + u'=')) {
-                *into = a.mid(name.size() + 1);
-                return -1;
-            }
-            return 0;
-        };
-        QString value;
-        int rc = 0;
-        if ((rc = takeValue(u"--output"_s, &value)) != 0 || a == u"-o") {
-            if (rc > 0)
-                return rc;
-            if (a == u"-o") {
-                if (i + 1 >= args.size())
-                    return usageError(ctx, u"-o needs a value: text or ndjson"_s);
-                value = args.at(++i);
-            }
-            if (value == u"text")
-                output = Output::Text;
-            else if (value == u"ndjson" || value == u"json")
-                output = Output::Ndjson;
-            else
-                return usageError(ctx, u"unknown output '%1': use text or ndjson"_s.arg(value));
-        } else if ((rc = takeValue(u"--query"_s, &queryText)) != 0) {
-            if (rc > 0)
-                return rc;
-        } else if ((rc = takeValue(u"--trace"_s, &traceId)) != 0) {
-            if (rc > 0)
-                return rc;
-        } else if (a == u"--stats") {
-            stats = true;
-        } else if (a.startsWith(u'-') && a != u"-") {
-            return usageError(ctx, u"unknown option '%1'"_s.arg(a));
-        } else {
-            paths << a;
-        }
+    OptionParser parser({CommonOptions::output(),
+                         QCommandLineOption(u"query"_s, u"filter"_s, u"Q"_s),
+                         QCommandLineOption(u"trace"_s, u"trace id"_s, u"ID"_s),
+                         QCommandLineOption(u"stats"_s, u"figures per file"_s)});
+    if (!parser.parse(args)) {
+        const OptionParser::Problem& problem = parser.problem();
+        if (problem.kind != OptionParser::Problem::Kind::MissingValue)
+            return usageError(ctx, u"unknown option '%1'"_s.arg(problem.argument));
+        if (problem.option == u"-o")
+            return usageError(ctx, u"-o needs a value: text or ndjson"_s);
+        return usageError(ctx, u"%1 needs a value"_s.arg(problem.option));
     }
+    Output output = Output::Text;
+    if (parser.isSet(u"output"_s)) {
+        const QString value = parser.value(u"output"_s);
+        if (value == u"ndjson" || value == u"json")
+            output = Output::Ndjson;
+        else if (value != u"text")
+            return usageError(ctx, u"unknown output '%1': use text or ndjson"_s.arg(value));
+    }
+    const QStringList paths = parser.positionalArguments();
+    const QString queryText = parser.value(u"query"_s);
+    const QString traceId = parser.value(u"trace"_s);
+    const bool stats = parser.isSet(u"stats"_s);
     if (paths.isEmpty())
         return usageError(ctx, u"missing FILE (use - for stdin)"_s);
     if (paths.count(u"-"_s) > 1)

@@ -1,6 +1,7 @@
 #include "core/cli/RehearseCommand.h"
 
 #include "core/cli/LabCommand.h"
+#include "core/cli/OptionParser.h"
 #include "core/lab/LabCatalog.h"
 #include "core/lab/LabLoader.h"
 #include "core/process/CommandRunner.h"
@@ -57,36 +58,63 @@ struct Options
     bool results = true;
 };
 
-QString parseOptions(const QStringList& args, Options& o)
+// The options a replay takes, in `obslab rehearse` and in `obslab lab run --rehearse`.
+QList<QCommandLineOption> replayOptions()
 {
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        if (a == u"--speed") {
-            bool ok = false;
-            o.speed = i + 1 < args.size() ? args[++i].toDouble(&ok) : 0;
-            if (!ok || o.speed <= 0)
-                return u"--speed needs a positive number"_s;
-        } else if (a == u"--real-time") {
-            o.speed = 1;
-        } else if (a == u"--handout") {
-            o.handout = true;
-        } else if (a == u"--no-results") {
-            o.results = false;
-        } else if (a == u"--yes" || a == u"-y" || a == u"--rehearse") {
-            // nothing to confirm: a rehearsal runs nothing
-        } else if (a.startsWith(u'-') && a.size() > 1) {
-            return u"unknown option '%1'"_s.arg(a);
-        } else if (o.target.isEmpty()) {
-            o.target = a;
-        } else {
-            return u"only one rehearsal, please"_s;
-        }
+    return {QCommandLineOption(u"speed"_s, u"times faster than recorded"_s, u"N"_s),
+            QCommandLineOption(u"real-time"_s, u"at the recorded pace"_s),
+            QCommandLineOption(u"handout"_s, u"a Markdown handout instead"_s),
+            QCommandLineOption(u"no-results"_s, u"steps and commands only"_s)};
+}
+
+// The rehearsal is the first word; later ones are a mistake.
+QString readOptions(const OptionParser& parser, const QStringList& words, Options& o)
+{
+    // --speed and --real-time: the later one wins.
+    const QStringList given = parser.givenNames();
+    const qsizetype speed = given.lastIndexOf(u"speed"_s);
+    const qsizetype realTime = given.lastIndexOf(u"real-time"_s);
+    if (speed >= 0) {
+        bool ok = false;
+        o.speed = parser.value(u"speed"_s).toDouble(&ok);
+        if (!ok || o.speed <= 0)
+            return u"--speed needs a positive number"_s;
     }
+    if (realTime > speed)
+        o.speed = 1;
+    o.handout = parser.isSet(u"handout"_s);
+    o.results = !parser.isSet(u"no-results"_s);
+    if (words.size() > 1)
+        return u"only one rehearsal, please"_s;
+    o.target = words.value(0);
     if (o.target.isEmpty())
         return u"which rehearsal? Give a file or an ID"_s;
     if (!o.results && !o.handout)
         return u"--no-results goes with --handout"_s;
     return {};
+}
+
+QString problemText(const OptionParser::Problem& problem)
+{
+    if (problem.kind == OptionParser::Problem::Kind::MissingValue)
+        return u"--speed needs a positive number"_s;
+    return u"unknown option '%1'"_s.arg(problem.argument);
+}
+
+QString parseOptions(const QStringList& args, Options& o)
+{
+    // --yes (and --rehearse, from `lab run`) are accepted: a rehearsal runs nothing to confirm.
+    OptionParser parser(
+        replayOptions() +
+        QList<QCommandLineOption>{QCommandLineOption({u"y"_s, u"yes"_s}, u"accepted, no effect"_s),
+                                  QCommandLineOption(u"rehearse"_s, u"accepted, no effect"_s)});
+    if (!parser.parse(args))
+        return problemText(parser.problem());
+    const QStringList words = parser.words();
+    for (const QString& word : words)
+        if (word.startsWith(u'-') && word.size() > 1)
+            return u"unknown option '%1'"_s.arg(word);
+    return readOptions(parser, words, o);
 }
 
 QString indent(const QByteArray& text, const QString& prefix)
@@ -133,13 +161,10 @@ QString resolveRehearsal(const QString& fileOrId)
     return {};
 }
 
-int runRehearsal(const QStringList& args, const CliContext& ctx)
+namespace {
+
+int replay(const Options& o, const CliContext& ctx)
 {
-    Options o;
-    if (const QString problem = parseOptions(args, o); !problem.isEmpty()) {
-        ctx.printError(u"obslab rehearse: %1.\n\n"_s.arg(problem) + usage());
-        return ExitUsage;
-    }
     const QString path = resolveRehearsal(o.target);
     if (path.isEmpty()) {
         const QStringList ids = shippedRehearsals();
@@ -241,6 +266,18 @@ int runRehearsal(const QStringList& args, const CliContext& ctx)
     return passed == checks ? ExitOk : ExitFailure;
 }
 
+}  // namespace
+
+int runRehearsal(const QStringList& args, const CliContext& ctx)
+{
+    Options o;
+    if (const QString problem = parseOptions(args, o); !problem.isEmpty()) {
+        ctx.printError(u"obslab rehearse: %1.\n\n"_s.arg(problem) + usage());
+        return ExitUsage;
+    }
+    return replay(o, ctx);
+}
+
 Subcommand rehearseSubcommand()
 {
     return Subcommand{u"rehearse"_s,
@@ -250,25 +287,43 @@ Subcommand rehearseSubcommand()
 
 int labRunWithRehearsal(const QStringList& args, const CliContext& ctx)
 {
-    QStringList words = args;
-    QString recordPath;
-    if (const qsizetype at = words.indexOf(u"--record"_s); at >= 0) {
-        if (at + 1 >= words.size()) {
-            ctx.printError(u"obslab lab run: --record needs a file to write\n"_s);
-            return ExitUsage;
-        }
-        recordPath = words.at(at + 1);
-        words.remove(at, 2);
+    // One parser for the words after `run`: the lab run's options, --record FILE, --rehearse and
+    // a replay's options. What a replay rejects is said the way `obslab rehearse` says it.
+    OptionParser parser(
+        labRunOptions() + replayOptions() +
+        QList<QCommandLineOption>{QCommandLineOption(u"record"_s, u"record the run"_s, u"FILE"_s),
+                                  QCommandLineOption(u"rehearse"_s, u"replay instead"_s)});
+    const bool parsed = parser.parse(args);
+    const OptionParser::Problem& problem = parser.problem();
+    const bool missing = problem.kind == OptionParser::Problem::Kind::MissingValue;
+    auto replayError = [&ctx](const QString& why) {
+        ctx.printError(u"obslab rehearse: %1.\n\n"_s.arg(why) + usage());
+        return int(ExitUsage);
+    };
+    if (missing && problem.option == u"--record") {
+        ctx.printError(u"obslab lab run: --record needs a file to write\n"_s);
+        return ExitUsage;
     }
-    const bool rehearse = words.removeAll(u"--rehearse"_s) > 0;
-    if (rehearse && !recordPath.isEmpty()) {
+    const bool rehearse = parser.isSet(u"rehearse"_s);
+    const QString recordPath = parser.value(u"record"_s);
+    if (rehearse && parser.isSet(u"record"_s)) {
         ctx.printError(u"obslab lab run: --rehearse replays and --record records: one or the "
                        "other\n"_s);
         return ExitUsage;
     }
+    if (!parsed && rehearse && (!missing || problem.option == u"--speed"))
+        return replayError(problemText(problem));
+    if (!parsed) {
+        ctx.printError(u"obslab lab run: %1\n"_s.arg(
+            missing ? u"%1 needs a value"_s.arg(problem.option)
+                    : u"unknown option '%1'"_s.arg(problem.argument)));
+        return ExitUsage;
+    }
+    // The lab is the first word; a replay judges the others, a run refuses them.
+    const QStringList words = parser.words();
     LabRunOptions o;
-    QStringList rest;
-    if (const QString error = parseLabRunOptions(words, o, &rest); !error.isEmpty()) {
+    if (const QString error = readLabRunOptions(parser, rehearse ? words.mid(0, 1) : words, o);
+        !error.isEmpty()) {
         ctx.printError(u"obslab lab run: %1\n"_s.arg(error));
         return ExitUsage;
     }
@@ -280,11 +335,17 @@ int labRunWithRehearsal(const QStringList& args, const CliContext& ctx)
             labPath.isEmpty() ? LabLoadResult() : LabLoader::loadFile(labPath);
         if (lab.ok())
             target = lab.lab->id;
-        return runRehearsal(QStringList{target} + rest, ctx);
+        Options replayed;
+        if (const QString why = readOptions(parser, QStringList{target} + words.mid(1), replayed);
+            !why.isEmpty())
+            return replayError(why);
+        return replay(replayed, ctx);
     }
-    if (!rest.isEmpty()) {
-        ctx.printError(u"obslab lab run: unknown option '%1'\n"_s.arg(rest.constFirst()));
-        return ExitUsage;
+    for (const QString& name : {u"speed"_s, u"real-time"_s, u"handout"_s, u"no-results"_s}) {
+        if (parser.isSet(name)) {
+            ctx.printError(u"obslab lab run: unknown option '%1'\n"_s.arg(parser.spelling(name)));
+            return ExitUsage;
+        }
     }
 
     rehearsal::Recorder recorder;

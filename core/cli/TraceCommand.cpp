@@ -1,5 +1,6 @@
 #include "core/cli/TraceCommand.h"
 
+#include "core/cli/OptionParser.h"
 #include "core/common/AppSettings.h"
 #include "core/tracing/JaegerClient.h"
 #include "core/tracing/JaegerJson.h"
@@ -44,42 +45,38 @@ struct Options
 
 QString parseOptions(const QStringList& args, Options& o)
 {
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        const auto value = [&](QString& into) {
-            if (i + 1 >= args.size())
-                return false;
-            into = args[++i];
-            return true;
-        };
-        QString v;
-        if (a == u"--jaeger") {
-            if (!value(v))
-                return u"--jaeger needs a URL"_s;
-            o.jaeger = QUrl::fromUserInput(v);
-            if (!o.jaeger.isValid() || o.jaeger.scheme().isEmpty())
-                return u"'%1' is not a URL"_s.arg(v);
-        } else if (a == u"--file") {
-            if (!value(o.file))
-                return u"--file needs a path"_s;
-        } else if (a == u"--output") {
-            if (!value(v))
-                return u"--output needs text or json"_s;
-            if (v != u"text" && v != u"json")
-                return u"unknown output format '%1' (text or json)"_s.arg(v);
-            o.json = v == u"json";
-        } else if (a == u"--timeout") {
-            bool ok = false;
-            if (!value(v) || (o.timeoutSeconds = v.toInt(&ok), !ok) || o.timeoutSeconds <= 0)
-                return u"--timeout needs a positive number of seconds"_s;
-        } else if (a.startsWith(u'-') && a.size() > 1) {
-            return u"unknown option '%1'"_s.arg(a);
-        } else if (o.id.isEmpty()) {
-            o.id = a;
-        } else {
-            return u"only one trace id, please"_s;
-        }
+    OptionParser parser({QCommandLineOption(u"jaeger"_s, u"Jaeger query URL"_s, u"URL"_s),
+                         QCommandLineOption(u"file"_s, u"a saved trace"_s, u"FILE"_s),
+                         QCommandLineOption(u"output"_s, u"text or json"_s, u"FORMAT"_s),
+                         QCommandLineOption(u"timeout"_s, u"seconds to wait"_s, u"S"_s)});
+    if (!parser.parse(args)) {
+        const OptionParser::Problem& problem = parser.problem();
+        if (problem.kind != OptionParser::Problem::Kind::MissingValue)
+            return u"unknown option '%1'"_s.arg(problem.argument);
+        if (problem.option == u"--jaeger")
+            return u"--jaeger needs a URL"_s;
+        if (problem.option == u"--file")
+            return u"--file needs a path"_s;
+        if (problem.option == u"--output")
+            return u"--output needs text or json"_s;
+        return u"--timeout needs a positive number of seconds"_s;
     }
+    if (parser.isSet(u"jaeger"_s)) {
+        const QString url = parser.value(u"jaeger"_s);
+        o.jaeger = QUrl::fromUserInput(url);
+        if (!o.jaeger.isValid() || o.jaeger.scheme().isEmpty())
+            return u"'%1' is not a URL"_s.arg(url);
+    }
+    o.file = parser.value(u"file"_s);
+    const std::optional<QString> output =
+        parser.choice(u"output"_s, {u"text"_s, u"json"_s}, u"text"_s);
+    if (!output)
+        return u"unknown output format '%1' (text or json)"_s.arg(parser.value(u"output"_s));
+    o.json = *output == u"json";
+    if (!parser.positiveNumber(u"timeout"_s, &o.timeoutSeconds))
+        return u"--timeout needs a positive number of seconds"_s;
+    if (!parser.oneWord(&o.id))
+        return u"only one trace id, please"_s;
     if (o.id.isEmpty() && o.file.isEmpty())
         return u"give a trace id or --file FILE"_s;
     if (!o.id.isEmpty() && !o.file.isEmpty())

@@ -257,16 +257,14 @@ void Doctor::startPhaseTwo()
             });
     if (snapshot_.istioctlFound) {
         enqueue(Istioctl::version(istio, true), [this](const CommandResult& r) {
-            const IstioVersionInfo info =
-                IstioVersion::parse(QByteArray(r.stdoutData + '\n' + r.stderrData));
+            const IstioVersionInfo info = IstioVersion::parse(r);
             if (!info.client.isEmpty() || !info.controlPlane.isEmpty() || info.controlPlaneMissing)
                 snapshot_.istioVersion.value = info;
             else
                 snapshot_.istioVersion.error = failureText(r);
         });
         enqueue(Istioctl::analyze(istio, t.ns), [this](const CommandResult& r) {
-            const AnalyzeReport report =
-                AnalyzeFindings::parse(QByteArray(r.stdoutData + '\n' + r.stderrData));
+            const AnalyzeReport report = AnalyzeFindings::parse(r);
             if (r.ok() || !report.findings.isEmpty() || report.noIssues)
                 snapshot_.analyze.value = report;
             else

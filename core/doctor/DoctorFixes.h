@@ -38,7 +38,7 @@ CommandSpec installIstio(const KubeTarget& target, const QString& istioctl);
 QByteArray telemetryManifest(const QString& name, const QString& ns, const QString& provider,
                              double samplingPercent);
 // The Jaeger add-on's objects (Deployment jaeger, Services tracing, zipkin, jaeger-collector in
-// istio-system), after Istio's samples/addons/jaeger.yaml with Jaeger 1.x all-in-one.
+// istio-system): the built-in tracing lab's manifests/jaeger.yaml, compiled in.
 QByteArray jaegerAddonManifest();
 
 // The steps as a person would type them: one line per command, stdin as a heredoc.

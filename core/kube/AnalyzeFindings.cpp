@@ -76,4 +76,9 @@ AnalyzeReport AnalyzeFindings::parse(QByteArrayView output)
     return report;
 }
 
+AnalyzeReport AnalyzeFindings::parse(const CommandResult& result)
+{
+    return parse(result.allOutput());
+}
+
 }  // namespace obslab

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/process/CommandResult.h"
+
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
@@ -40,6 +42,8 @@ struct AnalyzeReport
 namespace AnalyzeFindings {
 // stdout and stderr together (the ✔ line and the Error line go to stderr).
 AnalyzeReport parse(QByteArrayView output);
+// The same for a finished `istioctl analyze` (findings on stdout, the summary on stderr).
+AnalyzeReport parse(const CommandResult& result);
 QString levelName(FindingLevel level);
 }  // namespace AnalyzeFindings
 

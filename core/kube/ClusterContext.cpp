@@ -10,6 +10,9 @@
 #include "core/process/CommandRunner.h"
 #include "core/process/ToolLocator.h"
 
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab {
@@ -17,7 +20,10 @@ namespace obslab {
 ClusterContext::ClusterContext(CommandRunner* runner, QObject* parent)
     : QObject(parent)
     , runner_(runner)
-{}
+{
+    connect(this, &ClusterContext::refreshed, this, &ClusterContext::onStatusContextRead);
+    connect(this, &ClusterContext::refreshFailed, this, &ClusterContext::onStatusContextFailed);
+}
 
 void ClusterContext::setKubectl(const QString& kubectl)
 {
@@ -256,6 +262,88 @@ void ClusterContext::readDetails(const QString& context)
                       {}});
             finish();
         });
+}
+
+void ClusterContext::publishStatus()
+{
+    Q_EMIT statusChanged(status_);
+}
+
+void ClusterContext::checkStatus(const QString& kubectlSetting)
+{
+    const quint64 generation = ++statusGeneration_;
+    statusReading_ = false;
+    status_ = ClusterStatus{};
+    status_.state = ClusterStatus::State::Checking;
+    publishStatus();
+
+    // Looking along PATH touches the disk: off this thread.
+    auto* watcher = new QFutureWatcher<Result<QString>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != statusGeneration_)
+            return;
+        const Result<QString> found = watcher->result();
+        if (!found) {
+            status_.state = ClusterStatus::State::KubectlMissing;
+            status_.kubectlMessage = found.error().message;
+            status_.kubectlHint = found.error().hint;
+            publishStatus();
+            return;
+        }
+        status_.kubectlPath = found.value();
+        statusReading_ = true;
+        setKubectl(status_.kubectlPath);
+        refresh();
+    });
+    watcher->setFuture(QtConcurrent::run(
+        [kubectlSetting] { return ToolLocator::locate(Tool::Kubectl, kubectlSetting); }));
+}
+
+void ClusterContext::onStatusContextRead()
+{
+    if (!statusReading_)
+        return;  // a refresh started elsewhere (a context switch): no check
+    statusReading_ = false;
+    status_.context = context_;
+    status_.kubeNamespace = ns_;
+    status_.server = server_;
+    status_.local = looksLocal();
+    publishStatus();
+    checkReachable(statusGeneration_);
+}
+
+void ClusterContext::onStatusContextFailed(const QString& message, const QString& hint)
+{
+    if (!statusReading_)
+        return;
+    statusReading_ = false;
+    status_.state = ClusterStatus::State::NoContext;
+    status_.error = hint.isEmpty() ? message : message + u' ' + hint;
+    publishStatus();
+}
+
+void ClusterContext::checkReachable(quint64 generation)
+{
+    if (!runner_)
+        return;
+    Command* command = runner_->start(Kubectl::withKubeconfig(
+        KubeContext::versionCommand(status_.kubectlPath, status_.context), target()));
+    connect(command, &Command::finished, this, [this, generation](const CommandResult& result) {
+        if (generation != statusGeneration_)
+            return;
+        const auto versions = KubeContext::parseVersionJson(result.stdoutData);
+        if (versions)
+            status_.versions = versions.value();
+        if (result.ok() && versions && status_.versions.server.isValid()) {
+            status_.state = ClusterStatus::State::Reachable;
+            status_.skewWarning = KubeContext::versionSkewWarning(status_.versions);
+        } else {
+            status_.state = ClusterStatus::State::Unreachable;
+            status_.error = KubeErrors::lastLine(result);
+        }
+        publishStatus();
+    });
 }
 
 }  // namespace obslab

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/kube/ClusterStatus.h"
 #include "core/kube/KubeTarget.h"
 #include "core/kube/MutationGuard.h"
 #include "core/process/CommandResult.h"
@@ -23,6 +24,8 @@ class CommandRunner;
 // runner); switching context only changes what ObsLab passes with --context, never the user's
 // kubeconfig. Lives on the runner's thread; refresh()/switchContext() end with refreshed() or
 // refreshFailed(), always asynchronously; results of an older refresh are dropped.
+// checkStatus() is the app's whole check (kubectl, context, does the cluster answer) behind the
+// toolbar, the banner and the areas, reported step by step as a ClusterStatus.
 class ClusterContext : public QObject
 {
     Q_OBJECT
@@ -36,6 +39,11 @@ public:
 
     // Lists the contexts and reads the chosen (else the current) one's namespace and server.
     void refresh();
+    // Finds kubectl from its setting (a path, a name on PATH, or empty for PATH; looked up off
+    // this thread), uses it, reads the context like refresh(), then asks the API server whether
+    // it answers. statusChanged() reports each step; a newer check supersedes an older one.
+    void checkStatus(const QString& kubectlSetting);
+    const ClusterStatus& status() const { return status_; }
     // Uses NAME from now on (after checking that the kubeconfig has it), with its namespace.
     void switchContext(const QString& name);
     // The namespace passed with -n from now on (until the next context switch).
@@ -69,6 +77,7 @@ Q_SIGNALS:
     void contextChanged(const QString& context);
     void namespaceChanged(const QString& ns);
     void readOnlyChanged(bool readOnly);
+    void statusChanged(const obslab::ClusterStatus& status);
 
 private:
     void run(const CommandSpec& spec, std::function<void(const CommandResult&)> done);
@@ -76,6 +85,10 @@ private:
     void readDetails(const QString& context);
     void fail(const Error& error);
     void failSoon(const Error& error);
+    void onStatusContextRead();
+    void onStatusContextFailed(const QString& message, const QString& hint);
+    void checkReachable(quint64 generation);
+    void publishStatus();
 
     QPointer<CommandRunner> runner_;
     QString kubectl_ = QStringLiteral("kubectl");
@@ -96,6 +109,10 @@ private:
     QString detailNs_;
     QString detailServer_;
     std::optional<Error> error_;
+    // checkStatus()
+    ClusterStatus status_;
+    quint64 statusGeneration_ = 0;
+    bool statusReading_ = false;  // the running refresh belongs to the current status check
 };
 
 }  // namespace obslab

@@ -77,6 +77,11 @@ QList<InstallProgressLine> parse(QByteArrayView output)
     return lines;
 }
 
+QList<InstallProgressLine> parse(const CommandResult& result)
+{
+    return parse(result.allOutput());
+}
+
 bool succeeded(const QList<InstallProgressLine>& lines)
 {
     bool complete = false;
@@ -88,6 +93,11 @@ bool succeeded(const QList<InstallProgressLine>& lines)
             complete = true;
     }
     return complete;
+}
+
+bool succeeded(const CommandResult& result)
+{
+    return result.ok() && succeeded(parse(result));
 }
 
 }  // namespace obslab::IstioInstallProgress

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/process/CommandResult.h"
+
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
@@ -31,9 +33,12 @@ struct InstallProgressLine
 
 namespace IstioInstallProgress {
 InstallProgressLine parseLine(QStringView line);
-QList<InstallProgressLine> parse(QByteArrayView output);  // Other lines dropped
+QList<InstallProgressLine> parse(QByteArrayView output);        // Other lines dropped
+QList<InstallProgressLine> parse(const CommandResult& result);  // stdout and stderr
 // True when the output ends with a successful installation and no component failed.
 bool succeeded(const QList<InstallProgressLine>& lines);
+// The same for a finished `istioctl install`, which must also have exited with 0.
+bool succeeded(const CommandResult& result);
 }  // namespace IstioInstallProgress
 
 }  // namespace obslab

@@ -1,5 +1,7 @@
 #include "core/kube/IstioVersion.h"
 
+#include "core/kube/KubeError.h"
+
 #include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
@@ -42,6 +44,19 @@ IstioVersionInfo IstioVersion::parse(QByteArrayView output)
             info.client = line;
         }
     }
+    return info;
+}
+
+IstioVersionInfo IstioVersion::parse(const CommandResult& result)
+{
+    return parse(result.allOutput());
+}
+
+Result<IstioVersionInfo> IstioVersion::read(const CommandResult& result)
+{
+    const IstioVersionInfo info = parse(result);
+    if (info.client.isEmpty() && !result.ok())
+        return Error{KubeErrors::classify(result).message, {}};
     return info;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/common/Result.h"
+#include "core/process/CommandResult.h"
+
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
@@ -29,6 +32,11 @@ namespace IstioVersion {
 // version: 1.22.0 (4 proxies), 1.21.2 (1 proxies)` or `none`) and the bare `1.22.0` of
 // `--remote=false --short` and of old versions.
 IstioVersionInfo parse(QByteArrayView output);
+// The same for a finished `istioctl version` (it prints on stdout and stderr).
+IstioVersionInfo parse(const CommandResult& result);
+// What the person asked for: an Error (istioctl's explanation) when it printed no client version
+// and failed.
+Result<IstioVersionInfo> read(const CommandResult& result);
 }  // namespace IstioVersion
 
 }  // namespace obslab

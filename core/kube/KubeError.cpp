@@ -334,6 +334,17 @@ KubeError KubeErrors::classify(const CommandResult& result)
     return error;
 }
 
+QString KubeErrors::lastLine(const CommandResult& result)
+{
+    const QStringList lines = QString::fromUtf8(result.stderrData).split(u'\n', Qt::SkipEmptyParts);
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
+        const QString line = it->trimmed();
+        if (!line.isEmpty())
+            return line;
+    }
+    return result.message;
+}
+
 bool KubeErrors::isNoResourcesFound(QByteArrayView stderrData)
 {
     return QString::fromUtf8(stderrData).contains(u"No resources found");

@@ -50,6 +50,9 @@ KubeError classify(QByteArrayView stderrData);
 // The same for a finished command: NotFound/FailedToStart/TimedOut statuses of the runner
 // become errors too, and a failed command with an unrecognised stderr is Other.
 KubeError classify(const CommandResult& result);
+// The last line kubectl printed on stderr (the sentence that matters comes after klog's noise),
+// else the runner's message: for showing a failure as kubectl put it.
+QString lastLine(const CommandResult& result);
 // `No resources found in NS namespace.` (stderr, exit 0): not an error, but worth telling.
 bool isNoResourcesFound(QByteArrayView stderrData);
 }  // namespace KubeErrors

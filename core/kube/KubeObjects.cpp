@@ -99,14 +99,22 @@ DeploymentState deploymentState(const KubeObject& deployment)
     state.available = counter(status, u"availableReplicas"_s);
     state.generation = metadata.value(u"generation"_s).toInteger();
     state.observedGeneration = status.value(u"observedGeneration"_s).toInteger();
-    state.restartedAt = spec.value(u"template"_s)
-                            .toObject()
-                            .value(u"metadata"_s)
+    const QJsonObject podTemplate = spec.value(u"template"_s).toObject();
+    state.restartedAt = podTemplate.value(u"metadata"_s)
                             .toObject()
                             .value(u"annotations"_s)
                             .toObject()
                             .value(u"kubectl.kubernetes.io/restartedAt"_s)
                             .toString();
+    state.selector = stringMap(spec.value(u"selector"_s).toObject().value(u"matchLabels"_s));
+    const QJsonObject podSpec = podTemplate.value(u"spec"_s).toObject();
+    for (const QJsonValue& c : podSpec.value(u"containers"_s).toArray())
+        state.containers << c.toObject().value(u"name"_s).toString();
+    for (const QJsonValue& c : podSpec.value(u"initContainers"_s).toArray()) {
+        const QJsonObject container = c.toObject();
+        if (container.value(u"restartPolicy"_s).toString() == u"Always")
+            state.nativeSidecars << container.value(u"name"_s).toString();
+    }
     return state;
 }
 
@@ -137,7 +145,56 @@ PodState podState(const KubeObject& pod)
         if (condition.value(u"type"_s).toString() == u"Ready")
             state.ready = condition.value(u"status"_s).toString() == u"True";
     }
+    for (const QString& key : {u"containerStatuses"_s, u"initContainerStatuses"_s}) {
+        for (const QJsonValue& v : status.value(key).toArray()) {
+            const QJsonObject s = v.toObject();
+            state.restarts += s.value(u"restartCount"_s).toInt();
+            const QDateTime finished = time(s.value(u"lastState"_s)
+                                                .toObject()
+                                                .value(u"terminated"_s)
+                                                .toObject()
+                                                .value(u"finishedAt"_s)
+                                                .toString());
+            if (finished.isValid() &&
+                (!state.lastRestart.isValid() || finished > state.lastRestart))
+                state.lastRestart = finished;
+        }
+    }
+    state.startedAt = time(status.value(u"startTime"_s).toString());
     return state;
+}
+
+NamespaceMesh namespaceMesh(const KubeObject& ns)
+{
+    NamespaceMesh mesh;
+    mesh.ambient = ns.labels.value(u"istio.io/dataplane-mode"_s) == u"ambient";
+    mesh.injection = ns.labels.value(u"istio-injection"_s) == u"enabled" ||
+                     ns.labels.contains(u"istio.io/rev"_s);
+    return mesh;
+}
+
+bool selects(const QMap<QString, QString>& selector, const QMap<QString, QString>& labels)
+{
+    if (selector.isEmpty())
+        return false;
+    for (auto it = selector.cbegin(); it != selector.cend(); ++it) {
+        if (labels.value(it.key()) != it.value())
+            return false;
+    }
+    return true;
+}
+
+QString selectorText(const QMap<QString, QString>& selector)
+{
+    QStringList parts;
+    for (auto it = selector.cbegin(); it != selector.cend(); ++it)
+        parts << it.key() + u'=' + it.value();
+    return parts.join(u',');
+}
+
+QDateTime time(const QString& text)
+{
+    return QDateTime::fromString(text, Qt::ISODate);
 }
 
 }  // namespace obslab::KubeObjects

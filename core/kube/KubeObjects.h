@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 
 #include <QByteArrayView>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
@@ -33,7 +34,10 @@ struct DeploymentState
     int available = 0;
     qint64 generation = 0;
     qint64 observedGeneration = 0;
-    QString restartedAt;  // the template annotation `kubectl rollout restart` sets
+    QString restartedAt;              // the template annotation `kubectl rollout restart` sets
+    QMap<QString, QString> selector;  // spec.selector.matchLabels
+    QStringList containers;           // the pod template's containers
+    QStringList nativeSidecars;       // its init containers with restartPolicy: Always
 
     bool rolledOut() const
     {
@@ -51,6 +55,16 @@ struct PodState
     bool hasIstioProxy = false;  // a container, or a restartPolicy: Always init container
     bool nativeSidecar = false;  // the istio-proxy is an init container
     bool ready = false;          // the Ready condition is True
+    int restarts = 0;            // of all its containers, init containers included
+    QDateTime lastRestart;       // when the last restarted container ended; invalid: never
+    QDateTime startedAt;         // status.startTime
+};
+
+// How a namespace takes part in the mesh, from its labels.
+struct NamespaceMesh
+{
+    bool ambient = false;    // istio.io/dataplane-mode=ambient
+    bool injection = false;  // istio-injection=enabled, or an istio.io/rev label
 };
 
 // One event of `get -w -o json --output-watch-events` (kubectl 1.32 prints one per line).
@@ -69,6 +83,13 @@ KubeObject fromJson(const QJsonObject& object);
 Result<WatchEvent> parseWatchEvent(QByteArrayView line);
 DeploymentState deploymentState(const KubeObject& deployment);
 PodState podState(const KubeObject& pod);
+NamespaceMesh namespaceMesh(const KubeObject& ns);
+// True when every label of a (non-empty) selector is on the object.
+bool selects(const QMap<QString, QString>& selector, const QMap<QString, QString>& labels);
+// The selector as kubectl's -l takes it: "app=frontend,version=v1".
+QString selectorText(const QMap<QString, QString>& selector);
+// A timestamp as Kubernetes writes it (RFC 3339); invalid when absent or malformed.
+QDateTime time(const QString& text);
 }  // namespace KubeObjects
 
 }  // namespace obslab

@@ -1,5 +1,7 @@
 #include "core/kube/RolloutStatus.h"
 
+#include "core/kube/KubeError.h"
+
 #include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
@@ -69,6 +71,21 @@ QList<RolloutStatusLine> parse(QByteArrayView output)
             lines.append(status);
     }
     return lines;
+}
+
+QList<RolloutStatusLine> parse(const CommandResult& result)
+{
+    return parse(result.allOutput());
+}
+
+RolloutEnd ended(const CommandResult& result)
+{
+    const QList<RolloutStatusLine> lines = parse(result);
+    if (result.ok() && !lines.isEmpty() && lines.last().phase == RolloutPhase::RolledOut)
+        return {true, lines.last().line};
+    if (!lines.isEmpty() && lines.last().isFinal())
+        return {false, lines.last().line};
+    return {false, KubeErrors::classify(result).message};
 }
 
 }  // namespace obslab::RolloutStatus

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/process/CommandResult.h"
+
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
@@ -34,10 +36,19 @@ struct RolloutStatusLine
     }
 };
 
+// How a finished `rollout status` ended: rolled out or not, and the line that says so.
+struct RolloutEnd
+{
+    bool ok = false;
+    QString line;  // the last progress line; when it is not a final one, kubectl's explanation
+};
+
 namespace RolloutStatus {
 RolloutStatusLine parseLine(QStringView line);
 // Every progress line, in order (Unknown lines dropped); the last one says where it ended.
 QList<RolloutStatusLine> parse(QByteArrayView output);
+QList<RolloutStatusLine> parse(const CommandResult& result);  // stdout and stderr
+RolloutEnd ended(const CommandResult& result);
 }  // namespace RolloutStatus
 
 }  // namespace obslab

@@ -33,6 +33,8 @@ struct CommandResult
     QString message;  // for people: what happened and, when it failed, what to do
 
     bool ok() const { return status == CommandStatus::Succeeded; }
+    // stdout, a line break, then stderr: for tools that print progress or answers on both.
+    QByteArray allOutput() const { return stdoutData + '\n' + stderrData; }
 };
 
 }  // namespace obslab

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gui/cluster/ClusterStatus.h"
+#include "core/kube/ClusterStatus.h"
 
 #include <QWidget>
 

@@ -2,6 +2,8 @@
 
 #include "core/cli/RehearseCommand.h"
 #include "core/common/AppSettings.h"
+#include "core/kube/ClusterContext.h"
+#include "core/kube/ClusterGuidance.h"
 #include "core/kube/KubeTarget.h"
 #include "core/kube/PortForward.h"
 #include "core/logs/LiveLogStore.h"
@@ -13,8 +15,6 @@
 #include "gui/app/ShortcutsDialog.h"
 #include "gui/app/StatusArea.h"
 #include "gui/cluster/ClusterArea.h"
-#include "gui/cluster/ClusterGuidance.h"
-#include "gui/cluster/KubeContextReader.h"
 #include "gui/doctor/DoctorPanel.h"
 #include "gui/lab/LabArea.h"
 #include "gui/logs/LogsArea.h"
@@ -77,10 +77,10 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     addArea(traces_, tr("Traces"), u"tracesDock"_s, u"traces"_s);
     addArea(console_, tr("Console"), u"consoleDock"_s, u"console"_s);
 
-    reader_ = new KubeContextReader(services_.runner, services_.settings, this);
-    connect(reader_, &KubeContextReader::statusChanged, this, &MainWindow::onClusterStatus);
+    clusterContext_ = new ClusterContext(services_.runner, this);
+    connect(clusterContext_, &ClusterContext::statusChanged, this, &MainWindow::onClusterStatus);
     // The Cluster area's tools use the context the toolbar shows (its context-safety policy too).
-    cluster_->attach(reader_->context(), services_.transcript, services_.settings);
+    cluster_->attach(clusterContext_, services_.transcript, services_.settings);
     cluster_->setNavigator(this);
     lab_->setNavigator(this);
     logs_->setNavigator(this);
@@ -105,13 +105,13 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
                 services_.settings->addRecentFile(path);
         }
     });
-    connect(cluster_, &ClusterArea::refreshRequested, reader_, &KubeContextReader::refresh);
+    connect(cluster_, &ClusterArea::refreshRequested, this, &MainWindow::checkCluster);
     lab_->setServices(services_.runner, services_.settings, services_.forwards);
     connect(this, &MainWindow::presenterModeChanged, traces_, &TracesArea::setPresenterMode);
     // With no Jaeger URL set, the Traces area reaches Jaeger through a managed
     // port-forward to svc/tracing in istio-system, in the toolbar's context, listed with the jobs.
     traces_->setPortForwardStarter([this]() -> PortForward* {
-        const ClusterStatus& status = reader_->status();
+        const ClusterStatus& status = clusterContext_->status();
         KubeTarget target;
         if (services_.settings && !services_.settings->kubectlPath().isEmpty())
             target.kubectl = services_.settings->kubectlPath();
@@ -139,7 +139,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
 
     arrangeDefaultLayout();
     restoreWindowState();
-    QTimer::singleShot(0, reader_, &KubeContextReader::refresh);
+    QTimer::singleShot(0, this, &MainWindow::checkCluster);
 }
 
 MainWindow::~MainWindow() = default;
@@ -326,7 +326,7 @@ void MainWindow::createActions()
     refresh->setShortcut(QKeySequence::Refresh);
     refresh->setToolTip(tr("Read the kube context again and check the cluster (%1)")
                             .arg(refresh->shortcut().toString(QKeySequence::NativeText)));
-    connect(refresh, &QAction::triggered, reader_, &KubeContextReader::refresh);
+    connect(refresh, &QAction::triggered, this, &MainWindow::checkCluster);
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(openLog);
@@ -549,8 +549,14 @@ void MainWindow::onSettingsChanged()
     traces_->setFontScale(services_.settings->fontScale());
     if (services_.settings->kubectlPath() != lastKubectlPath_) {
         lastKubectlPath_ = services_.settings->kubectlPath();
-        reader_->refresh();
+        checkCluster();
     }
+}
+
+void MainWindow::checkCluster()
+{
+    clusterContext_->checkStatus(services_.settings ? services_.settings->kubectlPath()
+                                                    : QString());
 }
 
 void MainWindow::onClusterStatus(const ClusterStatus& status)

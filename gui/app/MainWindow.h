@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/kube/ClusterStatus.h"
 #include "gui/app/AppServices.h"
-#include "gui/cluster/ClusterStatus.h"
 #include "gui/common/Navigator.h"
 
 #include <QMainWindow>
@@ -16,10 +16,10 @@ class LiveLogStore;
 
 class Banner;
 class ClusterArea;
+class ClusterContext;
 class ConsoleArea;
 class ContextBar;
 class DoctorPanel;
-class KubeContextReader;
 class LabArea;
 class LogsArea;
 class PresenterMode;
@@ -56,7 +56,7 @@ public:
     TracesArea* tracesArea() const { return traces_; }
     ContextBar* contextBar() const { return contextBar_; }
     Banner* banner() const { return banner_; }
-    KubeContextReader* contextReader() const { return reader_; }
+    ClusterContext* clusterContext() const { return clusterContext_; }
     StatusArea* statusArea() const { return statusArea_; }
     DoctorPanel* doctorPanel() const { return doctor_; }
     QDockWidget* doctorDock() const { return doctorDock_; }
@@ -108,6 +108,7 @@ private:
     void createToolBars();
     void arrangeDefaultLayout();
     void restoreWindowState();
+    void checkCluster();
     void onClusterStatus(const ClusterStatus& status);
     void onSettingsChanged();
     void rebuildRecentMenu();
@@ -123,7 +124,7 @@ private:
     TracesArea* traces_ = nullptr;
     ConsoleArea* console_ = nullptr;
     QList<QDockWidget*> docks_;
-    KubeContextReader* reader_ = nullptr;
+    ClusterContext* clusterContext_ = nullptr;
     ContextBar* contextBar_ = nullptr;
     Banner* banner_ = nullptr;
     QToolBar* mainToolBar_ = nullptr;

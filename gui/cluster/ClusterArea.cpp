@@ -1,7 +1,7 @@
 #include "gui/cluster/ClusterArea.h"
 
 #include "core/kube/ClusterContext.h"
-#include "gui/cluster/ClusterGuidance.h"
+#include "core/kube/ClusterGuidance.h"
 #include "gui/cluster/IstioView.h"
 #include "gui/cluster/ManifestEditor.h"
 #include "gui/cluster/WorkloadsView.h"

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/kube/ClusterStatus.h"
 #include "gui/cluster/ClusterActions.h"
-#include "gui/cluster/ClusterStatus.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -458,10 +458,8 @@ void IstioView::install()
     const bool started = startCommand(
         spec,
         [this](const CommandResult& result) {
-            const QList<InstallProgressLine> lines = IstioInstallProgress::parse(
-                QByteArray(result.stdoutData + '\n' + result.stderrData));
             tempDir_.reset();
-            if (!result.ok() || !IstioInstallProgress::succeeded(lines)) {
+            if (!IstioInstallProgress::succeeded(result)) {
                 const KubeError error = KubeErrors::classify(result);
                 showStatus(tr("istioctl install failed: %1").arg(error.message), true);
                 confirmedForInstall_ = false;
@@ -537,14 +535,13 @@ void IstioView::checkVersion()
     const bool started = startCommand(
         Istioctl::version(context_->istioTarget(istioctl())), [this](const CommandResult& r) {
             version_->clear();
-            const IstioVersionInfo info =
-                IstioVersion::parse(QByteArray(r.stdoutData + '\n' + r.stderrData));
-            if (info.client.isEmpty() && !r.ok()) {
-                showStatus(tr("istioctl version failed: %1").arg(KubeErrors::classify(r).message),
-                           true);
+            const Result<IstioVersionInfo> read = IstioVersion::read(r);
+            if (!read) {
+                showStatus(tr("istioctl version failed: %1").arg(read.error().message), true);
                 Q_EMIT versionShown(false);
                 return;
             }
+            const IstioVersionInfo& info = read.value();
             new QTreeWidgetItem(version_, {tr("Client (istioctl)"), info.client, {}});
             new QTreeWidgetItem(version_,
                                 {tr("Control plane (istiod)"),
@@ -580,8 +577,7 @@ void IstioView::analyze()
     const bool started = startCommand(
         Istioctl::analyze(context_->istioTarget(istioctl()), ns), [this](const CommandResult& r) {
             analyze_->clear();
-            const AnalyzeReport report =
-                AnalyzeFindings::parse(QByteArray(r.stdoutData + '\n' + r.stderrData));
+            const AnalyzeReport report = AnalyzeFindings::parse(r);
             for (const AnalyzeFinding& f : report.findings) {
                 QString object =
                     f.kind + u' ' + f.name + (f.ns.isEmpty() ? QString() : u'.' + f.ns);

@@ -2,6 +2,7 @@
 
 #include "core/kube/ApplyResult.h"
 #include "core/kube/ClusterContext.h"
+#include "core/kube/DiffResult.h"
 #include "core/kube/KubeError.h"
 #include "core/kube/Kubectl.h"
 #include "core/lab/LabCatalog.h"
@@ -356,16 +357,16 @@ void ManifestEditor::onFinished(Action action, const CommandResult& result)
     updateActions();
     const QString out = QString::fromUtf8(result.stdoutData);
     if (action == Action::Diff) {
-        // kubectl diff: 0 no differences, 1 differences, more: it failed.
-        const bool differs = result.status == CommandStatus::Failed && result.exitCode == 1;
-        if (result.ok() || differs) {
+        const DiffOutcome outcome = DiffResult::outcome(result);
+        if (outcome != DiffOutcome::Failed) {
+            const bool same = outcome == DiffOutcome::Same;
             // kubectl masks Secret values in diffs itself; redact anything it missed.
-            diff_->setPlainText(result.ok() ? tr("No differences: the cluster already matches.")
-                                            : Redactor::redactText(out));
+            diff_->setPlainText(same ? tr("No differences: the cluster already matches.")
+                                     : Redactor::redactText(out));
             side_->setCurrentWidget(diff_);
-            showStatus(result.ok() ? tr("No differences.")
-                                   : tr("Differences shown in the Diff tab (+ what apply would "
-                                        "set, - what the cluster has)."),
+            showStatus(same ? tr("No differences.")
+                            : tr("Differences shown in the Diff tab (+ what apply would "
+                                 "set, - what the cluster has)."),
                        false);
             Q_EMIT actionFinished(u"diff"_s, true);
             return;

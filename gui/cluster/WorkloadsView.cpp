@@ -10,7 +10,6 @@
 
 #include <QDateTime>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSplitter>
@@ -58,83 +57,28 @@ QString ago(const QDateTime& when)
     return QObject::tr("%1 (%2 d ago)").arg(clock).arg(s / 86400);
 }
 
-QDateTime parseTime(const QString& text)
+// The containers of a pod template: "app, istio-proxy (native sidecar)".
+QString containerList(const DeploymentState& state)
 {
-    return QDateTime::fromString(text, Qt::ISODate);
-}
-
-// The containers of a pod template or pod spec: "app, istio-proxy (native sidecar)".
-QString containerList(const QJsonObject& podSpec)
-{
-    QStringList names;
-    for (const QJsonValue& c : podSpec.value(u"initContainers"_s).toArray()) {
-        const QJsonObject o = c.toObject();
-        if (o.value(u"restartPolicy"_s).toString() == u"Always")
-            names << QObject::tr("%1 (native sidecar)").arg(o.value(u"name"_s).toString());
-    }
-    QStringList regular;
-    for (const QJsonValue& c : podSpec.value(u"containers"_s).toArray())
-        regular << c.toObject().value(u"name"_s).toString();
-    return (regular + names).join(u", "_s);
+    QStringList names = state.containers;
+    for (const QString& name : state.nativeSidecars)
+        names << QObject::tr("%1 (native sidecar)").arg(name);
+    return names.join(u", "_s);
 }
 
 // Restarts of a pod's containers and when the last one ended.
-QString podRestarts(const KubeObject& pod)
+QString podRestarts(const PodState& pod)
 {
-    int count = 0;
-    QDateTime last;
-    const QJsonObject status = pod.raw.value(u"status"_s).toObject();
-    for (const char* key : {"containerStatuses", "initContainerStatuses"}) {
-        for (const QJsonValue& v : status.value(QLatin1String(key)).toArray()) {
-            const QJsonObject s = v.toObject();
-            count += s.value(u"restartCount"_s).toInt();
-            const QDateTime finished = parseTime(s.value(u"lastState"_s)
-                                                     .toObject()
-                                                     .value(u"terminated"_s)
-                                                     .toObject()
-                                                     .value(u"finishedAt"_s)
-                                                     .toString());
-            if (finished.isValid() && (!last.isValid() || finished > last))
-                last = finished;
-        }
-    }
-    if (count == 0)
-        return QObject::tr("started %1")
-            .arg(ago(
-                parseTime(pod.raw.value(u"status"_s).toObject().value(u"startTime"_s).toString())));
-    return (count == 1 ? QObject::tr("1 restart, last %1")
-                       : QObject::tr("%1 restarts, last %2").arg(count))
-        .arg(ago(last));
+    if (pod.restarts == 0)
+        return QObject::tr("started %1").arg(ago(pod.startedAt));
+    return (pod.restarts == 1 ? QObject::tr("1 restart, last %1")
+                              : QObject::tr("%1 restarts, last %2").arg(pod.restarts))
+        .arg(ago(pod.lastRestart));
 }
 
 QString podCount(int n)
 {
     return n == 1 ? QObject::tr("1 pod") : QObject::tr("%1 pods").arg(n);
-}
-
-bool matches(const QMap<QString, QString>& selector, const QMap<QString, QString>& labels)
-{
-    if (selector.isEmpty())
-        return false;
-    for (auto it = selector.cbegin(); it != selector.cend(); ++it) {
-        if (labels.value(it.key()) != it.value())
-            return false;
-    }
-    return true;
-}
-
-QMap<QString, QString> matchLabels(const KubeObject& deployment)
-{
-    QMap<QString, QString> out;
-    const QJsonObject labels = deployment.raw.value(u"spec"_s)
-                                   .toObject()
-                                   .value(u"selector"_s)
-                                   .toObject()
-                                   .value(u"matchLabels"_s)
-                                   .toObject();
-    for (auto it = labels.begin(); it != labels.end(); ++it)
-        out.insert(it.key(), it.value().toString());
-    return out;
 }
 
 }  // namespace
@@ -190,7 +134,8 @@ WorkloadsView::WorkloadsView(ClusterContext* context, Transcript* transcript, QW
         const auto it = deployments_.constFind(top->data(0, Qt::UserRole).toString());
         if (it == deployments_.cend())
             return;
-        const QString selector = selectorOf(*it);
+        const QString selector =
+            KubeObjects::selectorText(KubeObjects::deploymentState(*it).selector);
         if (!selector.isEmpty())
             Q_EMIT followRequested(ns_, selector, u"istio-proxy"_s);
     });
@@ -283,10 +228,9 @@ void WorkloadsView::readNamespace()
         const auto objects = KubeObjects::parse(result.stdoutData);
         if (!objects || objects->isEmpty())
             return;
-        const KubeObject& ns = objects->first();
-        ambient_ = ns.labels.value(u"istio.io/dataplane-mode"_s) == u"ambient";
-        injection_ = ns.labels.value(u"istio-injection"_s) == u"enabled" ||
-                     ns.labels.contains(u"istio.io/rev"_s);
+        const NamespaceMesh mesh = KubeObjects::namespaceMesh(objects->first());
+        ambient_ = mesh.ambient;
+        injection_ = mesh.injection;
         if (ambient_)
             namespaceNote_->setText(
                 tr("Namespace %1 is in ambient mode: pods have no sidecar; ztunnel carries L4 "
@@ -377,15 +321,6 @@ void WorkloadsView::scheduleRebuild()
         rebuildTimer_->start();
 }
 
-QString WorkloadsView::selectorOf(const KubeObject& deployment) const
-{
-    const QMap<QString, QString> labels = matchLabels(deployment);
-    QStringList parts;
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        parts << it.key() + u'=' + it.value();
-    return parts.join(u',');
-}
-
 void WorkloadsView::rebuild()
 {
     const QStringList selected = selectedDeployments();
@@ -405,23 +340,16 @@ void WorkloadsView::rebuild()
         item->setText(AvailableColumn, QString::number(state.available));
         item->setText(RestartColumn, state.restartedAt.isEmpty()
                                          ? tr("never restarted")
-                                         : ago(parseTime(state.restartedAt)));
-        const QJsonObject templateSpec = d.raw.value(u"spec"_s)
-                                             .toObject()
-                                             .value(u"template"_s)
-                                             .toObject()
-                                             .value(u"spec"_s)
-                                             .toObject();
-        item->setText(ContainersColumn, containerList(templateSpec));
+                                         : ago(KubeObjects::time(state.restartedAt)));
+        item->setText(ContainersColumn, containerList(state));
         if (!state.rolledOut() || state.ready < state.desired)
             item->setForeground(ReadyColumn, palette().color(QPalette::Link));
 
-        const QMap<QString, QString> selector = matchLabels(d);
         int pods = 0;
         int withProxy = 0;
         int native = 0;
         for (const KubeObject& p : std::as_const(pods_)) {
-            if (!matches(selector, p.labels))
+            if (!KubeObjects::selects(state.selector, p.labels))
                 continue;
             const PodState ps = KubeObjects::podState(p);
             ++pods;
@@ -435,7 +363,7 @@ void WorkloadsView::rebuild()
                                           : ps.nativeSidecar ? tr("istio-proxy (native)")
                                           : ps.hasIstioProxy ? tr("istio-proxy")
                                                              : tr("none"));
-            child->setText(RestartColumn, podRestarts(p));
+            child->setText(RestartColumn, podRestarts(ps));
             QString containers = ps.containers.join(u", "_s);
             if (!ps.initContainers.isEmpty())
                 containers += tr("; init: %1").arg(ps.initContainers.join(u", "_s));
@@ -566,23 +494,17 @@ void WorkloadsView::followRollouts(const QStringList& deployments)
         };
         connect(started.command, &Command::stdoutLine, this, onLine);
         connect(started.command, &Command::stderrLine, this, onLine);
-        connect(
-            started.command, &Command::finished, this, [this, item](const CommandResult& result) {
-                const QList<RolloutStatusLine> lines =
-                    RolloutStatus::parse(QByteArray(result.stdoutData + '\n' + result.stderrData));
-                const bool ok = result.ok() && !lines.isEmpty() &&
-                                lines.last().phase == RolloutPhase::RolledOut;
-                if (ok) {
-                    item->setText(1, tr("✔ ready: %1").arg(lines.last().line));
-                } else {
-                    rolloutsOk_ = false;
-                    const KubeError error = KubeErrors::classify(result);
-                    item->setText(1, tr("✘ %1").arg(!lines.isEmpty() && lines.last().isFinal()
-                                                        ? lines.last().line
-                                                        : error.message));
-                }
-                rolloutEnded();
-            });
+        connect(started.command, &Command::finished, this,
+                [this, item](const CommandResult& result) {
+                    const RolloutEnd end = RolloutStatus::ended(result);
+                    if (end.ok) {
+                        item->setText(1, tr("✔ ready: %1").arg(end.line));
+                    } else {
+                        rolloutsOk_ = false;
+                        item->setText(1, tr("✘ %1").arg(end.line));
+                    }
+                    rolloutEnded();
+                });
     }
     if (rolloutsRunning_ == 0)
         rolloutEnded();

@@ -75,7 +75,6 @@ private:
     void rebuild();
     void followRollouts(const QStringList& deployments);
     void rolloutEnded();
-    QString selectorOf(const KubeObject& deployment) const;
     void showStatus(const QString& text, bool error = false);
 
     QPointer<ClusterContext> context_;

@@ -1,9 +1,7 @@
 #include "gui/doctor/DoctorPanel.h"
 
 #include "core/doctor/DoctorChecks.h"
-#include "core/kube/KubeError.h"
-#include "core/kube/MutationGate.h"
-#include "core/process/Command.h"
+#include "core/doctor/DoctorFixRun.h"
 #include "core/process/CommandRunner.h"
 #include "gui/widgets/Icons.h"
 
@@ -66,6 +64,7 @@ DoctorPanel::DoctorPanel(CommandRunner* runner, QWidget* parent)
     : QWidget(parent)
     , runner_(runner)
     , doctor_(new Doctor(runner, this))
+    , fixRun_(new DoctorFixRun(runner, this))
 {
     setObjectName(u"doctorPanel"_s);
     header_ = new QLabel(this);
@@ -163,6 +162,15 @@ DoctorPanel::DoctorPanel(CommandRunner* runner, QWidget* parent)
         progress_->setValue(done);
     });
     connect(doctor_, &Doctor::finished, this, &DoctorPanel::onFinished);
+    connect(fixRun_, &DoctorFixRun::stepStarted, this,
+            [this](const QString&, const QString& title) {
+                fixStatus_->setText(tr("Running: %1").arg(title));
+            });
+    connect(fixRun_, &DoctorFixRun::finished, this,
+            [this](const QString& id, bool ok, const QString& error) {
+                endFix(id, ok,
+                       ok ? tr("Applied. Checking again…") : tr("The fix failed: %1").arg(error));
+            });
     setOptions(options_, policy_);
 }
 
@@ -318,7 +326,7 @@ void DoctorPanel::showDetails()
     docsUrl_ = f->docsUrl;
     docs_->setEnabled(!docsUrl_.isEmpty());
     docs_->setToolTip(docsUrl_);
-    fixButton_->setEnabled(f->hasFix() && f->isProblem() && fixId_.isEmpty());
+    fixButton_->setEnabled(f->hasFix() && f->isProblem() && !fixRun_->isRunning());
 }
 
 void DoctorPanel::focusCheck(const QString& checkId)
@@ -344,69 +352,32 @@ void DoctorPanel::fixCheck(const QString& checkId)
 {
     const QString id = checkId.isEmpty() ? selectedCheck() : checkId;
     const DoctorFinding* f = finding(id);
-    if (!f || !f->hasFix() || !fixId_.isEmpty() || !runner_)
+    if (!f || !f->hasFix() || fixRun_->isRunning() || !runner_)
         return;
-    QString guard;
-    for (const CommandSpec& step : f->fixSteps) {
-        const MutationDecision decision = MutationGate::decide(step, policy_);
-        if (decision.verdict == MutationDecision::Refused) {
-            fixStatus_->setText(decision.message);
-            Q_EMIT fixFinished(id, false, decision.message);
-            return;
-        }
-        if (decision.verdict == MutationDecision::NeedsConfirmation && guard.isEmpty())
-            guard = decision.message;
+    const DoctorFixRun::Review review = DoctorFixRun::review(*f, policy_);
+    if (review.refused) {
+        fixStatus_->setText(review.message);
+        Q_EMIT fixFinished(id, false, review.message);
+        return;
     }
     const QString question =
         tr("Fix “%1” on context %2?\n\nObsLab will run:\n\n%3%4")
             .arg(f->title,
                  options_.target.context.isEmpty() ? tr("(kubectl's current)")
                                                    : options_.target.context,
-                 f->fixCommand, guard.isEmpty() ? QString() : u"\n\n"_s + guard);
+                 f->fixCommand, review.message.isEmpty() ? QString() : u"\n\n"_s + review.message);
     if (!confirm_ || !confirm_(question)) {
         fixStatus_->setText(tr("Not applied."));
         Q_EMIT fixFinished(id, false, tr("Not applied."));
         return;
     }
-    fixId_ = id;
-    fixSteps_ = f->fixSteps;
     fixButton_->setEnabled(false);
     runButton_->setEnabled(false);
-    runNextStep();
+    fixRun_->start(*f, policy_);
 }
 
-void DoctorPanel::runNextStep()
+void DoctorPanel::endFix(const QString& id, bool ok, const QString& message)
 {
-    if (fixSteps_.isEmpty()) {
-        endFix(true, tr("Applied. Checking again…"));
-        return;
-    }
-    const CommandSpec step = fixSteps_.takeFirst();
-    fixStatus_->setText(tr("Running: %1").arg(step.title));
-    // The person said yes to the whole fix (every step listed) before the first one ran.
-    const Result<Command*> started = MutationGate::start(
-        runner_, step, policy_, [](const QString&, const QString&) { return true; });
-    if (!started.ok()) {
-        endFix(false, tr("The fix failed: %1").arg(started.error().message));
-        return;
-    }
-    Command* command = started.value();
-    connect(command, &Command::finished, this, [this](const CommandResult& result) {
-        if (!result.ok()) {
-            const KubeError error = KubeErrors::classify(result);
-            endFix(false, tr("The fix failed: %1")
-                              .arg(error.message.isEmpty() ? result.message : error.message));
-            return;
-        }
-        runNextStep();
-    });
-}
-
-void DoctorPanel::endFix(bool ok, const QString& message)
-{
-    const QString id = fixId_;
-    fixId_.clear();
-    fixSteps_.clear();
     fixStatus_->setText(message);
     runButton_->setEnabled(true);
     Q_EMIT fixFinished(id, ok, message);

@@ -18,11 +18,13 @@ class QTreeWidgetItem;
 namespace obslab {
 
 class CommandRunner;
+class DoctorFixRun;
 
 // The Doctor panel: runs the tracing doctor (core/doctor) and shows its findings grouped, each
-// with its evidence (expand the row) and, for problems, the exact fix. "Fix…" shows the commands,
-// asks (naming the context, via MutationGuard), runs them one after the other through the runner,
-// then checks again. GUI thread; never blocks (the doctor and the fixes are asynchronous).
+// with its evidence (expand the row) and, for problems, the exact fix. "Fix…" shows the commands
+// and asks (naming the context, with the mutation gate's question); core's DoctorFixRun applies
+// them, then the panel checks again. GUI thread; never blocks (the doctor and the fixes are
+// asynchronous).
 class DoctorPanel : public QWidget
 {
     Q_OBJECT
@@ -57,12 +59,12 @@ Q_SIGNALS:
 private:
     void onFinished(const QList<DoctorFinding>& findings);
     void showDetails();
-    void runNextStep();
-    void endFix(bool ok, const QString& message);
+    void endFix(const QString& id, bool ok, const QString& message);
     const DoctorFinding* finding(const QString& id) const;
 
     QPointer<CommandRunner> runner_;
     Doctor* doctor_ = nullptr;
+    DoctorFixRun* fixRun_ = nullptr;
     DoctorOptions options_;
     MutationPolicy policy_;
     std::function<bool(const QString&)> confirm_;
@@ -70,10 +72,6 @@ private:
     QList<DoctorFinding> findings_;
     bool hasRun_ = false;
     QString focus_;
-
-    // The fix that is running.
-    QString fixId_;
-    QList<CommandSpec> fixSteps_;
 
     QLabel* header_ = nullptr;
     QLabel* summary_ = nullptr;

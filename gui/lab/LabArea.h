@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/kube/ClusterStatus.h"
 #include "core/lab/LabProgress.h"
-#include "gui/cluster/ClusterStatus.h"
 
 #include <QHash>
 #include <QPointer>

@@ -81,6 +81,22 @@ void TestCli::run_data()
         << QStringList{u"--frobnicate"_s} << 2 << QString() << u"unknown option '--frobnicate'"_s;
     QTest::newRow("unknown-subcommand")
         << QStringList{u"frobnicate"_s} << 2 << QString() << u"'frobnicate' is not a subcommand"_s;
+    // The first word decides: what follows an option of obslab's own does not matter.
+    QTest::newRow("version-then-junk") << QStringList{u"-V"_s, u"--frobnicate"_s} << 0
+                                       << u"obslab " OBSLAB_VERSION ""_s << QString();
+    QTest::newRow("help-then-junk")
+        << QStringList{u"--help"_s, u"--frobnicate"_s} << 0 << u"Subcommands:"_s << QString();
+    QTest::newRow("help-for-a-subcommand")
+        << QStringList{u"--help"_s, u"logs"_s} << 0 << u"Usage: obslab logs"_s << QString();
+    QTest::newRow("junk-then-help") << QStringList{u"--frobnicate"_s, u"--help"_s} << 2 << QString()
+                                    << u"unknown option '--frobnicate'"_s;
+    QTest::newRow("help-with-a-value")
+        << QStringList{u"--help=1"_s} << 2 << QString() << u"unknown option '--help=1'"_s;
+    QTest::newRow("compacted-with-a-stranger")
+        << QStringList{u"-hx"_s} << 2 << QString() << u"unknown option '-hx'"_s;
+    QTest::newRow("subcommand-help-anywhere")
+        << QStringList{u"kube"_s, u"check"_s, u"--context"_s, u"-h"_s} << 0
+        << u"Usage: obslab kube check"_s << QString();
 }
 
 void TestCli::run()

@@ -8,6 +8,7 @@
 #include "core/process/Transcript.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -46,6 +47,8 @@ private Q_SLOTS:
     void emptyKubeconfig();
     void missingKubectl();
     void startGuarded();
+    void checkStatus();
+    void newerCheckSupersedes();
 
 private:
     QString fake() const { return dir_.path() + u"/kubectl"_s; }
@@ -399,6 +402,44 @@ void TestClusterContext::startGuarded()
     QCOMPARE(started.size(), 2);
     QSignalSpy done(confirmed.value(), &Command::finished);
     QVERIFY(done.wait(20000));
+}
+
+void TestClusterContext::checkStatus()
+{
+    CommandRunner runner;
+    ClusterContext cluster(&runner);
+    QSignalSpy published(&cluster, &ClusterContext::statusChanged);
+    cluster.checkStatus(dir_.path() + u"/nowhere/kubectl"_s);
+    QCOMPARE(cluster.status().state, ClusterStatus::State::Checking);
+    QTRY_COMPARE_WITH_TIMEOUT(cluster.status().state, ClusterStatus::State::KubectlMissing, 10000);
+    QVERIFY(cluster.status().kubectlMessage.contains(u"not an executable"_s));
+    QVERIFY(cluster.status().kubectlHint.contains(u"Settings"_s));
+    QCOMPARE(published.size(), 2);
+
+    // The fake kubectl reads the kubeconfig but has no cluster behind it.
+    cluster.checkStatus(fake());
+    QTRY_COMPARE_WITH_TIMEOUT(cluster.status().state, ClusterStatus::State::Unreachable, 20000);
+    const ClusterStatus& status = cluster.status();
+    QCOMPARE(status.kubectlPath, QFileInfo(fake()).absoluteFilePath());
+    QCOMPARE(status.context, u"kind-dev"_s);
+    QCOMPARE(status.kubeNamespace, u"workshop"_s);
+    QCOMPARE(status.server, u"https://127.0.0.1:6443"_s);
+    QVERIFY(status.local);
+    QVERIFY2(status.error.startsWith(u"error: unexpected version"_s), qPrintable(status.error));
+    QCOMPARE(cluster.kubectl(), status.kubectlPath);  // the commands use the kubectl it found
+}
+
+void TestClusterContext::newerCheckSupersedes()
+{
+    qRegisterMetaType<obslab::ClusterStatus>();
+    CommandRunner runner;
+    ClusterContext cluster(&runner);
+    QSignalSpy published(&cluster, &ClusterContext::statusChanged);
+    cluster.checkStatus(dir_.path() + u"/nowhere/kubectl"_s);
+    cluster.checkStatus(fake());
+    QTRY_COMPARE_WITH_TIMEOUT(cluster.status().state, ClusterStatus::State::Unreachable, 20000);
+    for (const QList<QVariant>& args : std::as_const(published))
+        QVERIFY(args.at(0).value<ClusterStatus>().state != ClusterStatus::State::KubectlMissing);
 }
 
 QTEST_GUILESS_MAIN(TestClusterContext)

@@ -3,6 +3,9 @@
 #include "core/doctor/DoctorChecks.h"
 #include "core/doctor/DoctorFixes.h"
 #include "core/doctor/MeshConfig.h"
+#include "core/manifest/Manifest.h"
+
+#include <QFile>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,6 +47,7 @@ private Q_SLOTS:
     void traceIdInFormat();
     void owningDeployment();
     void describeUsesHeredoc();
+    void jaegerAddonIsTheLabs();
     void unreachableSkipsTheRest();
     void kubectlMissing();
     void noIstio();
@@ -252,6 +256,23 @@ void TestDoctorChecks::describeUsesHeredoc()
     QVERIFY(text.contains(u"-f - <<'EOF'\nkind: X\nEOF"_s));
     const QList<CommandSpec> restart = DoctorFixes::restartDeployments(target, {u"a"_s, u"b"_s});
     QCOMPARE(restart.size(), 3);  // one restart, then a status per deployment
+}
+
+void TestDoctorChecks::jaegerAddonIsTheLabs()
+{
+    // One Jaeger add-on: the doctor's fix deploys the built-in lab's own manifest.
+    QFile lab(QStringLiteral(OBSLAB_SOURCE_DIR) +
+              u"/resources/labs/tracing-jaeger/manifests/jaeger.yaml"_s);
+    QVERIFY(lab.open(QIODevice::ReadOnly));
+    const QByteArray manifest = DoctorFixes::jaegerAddonManifest();
+    QCOMPARE(manifest, lab.readAll());
+    QStringList objects;
+    for (const ManifestResource& r : Manifest::parse(manifest).resources)
+        objects << u"%1 %2/%3"_s.arg(r.kind, r.ns, r.name);
+    QCOMPARE(objects,
+             (QStringList{u"Deployment istio-system/jaeger"_s, u"Service istio-system/tracing"_s,
+                          u"Service istio-system/zipkin"_s,
+                          u"Service istio-system/jaeger-collector"_s}));
 }
 
 void TestDoctorChecks::unreachableSkipsTheRest()

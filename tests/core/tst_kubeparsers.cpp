@@ -3,6 +3,7 @@
 // (tests/data/kube/README.md says which is which).
 #include "core/kube/AnalyzeFindings.h"
 #include "core/kube/ApplyResult.h"
+#include "core/kube/DiffResult.h"
 #include "core/kube/IstioInstallProgress.h"
 #include "core/kube/IstioVersion.h"
 #include "core/kube/KubeContext.h"
@@ -18,6 +19,8 @@ using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
 
 Q_DECLARE_METATYPE(obslab::KubeErrorKind)
+Q_DECLARE_METATYPE(obslab::CommandStatus)
+Q_DECLARE_METATYPE(obslab::DiffOutcome)
 
 namespace {
 
@@ -54,10 +57,16 @@ private Q_SLOTS:
     void objects_data();
     void objects();
     void deploymentAndPodState();
+    void namespaceMesh_data();
+    void namespaceMesh();
     void watchEvent_data();
     void watchEvent();
+    void diffOutcome_data();
+    void diffOutcome();
     void applyResult_data();
     void applyResult();
+    void lastLine_data();
+    void lastLine();
     void kubeError_data();
     void kubeError();
     void kubeErrorFromResult();
@@ -65,6 +74,7 @@ private Q_SLOTS:
     void rolloutStatus();
     void istioVersion_data();
     void istioVersion();
+    void finishedCommands();
     void istioInstall_data();
     void istioInstall();
     void analyze_data();
@@ -183,6 +193,10 @@ void TestKubeParsers::deploymentAndPodState()
     QCOMPARE(state.observedGeneration, 2);
     QVERIFY(state.rolledOut());
     QVERIFY(state.restartedAt.isEmpty());
+    QCOMPARE(state.selector, (QMap<QString, QString>{{u"app"_s, u"backend"_s}}));
+    QCOMPARE(KubeObjects::selectorText(state.selector), u"app=backend"_s);
+    QCOMPARE(state.containers, QStringList{u"backend"_s});
+    QVERIFY(state.nativeSidecars.isEmpty());
 
     // Status counters are omitempty: a fresh deployment without status is not rolled out.
     const auto fresh = KubeObjects::parse(
@@ -202,6 +216,12 @@ void TestKubeParsers::deploymentAndPodState()
     QVERIFY(!pod.nativeSidecar);
     QVERIFY(pod.ready);
     QCOMPARE(pod.initContainers, QStringList{u"istio-init"_s});
+    QCOMPARE(pod.restarts, 0);
+    QVERIFY(!pod.lastRestart.isValid());
+    QCOMPARE(pod.startedAt, QDateTime(QDate(2026, 11, 27), QTime(7, 45, 20), Qt::UTC));
+    QVERIFY(KubeObjects::selects(state.selector, pods->first().labels));
+    QVERIFY(!KubeObjects::selects(state.selector, pods->last().labels));
+    QVERIFY(!KubeObjects::selects({}, pods->first().labels));  // an empty selector picks nothing
 
     // A native sidecar: istio-proxy as an init container that keeps running.
     const auto native = KubeObjects::parse(
@@ -211,6 +231,54 @@ void TestKubeParsers::deploymentAndPodState()
     QVERIFY(nativeState.hasIstioProxy);
     QVERIFY(nativeState.nativeSidecar);
     QVERIFY(!nativeState.ready);
+
+    // Restarts count every container; the last one is the latest end of a terminated state.
+    const auto restarted = KubeObjects::parse(
+        R"({"kind":"Pod","metadata":{"name":"p"},"status":{"startTime":"2026-11-27T07:00:00Z",
+            "containerStatuses":[{"name":"app","restartCount":2,"lastState":{"terminated":{"finishedAt":"2026-11-27T07:40:00Z"}}},
+                                 {"name":"istio-proxy","restartCount":1,"lastState":{"terminated":{"finishedAt":"2026-11-27T07:50:00Z"}}}],
+            "initContainerStatuses":[{"name":"istio-init","restartCount":0,"lastState":{"terminated":{"finishedAt":"not a time"}}}]}})");
+    QVERIFY(restarted.ok());
+    const PodState restartedState = KubeObjects::podState(restarted->first());
+    QCOMPARE(restartedState.restarts, 3);
+    QCOMPARE(restartedState.lastRestart, QDateTime(QDate(2026, 11, 27), QTime(7, 50), Qt::UTC));
+
+    // A deployment whose template has a native sidecar.
+    const auto withSidecar = KubeObjects::parse(
+        R"({"kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"app":"d","version":"v1"}},
+            "template":{"spec":{"containers":[{"name":"app"}],"initContainers":[{"name":"setup"},{"name":"istio-proxy","restartPolicy":"Always"}]}}}})");
+    QVERIFY(withSidecar.ok());
+    const DeploymentState sidecarState = KubeObjects::deploymentState(withSidecar->first());
+    QCOMPARE(sidecarState.containers, QStringList{u"app"_s});
+    QCOMPARE(sidecarState.nativeSidecars, QStringList{u"istio-proxy"_s});
+    QCOMPARE(KubeObjects::selectorText(sidecarState.selector), u"app=d,version=v1"_s);
+}
+
+void TestKubeParsers::namespaceMesh_data()
+{
+    QTest::addColumn<QString>("labels");
+    QTest::addColumn<bool>("ambient");
+    QTest::addColumn<bool>("injection");
+    QTest::newRow("none") << u"{}"_s << false << false;
+    QTest::newRow("injection-enabled") << u"{\"istio-injection\":\"enabled\"}"_s << false << true;
+    QTest::newRow("injection-disabled")
+        << u"{\"istio-injection\":\"disabled\"}"_s << false << false;
+    QTest::newRow("revision") << u"{\"istio.io/rev\":\"canary\"}"_s << false << true;
+    QTest::newRow("ambient") << u"{\"istio.io/dataplane-mode\":\"ambient\"}"_s << true << false;
+}
+
+void TestKubeParsers::namespaceMesh()
+{
+    QFETCH(QString, labels);
+    QFETCH(bool, ambient);
+    QFETCH(bool, injection);
+    const auto ns = KubeObjects::parse(
+        (u"{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"n\",\"labels\":"_s + labels + u"}}"_s)
+            .toUtf8());
+    QVERIFY(ns.ok());
+    const NamespaceMesh mesh = KubeObjects::namespaceMesh(ns->first());
+    QCOMPARE(mesh.ambient, ambient);
+    QCOMPARE(mesh.injection, injection);
 }
 
 void TestKubeParsers::watchEvent_data()
@@ -246,6 +314,33 @@ void TestKubeParsers::watchEvent()
         return;
     QCOMPARE(event->type, type);
     QCOMPARE(event->object.name, name);
+}
+
+void TestKubeParsers::diffOutcome_data()
+{
+    QTest::addColumn<CommandStatus>("status");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<DiffOutcome>("outcome");
+    QTest::newRow("exit-0-no-differences") << CommandStatus::Succeeded << 0 << DiffOutcome::Same;
+    QTest::newRow("exit-1-differences") << CommandStatus::Failed << 1 << DiffOutcome::Differs;
+    QTest::newRow("exit-2-error") << CommandStatus::Failed << 2 << DiffOutcome::Failed;
+    QTest::newRow("exit-255-error") << CommandStatus::Failed << 255 << DiffOutcome::Failed;
+    QTest::newRow("timed-out") << CommandStatus::TimedOut << 1 << DiffOutcome::Failed;
+    QTest::newRow("crashed") << CommandStatus::Crashed << 1 << DiffOutcome::Failed;
+    QTest::newRow("cancelled") << CommandStatus::Cancelled << 1 << DiffOutcome::Failed;
+    QTest::newRow("kubectl-missing") << CommandStatus::NotFound << -1 << DiffOutcome::Failed;
+    QTest::newRow("not-started") << CommandStatus::FailedToStart << -1 << DiffOutcome::Failed;
+}
+
+void TestKubeParsers::diffOutcome()
+{
+    QFETCH(CommandStatus, status);
+    QFETCH(int, exitCode);
+    QFETCH(DiffOutcome, outcome);
+    CommandResult result;
+    result.status = status;
+    result.exitCode = exitCode;
+    QCOMPARE(DiffResult::outcome(result), outcome);
 }
 
 void TestKubeParsers::applyResult_data()
@@ -289,6 +384,37 @@ void TestKubeParsers::applyResult()
     QFETCH(QString, input);
     QFETCH(QString, expected);
     QCOMPARE(opsOf(ApplyResult::parse(data(input))), expected);
+}
+
+void TestKubeParsers::lastLine_data()
+{
+    QTest::addColumn<QByteArray>("stderrData");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("klog-noise-then-the-sentence")
+        << QByteArray("E1127 07:44:46.288 memcache.go:265] couldn't get current server API group "
+                      "list\nThe connection to the server 127.0.0.1:1 was refused - did you "
+                      "specify the right host or port?\n")
+        << u"exit code 1"_s
+        << u"The connection to the server 127.0.0.1:1 was refused - did you specify the right "
+           "host or port?"_s;
+    QTest::newRow("trailing-blank-and-space-lines")
+        << QByteArray("error: first\n  error: last  \n\n   \n") << QString() << u"error: last"_s;
+    QTest::newRow("empty-stderr-uses-the-message")
+        << QByteArray() << u"kubectl was not found"_s << u"kubectl was not found"_s;
+    QTest::newRow("crlf") << QByteArray("error: x\r\n") << QString() << u"error: x"_s;
+}
+
+void TestKubeParsers::lastLine()
+{
+    QFETCH(QByteArray, stderrData);
+    QFETCH(QString, message);
+    QFETCH(QString, expected);
+    CommandResult result;
+    result.status = CommandStatus::Failed;
+    result.stderrData = stderrData;
+    result.message = message;
+    QCOMPARE(KubeErrors::lastLine(result), expected);
 }
 
 void TestKubeParsers::kubeError_data()
@@ -504,6 +630,68 @@ void TestKubeParsers::istioVersion()
     QCOMPARE(info.controlPlaneMissing, missing);
     if (!client.isEmpty())
         QVERIFY(IstioVersionInfo::minorOf(client) > 0);
+}
+
+void TestKubeParsers::finishedCommands()
+{
+    // Tools print progress and answers on both streams: the overloads for a finished command
+    // read stdout, then stderr, and decide with its exit status.
+    CommandResult rolledOut;
+    rolledOut.status = CommandStatus::Succeeded;
+    rolledOut.exitCode = 0;
+    rolledOut.stdoutData = data(u"rollout-status-1.32.txt"_s);
+    const RolloutEnd ok = RolloutStatus::ended(rolledOut);
+    QVERIFY(ok.ok);
+    QCOMPARE(ok.line, u"deployment \"backend\" successfully rolled out"_s);
+
+    CommandResult deadline;
+    deadline.status = CommandStatus::Failed;
+    deadline.exitCode = 1;
+    const QByteArray deadlineText = data(u"rollout-status-deadline.txt"_s);
+    deadline.stdoutData = deadlineText.left(deadlineText.indexOf('\n'));
+    deadline.stderrData = deadlineText.mid(deadlineText.indexOf('\n') + 1);
+    QCOMPARE(RolloutStatus::parse(deadline).size(), 2);
+    const RolloutEnd exceeded = RolloutStatus::ended(deadline);
+    QVERIFY(!exceeded.ok);
+    QCOMPARE(exceeded.line, u"error: deployment \"frontend\" exceeded its progress deadline"_s);
+
+    CommandResult notFound;
+    notFound.status = CommandStatus::Failed;
+    notFound.exitCode = 1;
+    notFound.stderrData = data(u"err-notfound.txt"_s);
+    const RolloutEnd missing = RolloutStatus::ended(notFound);
+    QVERIFY(!missing.ok);
+    QCOMPARE(missing.line, KubeErrors::classify(notFound).message);
+    QVERIFY(!missing.line.isEmpty());
+
+    // A rolled-out line but a failed command (killed at its timeout) is not a success.
+    CommandResult late = rolledOut;
+    late.status = CommandStatus::TimedOut;
+    QVERIFY(!RolloutStatus::ended(late).ok);
+
+    CommandResult installed;
+    installed.status = CommandStatus::Succeeded;
+    installed.exitCode = 0;
+    installed.stderrData = data(u"istio-install-sim.txt"_s);
+    QVERIFY(IstioInstallProgress::succeeded(installed));
+    CommandResult installFailed = installed;
+    installFailed.status = CommandStatus::Failed;
+    installFailed.exitCode = 1;
+    QVERIFY(!IstioInstallProgress::succeeded(installFailed));
+
+    CommandResult version;
+    version.status = CommandStatus::Failed;
+    version.exitCode = 1;
+    version.stdoutData = data(u"istio-version-client.txt"_s);
+    version.stderrData = data(u"err-unreachable-1.32.txt"_s);
+    const Result<IstioVersionInfo> client = IstioVersion::read(version);
+    QVERIFY(client.ok());  // the client version is worth showing although the cluster is gone
+    QCOMPARE(client->client, u"1.24.0"_s);
+    CommandResult noVersion = version;
+    noVersion.stdoutData.clear();
+    const Result<IstioVersionInfo> none = IstioVersion::read(noVersion);
+    QVERIFY(!none.ok());
+    QCOMPARE(none.error().message, KubeErrors::classify(noVersion).message);
 }
 
 void TestKubeParsers::istioInstall_data()

@@ -8,11 +8,11 @@
 #include "SimMesh.h"
 
 #include "core/common/AppSettings.h"
+#include "core/kube/ClusterContext.h"
 #include "core/process/BackgroundJobs.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
 #include "gui/app/MainWindow.h"
-#include "gui/cluster/KubeContextReader.h"
 #include "gui/doctor/DoctorPanel.h"
 
 #include <QDir>
@@ -151,7 +151,7 @@ void TestDoctorPanel::mainWindowShowDoctor()
     window.show();
     QVERIFY(window.doctorPanel());
     QVERIFY(window.doctorDock());
-    QTRY_COMPARE_WITH_TIMEOUT(int(window.contextReader()->status().state),
+    QTRY_COMPARE_WITH_TIMEOUT(int(window.clusterContext()->status().state),
                               int(ClusterStatus::State::Reachable), 30000);
     QCOMPARE(window.doctorPanel()->options().target.context, u"obslab-sim"_s);
 

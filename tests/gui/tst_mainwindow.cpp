@@ -1,6 +1,7 @@
 #include "GuiTestSupport.h"
 
 #include "core/common/AppSettings.h"
+#include "core/kube/ClusterContext.h"
 #include "core/process/BackgroundJobs.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
@@ -9,7 +10,6 @@
 #include "gui/app/MainWindow.h"
 #include "gui/app/StatusArea.h"
 #include "gui/cluster/ClusterArea.h"
-#include "gui/cluster/KubeContextReader.h"
 #include "gui/logs/LogsArea.h"
 #include "gui/widgets/Banner.h"
 #include "gui/widgets/EmptyState.h"
@@ -182,7 +182,7 @@ void TestMainWindow::kubectlMissing()
 {
     auto window = makeWindow();
     window->show();
-    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::KubectlMissing);
+    QTRY_COMPARE(window->clusterContext()->status().state, ClusterStatus::State::KubectlMissing);
     QCOMPARE(window->contextBar()->contextText(), u"kubectl not found"_s);
     QTRY_VERIFY(window->banner()->isVisible());
     QVERIFY(window->banner()->message().contains(u"https://kubernetes.io/docs/tasks/tools/"_s));
@@ -200,8 +200,8 @@ void TestMainWindow::fakeKubectlShowsContext()
     window->show();
     QTRY_COMPARE(window->contextBar()->contextText(), u"kind-obslab-test"_s);
     QTRY_COMPARE(window->contextBar()->namespaceText(), u"bookinfo"_s);
-    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Reachable);
-    const ClusterStatus& status = window->contextReader()->status();
+    QTRY_COMPARE(window->clusterContext()->status().state, ClusterStatus::State::Reachable);
+    const ClusterStatus& status = window->clusterContext()->status();
     QCOMPARE(status.server, u"https://127.0.0.1:40443"_s);
     QVERIFY(status.local);
     QCOMPARE(status.versions.server.minor, 31);
@@ -215,7 +215,7 @@ void TestMainWindow::fakeKubectlShowsContext()
     QVERIFY(refresh);
     refresh->trigger();
     QTRY_COMPARE(transcript_->rowCount(), 10);
-    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Reachable);
+    QTRY_COMPARE(window->clusterContext()->status().state, ClusterStatus::State::Reachable);
 }
 
 void TestMainWindow::unreachableOffersSampleLog()
@@ -224,9 +224,9 @@ void TestMainWindow::unreachableOffersSampleLog()
         test::writeFakeKubectl(dir_->path(), u"prod-eu"_s, QString(), /*reachable=*/false));
     auto window = makeWindow();
     window->show();
-    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Unreachable);
+    QTRY_COMPARE(window->clusterContext()->status().state, ClusterStatus::State::Unreachable);
     QCOMPARE(window->contextBar()->namespaceText(), u"default"_s);
-    QVERIFY(window->contextReader()->status().error.contains(u"was refused"_s));
+    QVERIFY(window->clusterContext()->status().error.contains(u"was refused"_s));
     QTRY_VERIFY(window->banner()->isVisible());
     // No dead buttons: the rehearsal does not exist yet, so nothing offers it.
     QPushButton* sample = nullptr;
@@ -297,7 +297,7 @@ void TestMainWindow::versionSkewWarns()
                                                      /*reachable=*/true, /*serverMinor=*/28));
     auto window = makeWindow();
     window->show();
-    QTRY_COMPARE(window->contextReader()->status().state, ClusterStatus::State::Reachable);
+    QTRY_COMPARE(window->clusterContext()->status().state, ClusterStatus::State::Reachable);
     QTRY_VERIFY(window->banner()->isVisible());
     QVERIFY(window->banner()->message().contains(u"v1.28.2"_s));
     QVERIFY(window->banner()->message().contains(u"https://kubernetes.io/docs/tasks/tools/"_s));

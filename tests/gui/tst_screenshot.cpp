@@ -1,13 +1,13 @@
 #include "GuiTestSupport.h"
 
 #include "core/common/AppSettings.h"
+#include "core/kube/ClusterContext.h"
 #include "core/process/BackgroundJobs.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
 #include "gui/app/ConsoleArea.h"
 #include "gui/app/MainWindow.h"
 #include "gui/app/SettingsDialog.h"
-#include "gui/cluster/KubeContextReader.h"
 #include "gui/common/ThemeManager.h"
 #include "gui/logs/LogsArea.h"
 
@@ -77,7 +77,7 @@ void TestScreenshot::mainWindowIsNotBlank()
     window.resize(1360, 860);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_COMPARE(window.contextReader()->status().state, ClusterStatus::State::Reachable);
+    QTRY_COMPARE(window.clusterContext()->status().state, ClusterStatus::State::Reachable);
     QSignalSpy shown(window.logsArea(), &LogsArea::fileShown);
     window.openFiles({LogsArea::sampleLogPath()});
     QVERIFY(shown.wait());
@@ -139,7 +139,7 @@ void TestScreenshot::gallery()
         window.resize(1500, 950);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QTRY_COMPARE(window.contextReader()->status().state, ClusterStatus::State::KubectlMissing);
+        QTRY_COMPARE(window.clusterContext()->status().state, ClusterStatus::State::KubectlMissing);
         window.showArea(MainWindow::Area::Cluster);
         QCoreApplication::processEvents();
         save(window.grab().toImage(), u"no-kubectl-150.png"_s);

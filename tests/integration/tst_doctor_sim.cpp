@@ -1,12 +1,14 @@
 // The tracing doctor against the simulated mesh (tests/sim, test equipment) with the real kubectl
 // and the stand-in istioctl: every scenario yields exactly its expected findings, the healthy ones
 // pass every check, each finding's Fix, run against the sim, turns it green, and an unreachable
-// cluster answers at once. The scenario rows are split into shards (OBSLAB_DOCTOR_SHARD=i/n) so
-// that CTest runs them in parallel, one sim per scenario.
+// cluster answers at once; none of the doctor's own commands changes the cluster. The scenario
+// rows are split into shards (OBSLAB_DOCTOR_SHARD=i/n) so that CTest runs them in parallel, one
+// sim per scenario.
 #include "SimMesh.h"
 #include "core/cli/Cli.h"
 #include "core/doctor/Doctor.h"
 #include "core/doctor/DoctorChecks.h"
+#include "core/kube/MutationGuard.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
 
@@ -105,9 +107,23 @@ QList<DoctorFinding> TestDoctorSim::runDoctor(SimMesh& sim, const DoctorOptions&
     Q_UNUSED(sim);
     Doctor doctor(&runner_);
     QSignalSpy finished(&doctor, &Doctor::finished);
+    // The doctor only reads: none of its commands would need the mutation gate.
+    QStringList changing;
+    const QMetaObject::Connection audit =
+        connect(&runner_, &CommandRunner::commandStarted, this, [&changing](Command* command) {
+            if (MutationGuard::isMutating(command->spec()))
+                changing << command->spec().toShellLine();
+        });
     doctor.run(options);
-    if (!finished.wait(60000)) {
+    const bool done = finished.wait(60000);
+    disconnect(audit);
+    if (!done) {
         qWarning("the doctor did not finish");
+        return {};
+    }
+    if (!changing.isEmpty()) {
+        qWarning("the doctor ran commands that change the cluster: %s",
+                 qPrintable(changing.join(u'\n')));
         return {};
     }
     return doctor.findings();

@@ -1,4 +1,4 @@
-#include "gui/cluster/ClusterGuidance.h"
+#include "core/kube/ClusterGuidance.h"
 
 #include <QCoreApplication>
 

@@ -7,7 +7,8 @@
 namespace obslab {
 
 // What the app knows about the cluster kubectl points at. A value, filled in step by step by
-// KubeContextReader (context first, then namespace and server, then whether it answers).
+// ClusterContext::checkStatus() (context first, then namespace and server, then whether it
+// answers).
 struct ClusterStatus
 {
     enum class State
