@@ -3,6 +3,7 @@
 #include "core/cli/CommonOptions.h"
 #include "core/cli/OptionParser.h"
 #include "core/logs/AccessLogParser.h"
+#include "core/logs/ByteScan.h"
 #include "core/logs/LineJsonWriter.h"
 #include "core/logs/LineRecord.h"
 #include "core/logs/LogFile.h"
@@ -20,6 +21,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -49,10 +51,52 @@ public:
         : onLine_(std::move(onLine))
     {}
 
+    // Only lines that hold folded (see bytescan::findFolded) reach onLine; the others are only
+    // counted, with onSkipped, found block-wise like grep does.
+    void setPrefilter(QByteArray folded, std::function<void(qint64)> onSkipped)
+    {
+        folded_ = std::move(folded);
+        onSkipped_ = std::move(onSkipped);
+    }
+
     void feed(QByteArrayView block)
     {
         const char* d = block.data();
         qsizetype pos = 0;
+        if (!folded_.isEmpty() && !carry_.isEmpty()) {
+            // Finish the line the last block began (always read: it may hold the needle split).
+            const void* nl = std::memchr(d, '\n', size_t(block.size()));
+            if (!nl) {
+                carry_.append(block);
+                return;
+            }
+            const qsizetype end = static_cast<const char*>(nl) - d;
+            carry_.append(block.first(end));
+            onLine_(carry_);
+            carry_.resize(0);
+            pos = end + 1;
+        }
+        if (!folded_.isEmpty()) {
+            const void* lastNl = memrchr(d, '\n', size_t(block.size()));
+            const qsizetype complete = lastNl ? static_cast<const char*>(lastNl) - d + 1 : 0;
+            while (pos < complete) {
+                const qsizetype hit =
+                    bytescan::findFolded(d, pos, complete, folded_.constData(), folded_.size());
+                const qsizetype to = hit < 0 ? complete : hit;
+                // The hit's line starts after the last '\n' before it.
+                const char* lineStart = d + pos;
+                if (const void* nl = memrchr(d + pos, '\n', size_t(to - pos)))
+                    lineStart = static_cast<const char*>(nl) + 1;
+                onSkipped_(bytescan::count(d, pos, lineStart - d, '\n'));
+                pos = lineStart - d;
+                if (hit < 0)
+                    break;
+                const char* nl =
+                    static_cast<const char*>(std::memchr(d + hit, '\n', size_t(complete - hit)));
+                onLine_(QByteArrayView(d + pos, nl - (d + pos)));
+                pos = nl - d + 1;
+            }
+        }
         while (pos < block.size()) {
             const void* nl = std::memchr(d + pos, '\n', size_t(block.size() - pos));
             if (!nl) {
@@ -79,6 +123,8 @@ public:
 
 private:
     std::function<void(QByteArrayView)> onLine_;
+    std::function<void(qint64)> onSkipped_;
+    QByteArray folded_;
     QByteArray carry_;
 };
 
@@ -311,6 +357,11 @@ int runLogs(const QStringList& args, const CliContext& ctx)
     std::optional<QueryMatcher> matcher;
     if (query)
         matcher.emplace(*query, pods);
+    // A query that needs one trace: every line of it holds the id's significant hex digits
+    // (any spelling pads them with zeros, in either case), so the other lines are not parsed.
+    QByteArray traceDigits = query ? query->requiredTraceId().toLower() : QByteArray();
+    while (traceDigits.startsWith('0'))
+        traceDigits.remove(0, 1);
 
     QByteArray out;
     out.reserve(kFlushSize + 64 * 1024);
@@ -336,6 +387,8 @@ int runLogs(const QStringList& args, const CliContext& ctx)
             out.resize(0);
         }
     });
+    if (!traceDigits.isEmpty())
+        sink.setPrefilter(traceDigits, [&](qint64 skipped) { lineNumber += skipped; });
 
     for (const QString& path : std::as_const(paths)) {
         QFile file;

@@ -1,7 +1,11 @@
-// Log engine benchmark: generates a realistic istio-proxy log (deterministic), then times, in one
-// run on the same file with the page cache warm, `wc -l`, `grep -F -c <trace id>` and ObsLab's
-// engine, and prints the ratios. Not a test: CI runs it on a small file as a smoke test only.
-//   bench_logs [--size MB] [--file PATH] [--keep]
+// Log engine benchmark, per log layout: generates a realistic istio-proxy log (deterministic) in
+// each layout the parser knows, then times, in one run on the same file with the page cache warm,
+// `wc -l`, `grep -F -c <trace id>`, ObsLab's engine (line index, full index, parser, queries),
+// the `obslab logs` command-line paths (--stats, --trace, --query) and lnav's open + filter when
+// lnav is installed, and prints the ratios. Not a test: CI runs it on small files as a smoke test.
+//   bench_logs [--size MB] [--layout NAME|all] [--dir DIR] [--keep] [--obslab PATH] [--markdown]
+//   bench_logs --full-index-only N --file PATH     (profiling)
+//   bench_logs --peak-rss PROGRAM ARGS…            (prints PROGRAM's peak RSS in KiB)
 #include "LogGenerator.h"
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/LogFile.h"
@@ -15,38 +19,86 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QStandardPaths>
 
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <sys/resource.h>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
+using obslab::bench::LogGenerator;
 
 namespace {
 
-struct Timed
+struct Layout
 {
-    double seconds = 0;
-    QByteArray output;
+    const char* name;
+    const char* description;
+    LogGenerator::Options options;
 };
 
-// Best of three runs of an external tool (no shell: program and argument list).
-Timed timeTool(const QString& program, const QStringList& args)
+LogGenerator::Options layoutOptions(int textPercent, int keyValuePercent, bool prefix,
+                                    bool timestamps)
+{
+    LogGenerator::Options o;
+    o.textPercent = textPercent;
+    o.keyValuePercent = keyValuePercent;
+    o.kubectlPrefix = prefix;
+    o.timestamps = timestamps;
+    return o;
+}
+
+// Every layout the parser recognises that a mesh writes in bulk; the tutorial's format first.
+const std::vector<Layout>& layouts()
+{
+    static const std::vector<Layout> all{
+        {"tutorial", "the tutorial's traceID= format, kubectl --prefix",
+         layoutOptions(0, 100, true, false)},
+        {"tutorial-bare", "the tutorial's traceID= format, no prefix",
+         layoutOptions(0, 100, false, false)},
+        {"tutorial-timestamps", "the tutorial's format, kubectl --prefix --timestamps",
+         layoutOptions(0, 100, true, true)},
+        {"istio-text", "Istio's default TEXT format, kubectl --prefix",
+         layoutOptions(100, 0, true, false)},
+        {"istio-json", "Istio's default JSON format, kubectl --prefix",
+         layoutOptions(0, 0, true, false)},
+        {"mixed", "60% TEXT, 20% traceID=, 20% JSON, kubectl --prefix",
+         layoutOptions(60, 20, true, false)},
+    };
+    return all;
+}
+
+struct Timed
+{
+    double seconds = -1;  // < 0: not run
+    QByteArray output;
+    int exitCode = -1;
+};
+
+// Best of `runs` runs of a program (no shell: program and argument list).
+Timed timeTool(const QString& program, const QStringList& args, int runs = 3)
 {
     Timed best;
-    best.seconds = 1e9;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < runs; ++i) {
         QProcess p;
+        p.setStandardOutputFile(QProcess::nullDevice());
         QElapsedTimer t;
         t.start();
         p.start(program, args);
-        p.waitForFinished(-1);
+        p.waitForFinished(-1);  // a benchmark: no GUI thread to keep responsive
         const double s = t.nsecsElapsed() / 1e9;
-        if (s < best.seconds) {
+        if (best.seconds < 0 || s < best.seconds) {
             best.seconds = s;
-            best.output = p.readAllStandardOutput().trimmed();
+            best.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
         }
     }
+    // The output once more, untimed (a pipe would slow the timed runs' writes down).
+    QProcess p;
+    p.start(program, args);
+    p.waitForFinished(-1);
+    best.output = p.readAllStandardOutput();
     return best;
 }
 
@@ -74,80 +126,138 @@ void openIndexed(obslab::LogFile& file, const QString& path, bool full)
     loop.exec();
 }
 
-void row(const char* what, double seconds, double bytes, double reference, const char* refName)
+// Peak RSS (KiB) of a program, measured by running this benchmark again as `--peak-rss`: a fresh
+// process whose only child is the program, so its children's maximum is that program's.
+qint64 peakRssKiB(const QString& program, const QStringList& args)
 {
-    std::printf("%-34s %9.1f ms  %7.2f GB/s", what, seconds * 1000, bytes / seconds / 1e9);
-    if (reference > 0)
-        std::printf("   %5.2f x %s", seconds / reference, refName);
-    std::printf("\n");
+    QProcess p;
+    p.start(QCoreApplication::applicationFilePath(), QStringList{u"--peak-rss"_s, program} + args);
+    p.waitForFinished(-1);
+    bool ok = false;
+    const qint64 kib = p.readAllStandardOutput().trimmed().toLongLong(&ok);
+    return ok ? kib : -1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv)
+int runPeakRss(const QStringList& command)
 {
-    QCoreApplication app(argc, argv);
-    QCommandLineParser cli;
-    cli.setApplicationDescription(u"ObsLab log engine benchmark"_s);
-    cli.addHelpOption();
-    cli.addOption(
-        {u"size"_s, u"size of the generated log in MiB (default 1024)"_s, u"MB"_s, u"1024"_s});
-    cli.addOption({u"file"_s, u"where to write the log (default: the temp dir)"_s, u"PATH"_s});
-    cli.addOption({u"keep"_s, u"keep the generated file for the next run"_s});
-    cli.addOption({u"full-index-only"_s,
-                   u"only time the full index of an existing --file, N times (for profiling)"_s,
-                   u"N"_s});
-    cli.process(app);
+    if (command.isEmpty())
+        return 2;
+    QProcess p;
+    p.setStandardOutputFile(QProcess::nullDevice());
+    p.start(command.front(), command.mid(1));
+    p.waitForFinished(-1);
+    struct rusage usage
+    {};
+    ::getrusage(RUSAGE_CHILDREN, &usage);
+    std::printf("%ld\n", usage.ru_maxrss);
+    return 0;
+}
 
-    const qint64 size = cli.value(u"size"_s).toLongLong() * 1024 * 1024;
-    const QString path = cli.isSet(u"file"_s)
-                             ? cli.value(u"file"_s)
-                             : QDir::temp().filePath(u"obslab-bench-%1.log"_s.arg(size));
-    if (cli.isSet(u"full-index-only"_s)) {
-        const int runs = std::max(1, cli.value(u"full-index-only"_s).toInt());
-        for (int i = 0; i < runs; ++i) {
-            QElapsedTimer t;
-            t.start();
-            obslab::LogFile file;
-            openIndexed(file, path, true);
-            std::printf("full index: %.1f ms, %lld lines\n", t.nsecsElapsed() / 1e6,
-                        static_cast<long long>(file.lineCount()));
+struct Row
+{
+    QByteArray what;
+    double seconds = -1;
+    double reference = -1;  // ratio denominator, or < 0 for none
+    const char* refName = "";
+    QByteArray note;
+};
+
+struct Report
+{
+    QByteArray layout;
+    QByteArray description;
+    double mib = 0;
+    qint64 lines = 0;
+    std::vector<Row> rows;
+    QByteArrayList facts;
+    bool agree = true;
+};
+
+void printReport(const Report& r, double bytes, bool markdown)
+{
+    std::printf("\n== %s: %s — %.1f MiB, %lld lines, %.0f bytes a line\n", r.layout.constData(),
+                r.description.constData(), r.mib, static_cast<long long>(r.lines),
+                bytes / double(std::max<qint64>(r.lines, 1)));
+    if (markdown) {
+        std::printf("\n| what | time | × `wc -l` | note |\n|---|---:|---:|---|\n");
+        for (const Row& row : r.rows) {
+            if (row.seconds < 0)
+                continue;
+            std::printf("| %s | %.0f ms | ", row.what.constData(), row.seconds * 1000);
+            if (row.reference > 0)
+                std::printf("%.2f ×", row.seconds / row.reference);
+            std::printf(" | %s |\n", row.note.constData());
         }
-        return 0;
+    } else {
+        std::printf("%-44s %10s  %10s   %s\n", "", "time", "throughput", "ratio");
+        for (const Row& row : r.rows) {
+            if (row.seconds < 0)
+                continue;
+            std::printf("%-44s %8.1f ms  %6.2f GB/s", row.what.constData(), row.seconds * 1000,
+                        bytes / row.seconds / 1e9);
+            if (row.reference > 0)
+                std::printf("   %5.2f x %s", row.seconds / row.reference, row.refName);
+            if (!row.note.isEmpty())
+                std::printf("   (%s)", row.note.constData());
+            std::printf("\n");
+        }
     }
-    obslab::bench::LogGenerator generator({});
-    QByteArray probeTrace;
-    {
-        QFile f(path);
-        const bool reuse = QFileInfo(path).size() >= size && cli.isSet(u"keep"_s);
-        QElapsedTimer t;
-        t.start();
-        if (!reuse && !f.open(QIODevice::WriteOnly)) {
+    for (const QByteArray& fact : r.facts)
+        std::printf("%s%s\n", markdown ? "- " : "  ", fact.constData());
+    if (!r.agree)
+        std::printf("  DISAGREEMENT: the counts above differ\n");
+}
+
+// Writes the layout's log (whole traces until size bytes); returns a trace id from its middle.
+QByteArray writeLog(const Layout& layout, const QString& path, qint64 size, bool reuse,
+                    qint64* lines)
+{
+    LogGenerator generator(layout.options);
+    QFile f(path);
+    if (!reuse && !f.open(QIODevice::WriteOnly)) {
+        std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+        return {};
+    }
+    qint64 written = 0;
+    while (written < size) {
+        QByteArray chunk;
+        chunk.reserve(8 * 1024 * 1024 + 65536);
+        while (chunk.size() < std::min<qint64>(8 * 1024 * 1024, size - written))
+            generator.appendTrace(chunk);
+        if (!reuse && f.write(chunk) != chunk.size()) {
             std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
-            return 1;
+            return {};
         }
-        qint64 written = 0;
-        while (written < size) {
-            QByteArray chunk;
-            chunk.reserve(8 * 1024 * 1024 + 65536);
-            while (chunk.size() < 8 * 1024 * 1024)
-                generator.appendTrace(chunk);
-            if (!reuse)
-                f.write(chunk);
-            written += chunk.size();
-        }
-        const auto& ids = generator.traceIds();
-        probeTrace = ids[ids.size() / 2];
-        std::printf("log: %s, %.1f MiB, %lld lines%s (%.1f s)\n", qPrintable(path),
-                    written / 1048576.0, static_cast<long long>(generator.linesGenerated()),
-                    reuse ? ", reused" : ", generated", t.nsecsElapsed() / 1e9);
+        written += chunk.size();
     }
-    const double bytes = double(QFileInfo(path).size());
+    *lines = generator.linesGenerated();
+    const auto& ids = generator.traceIds();
+    return ids.empty() ? QByteArray() : ids[ids.size() / 2];
+}
 
-    timeTool(u"cat"_s, {path, u"/dev/null"_s});  // warm the page cache (cat FILE /dev/null)
+qint64 countLines(const QByteArray& text)
+{
+    return text.count('\n');
+}
+
+Report benchLayout(const Layout& layout, const QString& path, qint64 size, bool keep,
+                   const QString& obslab)
+{
+    Report report;
+    report.layout = layout.name;
+    report.description = layout.description;
+    qint64 generated = 0;
+    const bool reuse = keep && QFileInfo(path).size() >= size;
+    const QByteArray probeTrace = writeLog(layout, path, size, reuse, &generated);
+    const QString trace = QString::fromLatin1(probeTrace);
+    const double bytes = double(QFileInfo(path).size());
+    report.mib = bytes / 1048576.0;
+
+    timeTool(u"cat"_s, {path, u"/dev/null"_s}, 1);  // warm the page cache (cat FILE /dev/null)
     const Timed wc = timeTool(u"wc"_s, {u"-l"_s, path});
-    const Timed grep =
-        timeTool(u"grep"_s, {u"-F"_s, u"-c"_s, QString::fromLatin1(probeTrace), path});
+    const Timed grep = timeTool(u"grep"_s, {u"-F"_s, u"-c"_s, trace, path});
+    const double ref = wc.seconds;
+    const qint64 wcLines = wc.output.trimmed().split(' ').value(0).toLongLong();
 
     qint64 lines = 0;
     qint64 indexBytes = 0;
@@ -157,22 +267,22 @@ int main(int argc, char** argv)
         lines = file.lineCount();
         indexBytes = file.indexBytes();
     };
-    const double index = bestOf3([&] { openAndIndex(false); });
+    const double lineIndex = bestOf3([&] { openAndIndex(false); });
     const double fullIndex = bestOf3([&] { openAndIndex(true); });
+    report.lines = lines;
 
     // Queries on an indexed file: one trace, and a free-text filter over every line.
     obslab::LogFile indexed;
     openIndexed(indexed, path, true);
     const obslab::LogFile::Snapshot snap = indexed.snapshot();
     const std::atomic<bool> noCancel{false};
-    const auto traceQuery =
-        *obslab::LogQuery::parse(u"trace:"_s + QString::fromLatin1(probeTrace), 0);
+    const auto traceQuery = *obslab::LogQuery::parse(u"trace:"_s + trace, 0);
     qint64 traceLines = 0;
-    const double trace = bestOf3([&] {
+    const double traceIndexed = bestOf3([&] {
         traceLines = qint64(
             obslab::LogFilter::filterRange(snap, traceQuery, 0, snap.lineCount, noCancel).size());
     });
-    const auto textQuery = *obslab::LogQuery::parse(QString::fromLatin1(probeTrace), 0);
+    const auto textQuery = *obslab::LogQuery::parse(trace, 0);
     qint64 textLines = 0;
     const double text = bestOf3([&] {
         obslab::LogFilter filter(&indexed);
@@ -182,71 +292,184 @@ int main(int argc, char** argv)
         loop.exec();
         textLines = qint64(filter.matches().size());
     });
+    indexed.close();
 
     // The parser alone, one core: blocks read with QFile, lines split with memchr.
-    qint64 requests = 0;
     const double parse = bestOf3([&] {
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
             return;
         QByteArray block(4 * 1024 * 1024, Qt::Uninitialized);
-        QByteArray carry;
+        qsizetype carried = 0;
         obslab::ParsedLine parsed;
-        requests = 0;
-        auto parseOne = [&](QByteArrayView line) {
-            obslab::AccessLogParser::parse(line, parsed);
-            requests += parsed.kind == obslab::LineKind::Request;
-        };
         for (;;) {
-            const qint64 n = f.read(block.data(), block.size());
+            const qint64 n = f.read(block.data() + carried, block.size() - carried);
             if (n <= 0)
                 break;
             const char* p = block.constData();
-            const char* end = p + n;
-            if (!carry.isEmpty()) {
-                const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
-                if (!nl) {
-                    carry.append(p, end - p);
-                    continue;
-                }
-                carry.append(p, nl - p);
-                parseOne(carry);
-                carry.clear();
-                p = nl + 1;
-            }
+            const char* end = p + carried + n;
             while (p < end) {
                 const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
-                if (!nl) {
-                    carry.append(p, end - p);
+                if (!nl)
                     break;
-                }
-                parseOne(QByteArrayView(p, nl - p));
+                obslab::AccessLogParser::parse(QByteArrayView(p, nl - p), parsed);
                 p = nl + 1;
             }
+            carried = end - p;
+            std::memmove(block.data(), p, size_t(carried));
+            if (carried == block.size())
+                block.resize(block.size() * 2);
         }
-        if (!carry.isEmpty())
-            parseOne(carry);
+        if (carried > 0)
+            obslab::AccessLogParser::parse(QByteArrayView(block.constData(), carried), parsed);
     });
 
-    std::printf("\n%-34s %10s  %12s   %s\n", "", "time", "throughput", "ratio");
-    row("wc -l", wc.seconds, bytes, 0, "");
-    row("grep -F -c <trace id>", grep.seconds, bytes, 0, "");
-    row("ObsLab line index (LogFile)", index, bytes, wc.seconds, "wc -l");
-    row("ObsLab full index (every field)", fullIndex, bytes, wc.seconds, "wc -l");
-    row("ObsLab parser, every line, 1 core", parse, bytes, wc.seconds, "wc -l");
-    row("ObsLab trace query (indexed)", trace, bytes, 0, "");
-    row("ObsLab free-text filter (2 cores)", text, bytes, grep.seconds, "grep -F -c");
-    std::printf("\nparsed %lld request lines; the index holds %.1f bytes a line\n",
-                static_cast<long long>(requests),
-                double(indexBytes) / double(std::max<qint64>(lines, 1)));
-    std::printf("wc -l says %s lines, ObsLab %lld; grep found the trace on %s lines, the trace "
-                "query on %lld, the text filter on %lld\n",
-                wc.output.split(' ').value(0).constData(), static_cast<long long>(lines),
-                grep.output.constData(), static_cast<long long>(traceLines),
-                static_cast<long long>(textLines));
-    if (!cli.isSet(u"keep"_s))
+    report.rows.push_back({"wc -l", wc.seconds, -1, "", {}});
+    report.rows.push_back({"grep -F -c <trace id>", grep.seconds, ref, "wc -l", {}});
+    report.rows.push_back({"line index (LogFile, line ends only)", lineIndex, ref, "wc -l", {}});
+    report.rows.push_back({"full index (LogFile, every record)", fullIndex, ref, "wc -l", {}});
+    report.rows.push_back({"parser alone, every line, 1 core", parse, ref, "wc -l", {}});
+    report.rows.push_back({"trace query on the index", traceIndexed, -1, "", {}});
+    report.rows.push_back(
+        {"free-text filter on the index (2 cores)", text, grep.seconds, "grep -F -c", {}});
+
+    Timed cliTrace;
+    Timed cliQuery;
+    if (!obslab.isEmpty()) {
+        const Timed stats = timeTool(obslab, {u"logs"_s, path, u"--stats"_s});
+        cliTrace =
+            timeTool(obslab, {u"logs"_s, path, u"--trace"_s, trace, u"--output"_s, u"text"_s});
+        cliQuery = timeTool(
+            obslab, {u"logs"_s, path, u"--query"_s, u"status:5xx"_s, u"--output"_s, u"text"_s});
+        report.rows.push_back({"obslab logs F --stats", stats.seconds, ref, "wc -l", {}});
+        report.rows.push_back(
+            {"obslab logs F --trace ID --output text", cliTrace.seconds, ref, "wc -l", {}});
+        report.rows.push_back(
+            {"obslab logs F --query status:5xx --output text", cliQuery.seconds, ref, "wc -l", {}});
+        const qint64 base = peakRssKiB(obslab, {u"--version"_s});
+        const qint64 peak = peakRssKiB(obslab, {u"logs"_s, path, u"--stats"_s});
+        if (base > 0 && peak > 0)
+            report.facts.append(
+                QByteArray("index memory: peak RSS of --stats - --version = ") +
+                QByteArray::number((peak - base) / 1024.0, 'f', 1) + " MiB, " +
+                QByteArray::number((peak - base) * 1024.0 / double(std::max<qint64>(lines, 1)), 'f',
+                                   1) +
+                " bytes a line");
+        if (countLines(cliTrace.output) != traceLines)
+            report.agree = false;
+    }
+    report.facts.append(
+        QByteArray("index size (offsets + records): ") +
+        QByteArray::number(double(indexBytes) / double(std::max<qint64>(lines, 1)), 'f', 1) +
+        " bytes a line");
+
+    const QString lnav = QStandardPaths::findExecutable(u"lnav"_s);
+    if (!lnav.isEmpty()) {
+        // Headless: open the file, keep the trace's lines, print them (lnav's own time to
+        // the filtered view).
+        const Timed lnavRun = timeTool(lnav, {u"-n"_s, u"-c"_s, u":filter-in "_s + trace, path});
+        report.rows.push_back({"lnav -n -c ':filter-in ID' F", lnavRun.seconds, ref, "wc -l", {}});
+        if (cliTrace.seconds > 0)
+            report.facts.append(QByteArray("obslab --trace is ") +
+                                QByteArray::number(lnavRun.seconds / cliTrace.seconds, 'f', 1) +
+                                " x faster than lnav's open + filter");
+    } else {
+        report.facts.append("lnav: not installed, not measured");
+    }
+
+    report.facts.append(
+        QByteArray("lines: wc -l ") + QByteArray::number(wcLines) + ", ObsLab " +
+        QByteArray::number(lines) + ", generated " + QByteArray::number(generated) +
+        "; the trace: grep " + grep.output.trimmed() + " lines, index query " +
+        QByteArray::number(traceLines) + ", text filter " + QByteArray::number(textLines) +
+        (cliTrace.seconds >= 0
+             ? ", obslab --trace " + QByteArray::number(countLines(cliTrace.output))
+             : QByteArray()) +
+        (cliQuery.seconds >= 0
+             ? "; status:5xx lines " + QByteArray::number(countLines(cliQuery.output))
+             : QByteArray()));
+    // The trace id appears once on each of its lines in these layouts.
+    if (wcLines != lines || generated != lines || grep.output.trimmed().toLongLong() != textLines ||
+        traceLines != textLines || traceLines == 0)
+        report.agree = false;
+    if (!keep)
         QFile::remove(path);
-    const bool agree = wc.output.split(' ').value(0).toLongLong() == lines &&
-                       grep.output.toLongLong() == textLines && traceLines == textLines;
+    return report;
+}
+
+QString defaultObslab()
+{
+#ifdef OBSLAB_CLI_BINARY
+    if (QFileInfo(QStringLiteral(OBSLAB_CLI_BINARY)).isExecutable())
+        return QStringLiteral(OBSLAB_CLI_BINARY);
+#endif
+    return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc >= 2 && std::strcmp(argv[1], "--peak-rss") == 0) {
+        QCoreApplication app(argc, argv);
+        return runPeakRss(app.arguments().mid(2));
+    }
+    QCoreApplication app(argc, argv);
+    QCommandLineParser cli;
+    cli.setApplicationDescription(u"ObsLab log engine benchmark, per log layout"_s);
+    cli.addHelpOption();
+    cli.addOption(
+        {u"size"_s, u"size of each generated log in MiB (default 1024)"_s, u"MB"_s, u"1024"_s});
+    QStringList names;
+    for (const Layout& l : layouts())
+        names << QString::fromLatin1(l.name);
+    cli.addOption({u"layout"_s, u"one of: %1, or all (default)"_s.arg(names.join(u", "_s)),
+                   u"NAME"_s, u"all"_s});
+    cli.addOption({u"dir"_s, u"where to write the logs (default: the temp dir)"_s, u"DIR"_s});
+    cli.addOption({u"keep"_s, u"keep the generated files for the next run"_s});
+    cli.addOption(
+        {u"obslab"_s, u"the obslab binary for the CLI rows (default: the build's)"_s, u"PATH"_s});
+    cli.addOption({u"markdown"_s, u"print the tables as Markdown"_s});
+    cli.addOption({u"file"_s, u"with --full-index-only: the log to index"_s, u"PATH"_s});
+    cli.addOption({u"full-index-only"_s,
+                   u"only time the full index of an existing --file, N times (for profiling)"_s,
+                   u"N"_s});
+    cli.process(app);
+
+    const qint64 size = cli.value(u"size"_s).toLongLong() * 1024 * 1024;
+    if (cli.isSet(u"full-index-only"_s)) {
+        const int runs = std::max(1, cli.value(u"full-index-only"_s).toInt());
+        for (int i = 0; i < runs; ++i) {
+            QElapsedTimer t;
+            t.start();
+            obslab::LogFile file;
+            openIndexed(file, cli.value(u"file"_s), true);
+            std::printf("full index: %.1f ms, %lld lines, %.1f index bytes a line\n",
+                        t.nsecsElapsed() / 1e6, static_cast<long long>(file.lineCount()),
+                        double(file.indexBytes()) / double(std::max<qint64>(file.lineCount(), 1)));
+        }
+        return 0;
+    }
+    const QString which = cli.value(u"layout"_s);
+    if (which != u"all" && !names.contains(which)) {
+        std::fprintf(stderr, "unknown layout %s\n", qPrintable(which));
+        return 2;
+    }
+    const QString dir = cli.isSet(u"dir"_s) ? cli.value(u"dir"_s) : QDir::tempPath();
+    const QString obslab = cli.isSet(u"obslab"_s) ? cli.value(u"obslab"_s) : defaultObslab();
+    std::printf("ObsLab log engine benchmark: %lld MiB per layout, %s, obslab CLI: %s\n",
+                static_cast<long long>(size >> 20), QSysInfo::prettyProductName().toUtf8().data(),
+                obslab.isEmpty() ? "not found (CLI rows skipped)" : qPrintable(obslab));
+    bool agree = true;
+    for (const Layout& layout : layouts()) {
+        if (which != u"all" && which != QLatin1StringView(layout.name))
+            continue;
+        const QString path = QDir(dir).filePath(
+            u"obslab-bench-%1-%2.log"_s.arg(QLatin1StringView(layout.name)).arg(size >> 20));
+        const Report report = benchLayout(layout, path, size, cli.isSet(u"keep"_s), obslab);
+        printReport(report, report.mib * 1048576.0, cli.isSet(u"markdown"_s));
+        std::fflush(stdout);
+        agree = agree && report.agree;
+    }
     return agree ? 0 : 1;
 }
