@@ -14,6 +14,7 @@ private Q_SLOTS:
     void findEitherMatchesALoop();
     void neverReadsPastTheEnd();
     void findLastAndContains();
+    void countAndFindFoldedMatchALoop();
 };
 
 namespace {
@@ -88,6 +89,38 @@ void TestByteScan::findLastAndContains()
     QVERIFY(bytescan::contains(d.constData(), 0, d.size(), '-'));
     QVERIFY(!bytescan::contains(d.constData(), 0, 7, '-'));
     QVERIFY(!bytescan::contains(d.constData(), 0, d.size(), '='));
+}
+
+// count and findFolded against plain loops, for every needle position across block edges.
+void TestByteScan::countAndFindFoldedMatchALoop()
+{
+    const QByteArray needle = "ab1f";  // already folded (lower case)
+    for (int size = 0; size < 70; ++size) {
+        for (int at = 0; at + needle.size() <= size; at += 3) {
+            QByteArray d(size, 'x');
+            for (int i = 5; i < size; i += 7)
+                d[i] = '\n';
+            QByteArray upper = needle.toUpper();
+            d.replace(at, needle.size(), at % 2 ? upper : needle);
+            qint64 lines = 0;
+            for (char c : std::as_const(d))
+                lines += c == '\n';
+            QCOMPARE(bytescan::count(d.constData(), 0, size, '\n'), lines);
+            qsizetype want = -1;
+            for (qsizetype i = 0; i + needle.size() <= size && want < 0; ++i) {
+                if (QByteArrayView(d)
+                        .sliced(i, needle.size())
+                        .compare(needle, Qt::CaseInsensitive) == 0)
+                    want = i;
+            }
+            QCOMPARE(
+                bytescan::findFolded(d.constData(), 0, size, needle.constData(), needle.size()),
+                want);
+            QCOMPARE(bytescan::findFolded(d.constData(), at + 1, size, needle.constData(),
+                                          needle.size()),
+                     -1);
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestByteScan)

@@ -171,6 +171,39 @@ private Q_SLOTS:
         QCOMPARE(objects.last().value(u"kind"_s).toString(), u"unknown"_s);
     }
 
+    // --trace skips the lines without the id's hex digits unparsed: the lines it prints, and
+    // their numbers, are those of a --query that reads every line. The id is spelled in every
+    // form the parser accepts (upper case, padded, traceparent, a short uber-trace-id) and
+    // lines of it straddle the 1 MiB read blocks.
+    void traceSkipsOtherLinesExactly()
+    {
+        const QByteArray id = "00000000000000000000000000abc123";
+        const QList<QByteArray> spellings{
+            "traceID=0000000000abc123",
+            "traceID=0000000000ABC123",
+            "x-b3-traceid=000000000000000000000000002BC123",  // another trace
+            "traceparent=00-000000000000000000000000ABC123-00f067aa0ba902b7-01",
+            "uber-trace-id=abc123:1:0:1",
+            "traceID=1111111111abc123",  // the digits inside another id
+        };
+        QByteArray input;
+        int traced = 0;
+        for (int i = 0; input.size() < 3 * 1024 * 1024; ++i) {
+            const QByteArray& tail = spellings.at(i % spellings.size());
+            input += "[2020-11-25T21:26:18.409Z] \"GET /" + QByteArray(i % 97, 'x') +
+                     " HTTP/1.1\" 200 " + tail + '\n';
+            traced += (i % spellings.size() != 2 && i % spellings.size() != 5) ? 1 : 0;
+        }
+        const Run trace = runLogs({u"-"_s, u"--trace"_s, QString::fromLatin1(id)}, input);
+        // `trace:x OR trace:x` is not a required trace: every line is parsed.
+        const Run every = runLogs(
+            {u"-"_s, u"--query"_s, u"trace:"_s + QString::fromLatin1(id) + u" OR trace:abc123"_s},
+            input);
+        QCOMPARE(trace.code, int(ExitOk));
+        QCOMPARE(trace.out.count('\n'), traced);
+        QCOMPARE(trace.out, every.out);
+    }
+
     void gzipFile()
     {
         QTemporaryDir dir;
