@@ -182,7 +182,7 @@ private Q_SLOTS:
             "traceID=0000000000abc123",
             "traceID=0000000000ABC123",
             "x-b3-traceid=000000000000000000000000002BC123",  // another trace
-            "traceparent=00-000000000000000000000000ABC123-00f067aa0ba902b7-01",
+            "traceparent=00-00000000000000000000000000ABC123-00f067aa0ba902b7-01",
             "uber-trace-id=abc123:1:0:1",
             "traceID=1111111111abc123",  // the digits inside another id
         };
