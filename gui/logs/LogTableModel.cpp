@@ -1,6 +1,7 @@
 #include "gui/logs/LogTableModel.h"
 
 #include "core/logs/AccessLogParser.h"
+#include "core/logs/LineService.h"
 #include "core/logs/LogFilter.h"
 #include "core/logs/LogStats.h"
 #include "gui/logs/LogColors.h"
@@ -333,17 +334,7 @@ const LogTableModel::Row* LogTableModel::row(qint64 line) const
         r->timeMs = p.timeUs / 1000;
     r->pod = p.text(bytes, Field::Pod);
     if (p.kind == LineKind::Request) {
-        if (p.has(Field::ClusterFqdn)) {
-            r->service = p.text(bytes, Field::ClusterFqdn);
-            const qsizetype dot = r->service.indexOf(u'.');
-            if (dot > 0)
-                r->service.truncate(dot);
-        } else {
-            r->service = p.text(bytes, Field::Authority);
-            const qsizetype colon = r->service.lastIndexOf(u':');
-            if (colon > 0 && !r->service.contains(u']'))  // host:port, not an IPv6 literal
-                r->service.truncate(colon);
-        }
+        r->service = QString::fromUtf8(shortServiceName(serviceOf(p, bytes)));
         r->method = p.text(bytes, Field::Method);
         r->path = p.text(bytes, Field::Path);
         r->status = p.responseCode;
