@@ -224,8 +224,11 @@ const QString kUsage =
     "  --stats      index each FILE and print its figures instead of its lines: line\n"
     "               kinds, status classes, response flags, requests per workload,\n"
     "               p50/p90/p99 latency, time span (with --output ndjson: one JSON object)\n\n"
+    "A line longer than the line cap (1 MiB; logs/maxLineMiB in obslab.conf) is parsed from\n"
+    "its beginning and marked as truncated with its length. FIFOs and pipes stream.\n\n"
     "Exit codes: 0 success, 1 --query/--trace matched no line, 2 usage error or\n"
-    "unreadable file.\n"_s;
+    "unreadable file, 3 the input ended early or was truncated while read (truncated\n"
+    "gzip, a file cut under the reader); the lines before are printed.\n"_s;
 
 int usageError(const CliContext& ctx, const QString& message)
 {
