@@ -312,6 +312,11 @@ QString LogTableModel::timeText(qint64 timeMs, bool withDate) const
     return t.toString(withDate ? u"yyyy-MM-dd HH:mm:ss.zzz"_s : u"HH:mm:ss.zzz"_s);
 }
 
+QString LogTableModel::truncationMark(qint64 length)
+{
+    return tr(" … [line truncated: %1 bytes, open whole line]").arg(length);
+}
+
 QString LogTableModel::rawLine(qint64 line) const
 {
     return file_ ? QString::fromUtf8(file_->line(line)) : QString();
@@ -353,6 +358,9 @@ const LogTableModel::Row* LogTableModel::row(qint64 line) const
     }
     const QByteArray shown = bytes.size() > kDisplayLimit ? bytes.left(kDisplayLimit) : bytes;
     r->raw = QString::fromUtf8(shown);
+    const qint64 length = file_->lineLength(line);
+    if (length > shown.size())
+        r->raw += truncationMark(length);
     if (r->path.isEmpty() && p.kind != LineKind::Request) {
         // An unknown line: show it whole, without the kubectl prefix.
         const ByteRange pod = p.range(Field::Pod);
