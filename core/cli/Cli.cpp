@@ -14,16 +14,30 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace obslab::cli {
 
+namespace {
+// Messages are written whole, as they happen, also into a pipe or a file: `follow`, `lab run`
+// and the doctor print while they work (QFile and stdio would hold them until exit).
+void flushed(QIODevice* device)
+{
+    if (auto* file = qobject_cast<QFileDevice*>(device))
+        file->flush();
+}
+}  // namespace
+
 void CliContext::print(const QString& text) const
 {
-    if (out)
-        out->write(text.toUtf8());
+    if (!out)
+        return;
+    out->write(text.toUtf8());
+    flushed(out);
 }
 
 void CliContext::printError(const QString& text) const
 {
-    if (err)
-        err->write(text.toUtf8());
+    if (!err)
+        return;
+    err->write(text.toUtf8());
+    flushed(err);
 }
 
 void CliContext::write(const QByteArray& bytes) const
@@ -103,7 +117,9 @@ QString Dispatcher::helpText() const
         for (const Subcommand& s : subcommands_)
             text += u"  "_s + s.name.leftJustified(12) + u' ' + s.summary + u'\n';
     }
-    text += u"\nExit codes: 0 success, 1 failure, 2 usage error.\n"_s;
+    text +=
+        u"\nExit codes: 0 success, 1 failure, 2 usage error, 3 incomplete (doctor inconclusive,\n"
+        "lab run stopped short, follow gave up; see each subcommand's --help).\n"_s;
     return text;
 }
 

@@ -14,7 +14,11 @@ enum ExitCode
 {
     ExitOk = 0,
     ExitFailure = 1,
-    ExitUsage = 2
+    ExitUsage = 2,
+    // The command could not finish what it set out to do for a reason outside it: `doctor` when
+    // the cluster stopped answering during the checks, `lab run` stopped short of its last step
+    // without a failed step, `follow` giving up on an API server that is gone.
+    ExitIncomplete = 3
 };
 
 // Where a subcommand reads and writes; tests pass QBuffers, the real CLI the process's streams.

@@ -37,7 +37,8 @@ const QString kUsage =
     "                    (default: the app's Jaeger setting; without one the Jaeger API\n"
     "                    checks are skipped)\n"
     "\n"
-    "Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage.\n"_s;
+    "Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 usage,\n"
+    "3 inconclusive: the cluster stopped answering during the checks (check again).\n"_s;
 
 struct Options
 {
@@ -118,8 +119,14 @@ QString textReport(const QList<DoctorFinding>& findings, const Doctor& doctor)
             out << QString() << group;
         }
         out << u"  %1 %2: %3"_s.arg(mark(f.severity), f.title, f.summary);
-        if (!f.isProblem())
+        if (!f.isProblem()) {
+            if (!f.note.isEmpty()) {
+                out << u"         note: "_s + f.note;
+                if (!f.fixYaml.isEmpty())
+                    out << indented(f.fixYaml, u"           "_s);
+            }
             continue;
+        }
         if (!f.evidence.isEmpty())
             out << indented(f.evidence, u"         | "_s);
         if (!f.fixCommand.isEmpty())
@@ -134,6 +141,9 @@ QString textReport(const QList<DoctorFinding>& findings, const Doctor& doctor)
                .arg(counts[1])
                .arg(counts[2])
                .arg(counts[3]);
+    const DoctorOutcome outcome = doctor.outcome();
+    if (outcome.verdict == DoctorOutcome::Verdict::Inconclusive)
+        out << outcome.reason;
     return out.join(u'\n') + u'\n';
 }
 
@@ -143,12 +153,17 @@ QByteArray jsonReport(const QList<DoctorFinding>& findings, const Doctor& doctor
     QJsonArray checks;
     for (const DoctorFinding& f : findings)
         checks.append(DoctorFindings::toJson(f));
-    const QJsonObject root{
+    const DoctorOutcome outcome = doctor.outcome();
+    QJsonObject root{
         {u"context"_s, s.context},
         {u"namespace"_s, s.target.ns},
         {u"duration_ms"_s, doctor.lastDurationMs()},
-        {u"result"_s, DoctorFindings::severityName(DoctorFindings::worst(findings))},
+        {u"result"_s, outcome.verdict == DoctorOutcome::Verdict::Inconclusive
+                          ? DoctorOutcome::verdictName(outcome.verdict)
+                          : DoctorFindings::severityName(DoctorFindings::worst(findings))},
         {u"checks"_s, checks}};
+    if (!outcome.reason.isEmpty())
+        root.insert(u"reason"_s, outcome.reason);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -175,7 +190,15 @@ int run(const Options& o, const CliContext& ctx)
         ctx.write(jsonReport(findings, doctor));
     else
         ctx.print(textReport(findings, doctor));
-    return DoctorFindings::worst(findings) == DoctorFinding::Severity::Fail ? ExitFailure : ExitOk;
+    switch (doctor.outcome().verdict) {
+    case DoctorOutcome::Verdict::Passed:
+        return ExitOk;
+    case DoctorOutcome::Verdict::Failed:
+        return ExitFailure;
+    case DoctorOutcome::Verdict::Inconclusive:
+        break;
+    }
+    return ExitIncomplete;
 }
 
 }  // namespace

@@ -2,13 +2,18 @@
 
 #include "core/cli/CommonOptions.h"
 #include "core/cli/OptionParser.h"
+#include "core/kube/KubeObjects.h"
 #include "core/kube/KubeTarget.h"
+#include "core/kube/Kubectl.h"
 #include "core/kube/PodFollower.h"
+#include "core/process/Command.h"
+#include "core/process/CommandRunner.h"
 
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -24,6 +29,7 @@ namespace {
 const QString kUsage =
     u"Usage: obslab follow SELECTOR [-c CONTAINER] [-n NAMESPACE] [--context NAME]\n"
     "                     [--output text|ndjson] [--max-log-requests N]\n"
+    "                     [--tail N] [--since DURATION] [--give-up DURATION]\n"
     "                     [--kubeconfig FILE] [--kubectl PATH]\n"
     "\n"
     "Follows one container (default istio-proxy; native-sidecar init containers count)\n"
@@ -39,9 +45,18 @@ const QString kUsage =
     "                         ndjson: {\"pod\",\"container\",\"timestamp\",\"text\"} per line\n"
     "  --max-log-requests N   at most N log streams at once, the rest wait (default 5)\n"
     "  --timestamps           text: print kubectl's timestamp before each line\n"
+    "  --tail N               start each pod that already runs at its last N lines\n"
+    "                         (kubectl logs --tail; default: its whole log)\n"
+    "  --since DURATION       … or at its lines of the last DURATION (30s, 5m, 1h)\n"
+    "                         (pods created later are followed from their first line)\n"
+    "  --give-up DURATION     stop when the API server has not answered for DURATION\n"
+    "                         (default 3m; 0: retry for ever, backing off up to 10 s)\n"
     "\n"
-    "Pod events (+ followed, - ended, ~ reconnecting) go to stderr.\n"
-    "Exit status: 0 interrupted, 1 following failed (e.g. kubectl missing), 2 usage.\n"_s;
+    "Every line is written as it arrives (also into a pipe or a file). Pod events\n"
+    "(+ followed, - ended, ~ reconnecting) and notes (no pod matches the selector\n"
+    "yet) go to stderr, each as it happens.\n"
+    "Exit status: 0 interrupted, 1 following failed (e.g. kubectl missing), 2 usage,\n"
+    "3 gave up: the API server did not answer for --give-up.\n"_s;
 
 struct Options
 {
@@ -54,7 +69,32 @@ struct Options
     bool ndjson = false;
     bool timestamps = false;
     int maxStreams = 5;
+    std::optional<int> tail;
+    QString since;
+    qint64 giveUpMs = 3 * 60 * 1000;
 };
+
+// "90s", "5m", "1h30m", "250ms" → milliseconds; -1 when it is not such a duration.
+qint64 parseDuration(const QString& text)
+{
+    static const QRegularExpression whole(u"^(?:\\d+(?:ms|s|m|h))+$"_s);
+    static const QRegularExpression part(u"(\\d+)(ms|s|m|h)"_s);
+    if (text == u"0")
+        return 0;
+    if (!whole.match(text).hasMatch())
+        return -1;
+    qint64 total = 0;
+    for (auto it = part.globalMatch(text); it.hasNext();) {
+        const auto m = it.next();
+        const qint64 n = m.captured(1).left(9).toLongLong();
+        const QString unit = m.captured(2);
+        total += unit == u"ms"  ? n
+                 : unit == u"s" ? n * 1000
+                 : unit == u"m" ? n * 60000
+                                : n * 3600000;
+    }
+    return total;
+}
 
 QString parseOptions(const QStringList& args, Options& options)
 {
@@ -63,7 +103,12 @@ QString parseOptions(const QStringList& args, Options& options)
          CommonOptions::ns(), CommonOptions::context(), CommonOptions::kubeconfig(),
          CommonOptions::kubectl(), CommonOptions::output(),
          QCommandLineOption(u"max-log-requests"_s, u"log streams at once"_s, u"N"_s),
-         QCommandLineOption(u"timestamps"_s, u"print kubectl's timestamps"_s)});
+         QCommandLineOption(u"timestamps"_s, u"print kubectl's timestamps"_s),
+         QCommandLineOption(u"tail"_s, u"lines per pod to start with"_s, u"N"_s),
+         QCommandLineOption(u"since"_s, u"start with the lines of the last DURATION"_s,
+                            u"DURATION"_s),
+         QCommandLineOption(u"give-up"_s, u"stop after DURATION without the API server"_s,
+                            u"DURATION"_s)});
     if (!parser.parse(args)) {
         const OptionParser::Problem& problem = parser.problem();
         switch (problem.kind) {
@@ -77,9 +122,9 @@ QString parseOptions(const QStringList& args, Options& options)
         }
         return u"follow: unknown option '%1'"_s.arg(problem.option);
     }
-    const QString empty =
-        parser.givenEmpty({u"container"_s, u"namespace"_s, u"context"_s, u"kubeconfig"_s,
-                           u"kubectl"_s, u"output"_s, u"max-log-requests"_s});
+    const QString empty = parser.givenEmpty(
+        {u"container"_s, u"namespace"_s, u"context"_s, u"kubeconfig"_s, u"kubectl"_s, u"output"_s,
+         u"max-log-requests"_s, u"tail"_s, u"since"_s, u"give-up"_s});
     if (!empty.isEmpty())
         return u"follow: %1 needs a value"_s.arg(empty);
     const CommonOptions::Cluster cluster = CommonOptions::cluster(parser);
@@ -97,6 +142,25 @@ QString parseOptions(const QStringList& args, Options& options)
     options.ndjson = *output == u"ndjson";
     if (!parser.positiveNumber(u"max-log-requests"_s, &options.maxStreams))
         return u"follow: --max-log-requests needs a positive number"_s;
+    if (parser.isSet(u"tail"_s)) {
+        bool ok = false;
+        const int tail = parser.value(u"tail"_s).toInt(&ok);
+        if (!ok || tail < 0)
+            return u"follow: --tail needs a number of lines (0 or more)"_s;
+        options.tail = tail;
+    }
+    if (parser.isSet(u"since"_s)) {
+        options.since = parser.value(u"since"_s);
+        if (parseDuration(options.since) <= 0)
+            return u"follow: --since needs a duration such as 30s, 5m or 1h"_s;
+        if (options.tail)
+            return u"follow: --tail and --since do not go together (kubectl takes one)"_s;
+    }
+    if (parser.isSet(u"give-up"_s)) {
+        options.giveUpMs = parseDuration(parser.value(u"give-up"_s));
+        if (options.giveUpMs < 0)
+            return u"follow: --give-up needs a duration such as 90s or 3m (0: never)"_s;
+    }
     if (!parser.oneWord(&options.selector))
         return u"follow: one SELECTOR only (several labels: app=a,version=v1)"_s;
     if (options.selector.isEmpty())
@@ -188,6 +252,9 @@ int run(const QStringList& args, const CliContext& ctx)
     follow.selector = options.selector;
     follow.container = options.container;
     follow.maxStreams = options.maxStreams;
+    follow.tail = options.tail;
+    follow.since = options.since;
+    follow.giveUpAfter = std::chrono::milliseconds(options.giveUpMs);
 
     const bool colour = !options.ndjson && isTerminal(ctx.out);
     PodFollower follower(target, follow);
@@ -243,7 +310,28 @@ int run(const QStringList& args, const CliContext& ctx)
                      [&](const QString& message) { ctx.printError(message + u'\n'); });
     QObject::connect(&follower, &PodFollower::failed, &loop, [&](const QString& message) {
         ctx.printError(u"obslab follow: %1\n"_s.arg(message));
-        code = ExitFailure;
+        code = follower.gaveUp() ? ExitIncomplete : ExitFailure;
+    });
+    // A selector that matches nothing says so (once) and keeps waiting for pods to appear.
+    bool anyPod = false;
+    QObject::connect(&follower, &PodFollower::podAppeared, &loop, [&] { anyPod = true; });
+    CommandRunner runner;
+    Kubectl::GetOptions get;
+    get.selector = options.selector;
+    CommandSpec probe = Kubectl::get(target, u"pods"_s, get);
+    probe.timeout = std::chrono::seconds(30);
+    Command* listing = runner.start(probe);
+    QObject::connect(listing, &Command::finished, &loop, [&](const CommandResult& r) {
+        if (!r.ok() || anyPod)
+            return;  // a failure is the watch's to report (it retries)
+        const auto pods = KubeObjects::parse(r.stdoutData);
+        if (pods.ok() && pods.value().isEmpty())
+            ctx.printError(
+                u"obslab follow: no pod matches %1 in namespace %2%3 yet; waiting for one to "
+                "appear (Ctrl+C to stop)\n"_s.arg(options.selector, options.ns,
+                                                  options.context.isEmpty()
+                                                      ? QString()
+                                                      : u" (context %1)"_s.arg(options.context)));
     });
     QObject::connect(&follower, &PodFollower::stopped, &loop, &QEventLoop::quit);
 

@@ -5,6 +5,9 @@
 #include "core/kube/ClusterContext.h"
 #include "core/kube/KubeTarget.h"
 #include "core/kube/ToolVersions.h"
+#include "core/lab/LabCatalog.h"
+#include "core/lab/LabLoader.h"
+#include "core/lab/LabTools.h"
 #include "core/process/CommandRunner.h"
 
 #include <QEventLoop>
@@ -154,7 +157,23 @@ int runCheck(const CommonOptions::Cluster& options, const CliContext& ctx)
         lines << u"[info] istioctl: not available, %1."_s.arg(ToolVersions::istioctlOptionalNote());
         lines << errorLines(u"         "_s, *report.istioctlError);
     }
-    lines << (ok ? u"Ready: ObsLab can drive this cluster."_s
+    // What the built-in lab needs, said before anyone presses Start.
+    QString labNote;
+    const QString labPath = LabCatalog::resolve(u"tracing-jaeger"_s);
+    const LabLoadResult lab = labPath.isEmpty() ? LabLoadResult{} : LabLoader::loadFile(labPath);
+    if (lab.ok() && report.kubectlFound()) {
+        if (report.istioctlFound()) {
+            lines << mark(true) +
+                         u"built-in lab (%1): kubectl and istioctl found"_s.arg(lab.lab->id);
+        } else {
+            labNote = LabTools::istioctlMissingNote(*lab.lab);
+            lines << u"[warn] built-in lab (%1): kubectl found; %2"_s.arg(lab.lab->id, labNote);
+        }
+    }
+    lines << (ok ? (labNote.isEmpty()
+                        ? u"Ready: ObsLab can drive this cluster."_s
+                        : u"Ready: ObsLab can drive this cluster; the built-in lab's istioctl "
+                          "steps need istioctl (see [warn] above)."_s)
                  : u"Not ready: fix the [FAIL] lines above."_s);
     ctx.print(lines.join(u'\n') + u'\n');
     return ok ? ExitOk : ExitFailure;
@@ -166,7 +185,7 @@ Subcommand kubeSubcommand()
 {
     Subcommand sub;
     sub.name = u"kube"_s;
-    sub.summary = u"Check kubectl, istioctl and the cluster (kube check)"_s;
+    sub.summary = u"Check kubectl, istioctl and the cluster, and what the built-in lab needs"_s;
     sub.usage = kUsage;
     sub.run = [](const QStringList& args, const CliContext& ctx) {
         if (args.contains(u"--help") || args.contains(u"-h")) {

@@ -43,7 +43,9 @@ const QString kUsage =
     "         the run as a rehearsal; --rehearse replays one (nothing runs): see\n"
     "         'obslab rehearse --help'.\n"
     "\n"
-    "Exit status: 0 success (every check passed), 1 a lint error or a failed step, 2 usage.\n"_s;
+    "Exit status: 0 success (every check passed), 1 a lint error or a failed step, 2 usage,\n"
+    "3 stopped short: the run ended before its last step without a failed step (refused\n"
+    "to start, e.g. Istio's version unknown, or interrupted); it says why.\n"_s;
 
 class HeadlessHost : public LabHost
 {
@@ -278,6 +280,8 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
         return ExitFailure;
     }
     lr.acceptPlan();
+    for (const QString& need : plan.needs)
+        ctx.printError(u"obslab lab run: note: %1\n"_s.arg(need));
     if (observe)
         observe(&lr);
 
@@ -329,7 +333,9 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
                                      u"    doctor: obslab doctor (check %1)\n"_s.arg(c.focus));
                          }
                      });
+    QString refusal;
     QObject::connect(&lr, &LabRunner::refused, &lr, [&](const QString& why) {
+        refusal = why;
         ctx.printError(u"obslab lab run: %1\n"_s.arg(why));
     });
 
@@ -351,6 +357,7 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
         return ok;
     };
     bool ok = true;
+    bool stepFailed = false;
     if (!o.teardownOnly) {
         ok = runAndWait([&] {
             if (o.step.isEmpty())
@@ -359,25 +366,46 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
                 lr.runStep(o.step);
         });
         const int done = lr.doneCount();
-        ctx.print(u"\n%1: %2 of %3 steps done\n"_s.arg(ok ? u"Passed"_s : u"Failed"_s)
-                      .arg(done)
-                      .arg(lab.steps.size()));
+        QString failedStep;
+        for (const LabStep& s : lab.steps)
+            if (failedStep.isEmpty() && lr.stepState(s.id) == LabStepState::Failed)
+                failedStep = s.id;
+        stepFailed = !failedStep.isEmpty();
+        const int wanted = o.step.isEmpty() ? int(lab.steps.size()) : 1;
+        if (ok && (!o.step.isEmpty() || done >= wanted)) {
+            ctx.print(u"\nPassed: %1 of %2 steps done\n"_s.arg(done).arg(lab.steps.size()));
+        } else if (stepFailed) {
+            ok = false;
+            ctx.print(u"\nFailed at step %1: %2 of %3 steps done\n"_s.arg(failedStep)
+                          .arg(done)
+                          .arg(lab.steps.size()));
+        } else {
+            // Nothing failed, yet the run did not get to the end: say why, and exit 3.
+            ok = false;
+            ctx.print(
+                u"\nStopped short: %1 of %2 steps done (%3)\n"_s.arg(done)
+                    .arg(lab.steps.size())
+                    .arg(refusal.isEmpty() ? u"the run ended before its last step"_s : refusal));
+        }
     }
     if (o.teardown) {
         ctx.print(u"\n== Teardown\n"_s);
         const bool torn = runAndWait([&] { lr.teardown(); });
         ctx.print(torn ? u"Teardown done.\n"_s : u"Teardown failed: see above.\n"_s);
+        stepFailed = stepFailed || !torn;
         ok = ok && torn;
     }
     Q_UNUSED(stepLabel);
-    return ok ? ExitOk : ExitFailure;
+    if (ok)
+        return ExitOk;
+    return stepFailed ? ExitFailure : ExitIncomplete;
 }
 
 Subcommand labSubcommand()
 {
     Subcommand sub;
     sub.name = u"lab"_s;
-    sub.summary = u"Guided labs: list, lint, plan and run them headless"_s;
+    sub.summary = u"List, lint, plan and run guided labs headless"_s;
     sub.usage = kUsage;
     sub.run = [](const QStringList& args, const CliContext& ctx) {
         if (args.isEmpty() || args.contains(u"--help") || args.contains(u"-h")) {

@@ -540,7 +540,7 @@ int runLogs(const QStringList& args, const CliContext& ctx)
 
 Subcommand logsSubcommand()
 {
-    return Subcommand{u"logs"_s, u"parse an Envoy/Istio access log (text or ndjson)"_s, kUsage,
+    return Subcommand{u"logs"_s, u"Parse an Envoy/Istio access log (text or ndjson)"_s, kUsage,
                       runLogs};
 }
 

@@ -264,7 +264,7 @@ int runRehearsal(const QStringList& args, const CliContext& ctx)
 Subcommand rehearseSubcommand()
 {
     return Subcommand{u"rehearse"_s,
-                      u"replay a recorded lab run (no cluster is touched); or print its handout"_s,
+                      u"Replay a recorded lab run (no cluster touched), or print its handout"_s,
                       usage(), &runRehearsal};
 }
 

@@ -264,7 +264,7 @@ int run(const QStringList& args, const CliContext& ctx)
 
 Subcommand traceSubcommand()
 {
-    return Subcommand{u"trace"_s, u"print a trace from Jaeger (or a saved file) as a timeline"_s,
+    return Subcommand{u"trace"_s, u"Print a trace from Jaeger (or a saved file) as a timeline"_s,
                       kUsage, &run};
 }
 

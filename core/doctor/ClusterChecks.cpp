@@ -1,6 +1,7 @@
 #include "core/doctor/CheckGroups.h"
 
 #include "core/doctor/DoctorEvaluation.h"
+#include "core/kube/ClusterGuidance.h"
 #include "core/kube/KubeContext.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -20,6 +21,15 @@ void clusterChecks(DoctorEvaluation& e)
             e.add(u"cluster.reachable"_s, Severity::Fail,
                   u"kubectl was not found, so nothing could be checked."_s, s.kubectlError);
         f.fixCommand = u"# Install kubectl: https://kubernetes.io/docs/tasks/tools/#kubectl"_s;
+        return;
+    }
+    if (!s.reachable && s.noContext) {
+        // Not kubectl's "localhost:8080 refused": there is no cluster to ask.
+        DoctorFinding& f = e.add(
+            u"cluster.reachable"_s, Severity::Fail, ClusterGuidance::noContextSentence(),
+            u"kubectl config current-context: no current context\nkubectl: "_s + s.target.kubectl);
+        f.fixCommand = u"kubectl config get-contexts\nkubectl config use-context NAME\n"
+                       "# or create a local cluster: kind create cluster"_s;
         return;
     }
     if (!s.reachable) {

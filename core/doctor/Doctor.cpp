@@ -38,7 +38,54 @@ Result<QList<KubeObject>> objectsOf(const CommandResult& result)
     return KubeObjects::parse(result.stdoutData);
 }
 
+// The API server (or the way to it) stopped answering: not an answer about the cluster.
+bool lostContact(const CommandResult& result)
+{
+    if (result.status == CommandStatus::TimedOut)
+        return true;
+    const KubeErrorKind kind = KubeErrors::classify(result).kind;
+    return kind == KubeErrorKind::Unreachable || kind == KubeErrorKind::Timeout;
+}
+
 }  // namespace
+
+QString DoctorOutcome::verdictName(Verdict verdict)
+{
+    switch (verdict) {
+    case Verdict::Passed:
+        return u"pass"_s;
+    case Verdict::Failed:
+        return u"fail"_s;
+    case Verdict::Inconclusive:
+        break;
+    }
+    return u"inconclusive"_s;
+}
+
+DoctorOutcome Doctor::outcomeOf(const QList<DoctorFinding>& findings,
+                                const DoctorSnapshot& snapshot)
+{
+    DoctorOutcome outcome;
+    if (!snapshot.lostContact.isEmpty()) {
+        int skipped = 0;
+        for (const DoctorFinding& f : findings)
+            skipped += f.severity == DoctorFinding::Severity::Skipped ? 1 : 0;
+        outcome.verdict = DoctorOutcome::Verdict::Inconclusive;
+        outcome.reason =
+            u"Inconclusive: the cluster stopped answering during the checks (%1 of %2 reads "
+            "failed: %3), so %4 of %5 checks could not decide. Check again once `kubectl "
+            "cluster-info` answers."_s.arg(
+                QString::number(snapshot.lostContact.size()),
+                QString::number(snapshot.clusterReads),
+                snapshot.lostContact.mid(0, 3).join(u", "_s) +
+                    (snapshot.lostContact.size() > 3 ? u", …"_s : QString()),
+                QString::number(skipped), QString::number(findings.size()));
+        return outcome;
+    }
+    if (DoctorFindings::worst(findings) == DoctorFinding::Severity::Fail)
+        outcome.verdict = DoctorOutcome::Verdict::Failed;
+    return outcome;
+}
 
 Doctor::Doctor(CommandRunner* runner, QObject* parent)
     : QObject(parent)
@@ -75,6 +122,8 @@ void Doctor::run(const DoctorOptions& options)
     snapshot_.target = options.target;
     snapshot_.context = options.target.context;
     snapshot_.jaegerUrl = options.jaegerUrl;
+    if (snapshot_.jaegerUrl.isEmpty() && options.forwards)
+        snapshot_.jaegerUrl = jaegerForwardUrl(*options.forwards);
     snapshot_.forwards = options.forwards;
     snapshot_.logTail = options.logTail;
     findings_.clear();
@@ -120,6 +169,8 @@ void Doctor::run(const DoctorOptions& options)
                     const Result<QString> c = KubeContext::parseCurrentContext(r.stdoutData);
                     if (r.ok() && c.ok())
                         snapshot_.context = c.value();
+                    else if (r.status == CommandStatus::Failed || r.ok())
+                        snapshot_.noContext = true;  // kubectl ran and named no context
                 });
     }
     enqueue(Kubectl::withKubeconfig(KubeContext::serverCommand(t.kubectl, t.context), t),
@@ -127,6 +178,18 @@ void Doctor::run(const DoctorOptions& options)
                 if (r.ok())
                     snapshot_.server = KubeContext::parseMinifiedServer(r.stdoutData);
             });
+}
+
+QUrl Doctor::jaegerForwardUrl(const QList<DoctorForward>& forwards)
+{
+    for (const DoctorForward& fw : forwards) {
+        const QString name = fw.resource.section(u'/', -1);
+        const bool ui = name == u"tracing" || name == u"jaeger-query" ||
+                        (fw.remotePort == 16686 && !name.startsWith(u"jaeger-collector"));
+        if (ui && fw.localUrl.isValid() && !fw.localUrl.isEmpty())
+            return fw.localUrl;
+    }
+    return {};
 }
 
 void Doctor::enqueue(const CommandSpec& spec, Handler done)
@@ -158,6 +221,11 @@ void Doctor::pump()
                     if (generation != generation_)
                         return;
                     active_.removeAll(command);
+                    if (phaseTwo_) {
+                        ++snapshot_.clusterReads;
+                        if (lostContact(result))
+                            snapshot_.lostContact << title;
+                    }
                     done(result);
                     --outstanding_;
                     ++done_;

@@ -24,11 +24,29 @@ struct DoctorOptions
 {
     KubeTarget target;  // kubectl, kubeconfig, context (empty: kubectl's current), namespace
     QString istioctl = QStringLiteral("istioctl");  // path or bare name; missing → checks skipped
-    QUrl jaegerUrl;                                 // empty: the Jaeger API checks are skipped
-    std::optional<QList<DoctorForward>> forwards;   // the app's port-forwards, when known
-    int logTail = 200;                              // istio-proxy lines read per pod
+    // Empty: the Jaeger UI forward among `forwards` when there is one (the app), else the Jaeger
+    // API checks are skipped with the same words in the CLI and the app.
+    QUrl jaegerUrl;
+    std::optional<QList<DoctorForward>> forwards;  // the app's port-forwards, when known
+    int logTail = 200;                             // istio-proxy lines read per pod
     int maxLogPods = 8;
     int maxConcurrent = 4;  // commands (and the Jaeger request) running at once
+};
+
+// What a whole run says: a check failed, none failed, or the cluster stopped answering during
+// the run so that the checks cannot be trusted (inconclusive wins: the cure is to check again).
+struct DoctorOutcome
+{
+    enum class Verdict
+    {
+        Passed,  // no check failed (warnings and skipped checks allowed)
+        Failed,
+        Inconclusive
+    };
+    Verdict verdict = Verdict::Passed;
+    QString reason;  // Inconclusive: what went wrong and what to do; else empty
+
+    static QString verdictName(Verdict verdict);  // "pass", "fail", "inconclusive"
 };
 
 // The tracing doctor: reads the cluster with read-only commands through the CommandRunner (and
@@ -44,12 +62,18 @@ public:
     ~Doctor() override;
 
     void run(const DoctorOptions& options);
+    // The local URL of a forward to Jaeger's UI/query service (svc/tracing, jaeger-query, or
+    // remote port 16686; never a collector), empty when there is none.
+    static QUrl jaegerForwardUrl(const QList<DoctorForward>& forwards);
     void cancel();
     bool isRunning() const { return running_; }
 
     const QList<DoctorFinding>& findings() const { return findings_; }
     const DoctorSnapshot& snapshot() const { return snapshot_; }
     qint64 lastDurationMs() const { return durationMs_; }
+    DoctorOutcome outcome() const { return outcomeOf(findings_, snapshot_); }
+    static DoctorOutcome outcomeOf(const QList<DoctorFinding>& findings,
+                                   const DoctorSnapshot& snapshot);
 
 Q_SIGNALS:
     void progressed(int done, int total, const QString& what);

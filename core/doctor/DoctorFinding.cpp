@@ -31,6 +31,8 @@ QJsonObject toJson(const DoctorFinding& finding)
         o.insert(u"fix_command"_s, finding.fixCommand);
     if (!finding.fixYaml.isEmpty())
         o.insert(u"fix_yaml"_s, finding.fixYaml);
+    if (!finding.note.isEmpty())
+        o.insert(u"note"_s, finding.note);
     return o;
 }
 

@@ -31,6 +31,7 @@ struct DoctorFinding
     QString fixCommand;  // the fix's commands as a person would type them (empty: no fix)
     QString fixYaml;     // the YAML the fix applies or that belongs in the IstioOperator
     QString docsUrl;
+    QString note;  // information that changes no verdict (a deprecated setting and its successor)
     QList<CommandSpec> fixSteps;  // what "Fix" runs, in order; empty when there is nothing to run
 
     bool isProblem() const { return severity == Severity::Warn || severity == Severity::Fail; }

@@ -46,6 +46,7 @@ struct DoctorSnapshot
 
     bool kubectlFound = true;
     QString kubectlError;
+    bool noContext = false;  // no context given and the kubeconfig has no current one
     bool reachable = false;
     QString unreachableReason;  // kubectl's words, classified
     KubeContext::Versions versions;
@@ -74,6 +75,11 @@ struct DoctorSnapshot
     DoctorSource<QStringList> jaegerServices;
     QString jaegerFailureKind;  // JaegerReply::Status name when it failed ("ConnectionRefused")
     std::optional<QList<DoctorForward>> forwards;  // unset: not known (the CLI)
+
+    // The reads (titles) that failed because the API server stopped answering after it had
+    // answered the first call: the run is inconclusive.
+    QStringList lostContact;
+    int clusterReads = 0;  // reads of the cluster after the first call (kubectl and istioctl)
 };
 
 }  // namespace obslab

@@ -157,11 +157,28 @@ void meshChecks(DoctorEvaluation& e)
                     .toJson(QJsonDocument::Compact)),
             providerNames.join(u", "_s), defaults.join(u", "_s));
     if (facts.tracer.exists()) {
-        e.add(u"mesh.tracer"_s, Severity::Pass,
-              u"Spans go to %1:%2 (%3, from %4)."_s.arg(facts.tracer.service)
-                  .arg(facts.tracer.port)
-                  .arg(facts.tracer.kind, facts.tracer.source),
-              tracerEvidence);
+        DoctorFinding& f = e.add(u"mesh.tracer"_s, Severity::Pass,
+                                 u"Spans go to %1:%2 (%3, from %4)."_s.arg(facts.tracer.service)
+                                     .arg(facts.tracer.port)
+                                     .arg(facts.tracer.kind, facts.tracer.source),
+                                 tracerEvidence);
+        if (facts.istioMinor >= 22 && facts.tracer.provider.isEmpty() &&
+            facts.tracer.source.startsWith(u"meshConfig.defaultConfig.tracing.zipkin")) {
+            // Works, but is the deprecated way: say the modern one as information, not a failure.
+            const QString provider = u"jaeger-zipkin"_s;
+            f.note = u"defaultConfig.tracing.zipkin is deprecated: Istio 1.22 removed the implicit "
+                     "default tracer, and the supported way is an extensionProvider named by a "
+                     "Telemetry resource (what ObsLab's lab applies). Nothing is broken; the YAML "
+                     "below is the modern equivalent."_s;
+            f.fixYaml =
+                u"# The modern equivalent (IstioOperator, then a mesh-wide Telemetry):\n"
+                "spec:\n  meshConfig:\n    extensionProviders:\n    - name: %1\n      zipkin:\n"
+                "        service: %2\n        port: %3\n---\n"_s.arg(provider, facts.tracer.service)
+                    .arg(facts.tracer.port) +
+                QString::fromUtf8(DoctorFixes::telemetryManifest(
+                    u"mesh-default"_s, kIstioRoot, provider,
+                    MeshConfig::at(facts.mesh, u"defaultConfig.tracing.sampling"_s).toDouble(100)));
+        }
     } else if (facts.tracer.telemetryProblem && e.failed(u"mesh.telemetry"_s)) {
         e.add(u"mesh.tracer"_s, Severity::Skipped,
               u"No tracer because of a Telemetry resource (see “Telemetry resources name a "

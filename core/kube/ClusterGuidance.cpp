@@ -51,6 +51,13 @@ QString noClusterShort(const ClusterStatus& status)
         .arg(status.context.toHtmlEscaped());
 }
 
+QString noContextSentence()
+{
+    return tr("No Kubernetes context: the kubeconfig names no current context, so there is no "
+              "cluster to ask. Start a local cluster (kind, minikube, k3d) or choose one with "
+              "`kubectl config use-context NAME`.");
+}
+
 QString noClusterLong(const ClusterStatus& status)
 {
     QString text;

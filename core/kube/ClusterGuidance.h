@@ -13,5 +13,8 @@ QString kubectlMissingShort();
 QString kubectlMissingLong(const ClusterStatus& status);
 QString noClusterShort(const ClusterStatus& status);
 QString noClusterLong(const ClusterStatus& status);
+// Plain text, one sentence each area uses when kubectl has no context (never kubectl's own
+// "localhost:8080 refused", which is what it says then).
+QString noContextSentence();
 
 }  // namespace obslab::ClusterGuidance

@@ -2,6 +2,8 @@
 
 #include "core/process/CommandResult.h"
 
+#include <QStringList>
+
 namespace obslab {
 
 enum class DiffOutcome
@@ -16,6 +18,10 @@ enum class DiffOutcome
 // is a failure. Pure.
 namespace DiffResult {
 DiffOutcome outcome(const CommandResult& result);
+// The same from a finished command's status and exit code (a Transcript entry).
+DiffOutcome outcome(CommandStatus status, int exitCode);
+// Whether program + arguments is `kubectl … diff …` (the first word that is not an option).
+bool isKubectlDiff(const QString& program, const QStringList& arguments);
 }  // namespace DiffResult
 
 }  // namespace obslab

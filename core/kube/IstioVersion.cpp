@@ -2,6 +2,9 @@
 
 #include "core/kube/KubeError.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
@@ -58,6 +61,41 @@ Result<IstioVersionInfo> IstioVersion::read(const CommandResult& result)
     if (info.client.isEmpty() && !result.ok())
         return Error{KubeErrors::classify(result).message, {}};
     return info;
+}
+
+QString IstioVersion::fromImage(const QString& image)
+{
+    const qsizetype at = image.indexOf(u'@');
+    const QString name = at < 0 ? image : image.left(at);
+    const qsizetype slash = name.lastIndexOf(u'/');
+    const qsizetype colon = name.lastIndexOf(u':');
+    if (colon <= slash)
+        return {};
+    static const QRegularExpression version(u"^v?(\\d+\\.\\d+\\.\\d+)(?:[-+].*)?$"_s);
+    const auto m = version.match(name.mid(colon + 1));
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
+QString IstioVersion::fromIstiodDeployment(QByteArrayView json)
+{
+    const QJsonObject root = QJsonDocument::fromJson(json.toByteArray()).object();
+    QJsonObject deployment = root;
+    if (root.value(u"kind"_s).toString() == u"List")
+        deployment = root.value(u"items"_s).toArray().first().toObject();
+    const QJsonArray containers = deployment.value(u"spec"_s)
+                                      .toObject()
+                                      .value(u"template"_s)
+                                      .toObject()
+                                      .value(u"spec"_s)
+                                      .toObject()
+                                      .value(u"containers"_s)
+                                      .toArray();
+    for (const QJsonValue& c : containers) {
+        const QString v = fromImage(c.toObject().value(u"image"_s).toString());
+        if (!v.isEmpty())
+            return v;
+    }
+    return {};
 }
 
 }  // namespace obslab

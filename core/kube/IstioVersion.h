@@ -37,6 +37,11 @@ IstioVersionInfo parse(const CommandResult& result);
 // What the person asked for: an Error (istioctl's explanation) when it printed no client version
 // and failed.
 Result<IstioVersionInfo> read(const CommandResult& result);
+// "1.24.0" from an image such as `docker.io/istio/pilot:1.24.0` or `…:1.22.3-distroless`; empty
+// when the tag is not a version (latest, a digest).
+QString fromImage(const QString& image);
+// The same from `kubectl get deployment istiod -o json` (its first container's image).
+QString fromIstiodDeployment(QByteArrayView json);
 }  // namespace IstioVersion
 
 }  // namespace obslab

@@ -167,6 +167,8 @@ CommandSpec logs(const KubeTarget& target, const LogsOptions& options)
         rest << u"--tail=%1"_s.arg(*options.tail);
     if (!options.sinceTime.isEmpty())
         rest << u"--since-time=%1"_s.arg(options.sinceTime);
+    else if (!options.since.isEmpty())
+        rest << u"--since=%1"_s.arg(options.since);
     if (options.maxLogRequests)
         rest << u"--max-log-requests=%1"_s.arg(*options.maxLogRequests);
     const QString source = options.pod.isEmpty() ? u"pods with %1"_s.arg(options.selector)

@@ -68,6 +68,7 @@ struct LogsOptions
     bool prefix = false;
     std::optional<int> tail;  // --tail (kubectl's default is 10 per pod with a selector)
     QString sinceTime;        // RFC 3339
+    QString since;            // a duration kubectl understands (30s, 5m, 1h); not with sinceTime
     std::optional<int> maxLogRequests;
 };
 CommandSpec logs(const KubeTarget& target, const LogsOptions& options);

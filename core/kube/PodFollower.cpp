@@ -1,5 +1,7 @@
 #include "core/kube/PodFollower.h"
 
+#include <QDateTime>
+
 #include "core/common/Logging.h"
 #include "core/kube/KubeObjects.h"
 #include "core/kube/Kubectl.h"
@@ -81,6 +83,10 @@ void PodFollower::start()
     running_ = true;
     stopping_ = false;
     stoppedEmitted_ = false;
+    startedMs_ = QDateTime::currentMSecsSinceEpoch();
+    unansweredSinceMs_ = 0;
+    watchFailures_ = 0;
+    gaveUp_ = false;
     startWatch();
 }
 
@@ -165,6 +171,8 @@ void PodFollower::onWatchObject(const QByteArray& json)
     if (!event.ok())
         return;
     watchAttempts_ = 0;
+    unansweredSinceMs_ = 0;  // the API server answers
+    watchFailures_ = 0;
     const QString& type = event->type;
     if (type == u"ERROR") {
         // e.g. 410 Gone: the watch ends and is started again, which lists the pods afresh.
@@ -191,6 +199,36 @@ void PodFollower::onWatchFinished(const CommandResult& result)
         return;
     }
     // A watch ends normally after the server's timeout; anything else is worth saying.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (result.ok() || result.durationMs >= 5000) {
+        unansweredSinceMs_ = 0;  // it ran: the API server was there
+        watchFailures_ = 0;
+    }
+    if (!result.ok()) {
+        if (unansweredSinceMs_ == 0)
+            unansweredSinceMs_ =
+                result.startedAt.isValid() ? result.startedAt.toMSecsSinceEpoch() : now;
+        ++watchFailures_;
+        const qint64 limit = qint64(options_.giveUpAfter.count());
+        if (limit > 0 && now - unansweredSinceMs_ >= limit) {
+            gaveUp_ = true;
+            Q_EMIT failed(
+                u"gave up after %1 s without an answer from the API server: `kubectl get pods "
+                "-l %2 -w -n %3%4` failed %5 time(s) since %6 (retrying with back-off up to %7 "
+                "s); last error: %8"_s.arg(
+                    QString::number((now - unansweredSinceMs_) / 1000), options_.selector,
+                    target_.ns,
+                    target_.context.isEmpty() ? QString() : u" --context "_s + target_.context,
+                    QString::number(watchFailures_),
+                    QDateTime::fromMSecsSinceEpoch(unansweredSinceMs_)
+                        .toUTC()
+                        .toString(Qt::ISODate),
+                    QString::number(options_.maxBackoff.count() / 1000),
+                    watchError_.isEmpty() ? result.message : firstLine(watchError_)));
+            stop();
+            return;
+        }
+    }
     if (!result.ok() && !watchError_.isEmpty())
         Q_EMIT warning(u"Watching pods failed (%1); retrying."_s.arg(firstLine(watchError_)));
     watchRetry_.start(backoff(watchAttempts_++));
@@ -233,6 +271,10 @@ void PodFollower::podSeen(const QString& name, const QJsonObject& pod, bool dele
         stream->status.pod = name;
         stream->uid = uid;
         stream->status.state = PodState::Waiting;
+        const QDateTime created = QDateTime::fromString(
+            pod.value(u"metadata"_s).toObject().value(u"creationTimestamp"_s).toString(),
+            Qt::ISODate);
+        stream->existedAtStart = !created.isValid() || created.toMSecsSinceEpoch() < startedMs_;
         order_ << name;
         it = streams_.emplace(name, std::move(stream)).first;
         Q_EMIT podAppeared(name);
@@ -306,8 +348,13 @@ void PodFollower::startStream(Stream& stream)
     logs.timestamps = true;
     // The server truncates --since-time to the second: the replay is de-duplicated below.
     logs.sinceTime = QString::fromLatin1(stream.lastTimestamp);
-    if (!stream.lastTimestamp.isEmpty())
+    if (!stream.lastTimestamp.isEmpty()) {
         stream.dedup.beginReplay();
+    } else if (stream.existedAtStart && stream.status.reconnects == 0 && stream.status.lines == 0) {
+        // The first stream of a pod that was there before: where the user asked to begin.
+        logs.tail = options_.tail;
+        logs.since = options_.since;
+    }
     CommandSpec spec = Kubectl::logs(target_, logs);
     spec.captureLimit = 64 * 1024;  // lines are streamed; keep only the start for errors
     auto* job = new BackgroundJob(spec, transcript_, this);

@@ -10,7 +10,9 @@
 #include <QPointer>
 #include <QString>
 #include <QTimer>
+
 #include <QVector>
+#include <optional>
 
 #include <chrono>
 #include <map>
@@ -45,6 +47,13 @@ struct FollowOptions
     int maxStreams = 5;
     std::chrono::milliseconds flushInterval{50};  // lines are handed out in batches
     std::chrono::milliseconds maxBackoff{10000};  // between reconnect attempts
+    // Where the first stream of a pod that already ran when following started begins (kubectl
+    // logs --tail / --since); pods created later are still followed from their first line.
+    std::optional<int> tail;
+    QString since;
+    // Give up (failed(), then stopped()) when the pod watch has failed for this long without the
+    // API server answering in between; 0 = retry for ever.
+    std::chrono::milliseconds giveUpAfter{0};
 };
 
 // Follows one container in every pod matching a selector, like stern: a pod watch
@@ -88,6 +97,8 @@ public:
     qint64 linesDelivered() const { return delivered_; }
     qint64 duplicatesDropped() const { return duplicates_; }
     int activeStreams() const;
+    // failed() was about giving up on an API server that stopped answering (giveUpAfter).
+    bool gaveUp() const { return gaveUp_; }
 
     void start();
     void stop();
@@ -116,6 +127,7 @@ private:
         QByteArray lastError;
         int attempts = 0;  // consecutive attempts without a line
         bool podDeleted = false;
+        bool existedAtStart = false;  // created before start(): tail/since apply
         bool containerReady = false;  // running or terminated: its log can be read
         qint64 linesThisConnection = 0;
     };
@@ -141,6 +153,10 @@ private:
     PodFollowerParsing::JsonObjectSplitter watchSplitter_;
     QByteArray watchError_;
     int watchAttempts_ = 0;
+    qint64 startedMs_ = 0;          // when start() ran (pods created before it get tail/since)
+    qint64 unansweredSinceMs_ = 0;  // first watch failure since the API server last answered
+    int watchFailures_ = 0;         // … and how many since
+    bool gaveUp_ = false;
     QTimer watchRetry_;
     std::map<QString, std::unique_ptr<Stream>> streams_;
     QList<QString> order_;  // pod names, in the order they appeared

@@ -207,6 +207,7 @@ QString LabPlan::toText(const Lab& lab) const
         for (const QString& i : items)
             out += u"  - "_s + i + u'\n';
     };
+    section(u"Before you start"_s, needs);
     section(u"Create or change (kubectl apply)"_s, creates);
     section(u"Change"_s, changes);
     section(u"Delete (teardown included)"_s, deletes);

@@ -17,6 +17,7 @@ struct LabPlan
     QStringList changes;  // "label namespace default istio-injection=enabled", "restart …"
     QStringList deletes;
     QStringList other;  // requests sent, port-forwards, URLs fetched
+    QStringList needs;  // before Start: a tool that is missing and the steps that need it
 
     // Plain text for the terminal (and the dialog's details).
     QString toText(const Lab& lab) const;

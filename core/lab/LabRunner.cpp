@@ -1,5 +1,9 @@
 #include "core/lab/LabRunner.h"
 
+#include "core/lab/LabTools.h"
+
+#include "core/kube/ToolVersions.h"
+
 #include "core/lab/LabHost.h"
 #include "core/lab/LabTrust.h"
 
@@ -114,7 +118,13 @@ void LabRunner::setProgressStore(LabProgressStore* store)
 
 LabPlan LabRunner::plan() const
 {
-    return LabPlan::build(lab_, vars_);
+    LabPlan plan = LabPlan::build(lab_, vars_);
+    if (!ToolVersions::locate(Tool::Istioctl, options_.istio.istioctl).ok()) {
+        const QString note = LabTools::istioctlMissingNote(lab_);
+        if (!note.isEmpty())
+            plan.needs << note;
+    }
+    return plan;
 }
 
 void LabRunner::acceptPlan()
@@ -288,23 +298,49 @@ void LabRunner::ensureIstioVersion(Done done)
         done(true);
         return;
     }
+    // istioctl when there is one, else (or when it cannot say) istiod's image, as the doctor
+    // reads it: the kubectl-only steps run without istioctl.
+    auto fromIstiod = [this, done](const QString& istioctlWhy) {
+        KubeTarget system = options_.kube;
+        system.ns = u"istio-system"_s;
+        Kubectl::GetOptions named;
+        named.name = u"istiod"_s;
+        runCommand({}, -1, Kubectl::get(system, u"deployments"_s, named),
+                   [this, done, istioctlWhy](const CommandResult& r) {
+                       istioVersion_ =
+                           r.ok() ? IstioVersion::fromIstiodDeployment(r.stdoutData) : QString();
+                       if (istioVersion_.isEmpty()) {
+                           Q_EMIT refused(
+                               u"Cannot tell which Istio version runs (%1; istiod's image: %2); "
+                               "some steps depend on it. Check that Istio is installed and the "
+                               "cluster answers."_s.arg(istioctlWhy, r.ok() ? u"no version tag"_s
+                                                                            : failureText(r)));
+                           done(false);
+                           return;
+                       }
+                       qCInfo(lcLab) << "Istio version (istiod's image):" << istioVersion_;
+                       done(true);
+                   });
+    };
+    if (!ToolVersions::locate(Tool::Istioctl, options_.istio.istioctl).ok()) {
+        fromIstiod(u"istioctl was not found"_s);
+        return;
+    }
     IstioTarget t = options_.istio;
     t.kubeconfig = options_.kube.kubeconfig;
     t.context = options_.kube.context;
-    runCommand({}, -1, Istioctl::version(t, true), [this, done](const CommandResult& r) {
-        const IstioVersionInfo info =
-            IstioVersion::parse(QByteArray(r.stdoutData + '\n' + r.stderrData));
-        istioVersion_ = !info.controlPlane.isEmpty() ? info.controlPlane : info.client;
-        if (istioVersion_.isEmpty()) {
-            Q_EMIT refused(u"Cannot tell which Istio version runs (istioctl version: %1); some "
-                           "steps depend on it. Check that istioctl is installed and the cluster "
-                           "answers."_s.arg(failureText(r)));
-            done(false);
-            return;
-        }
-        qCInfo(lcLab) << "Istio version for the lab's variants:" << istioVersion_;
-        done(true);
-    });
+    runCommand({}, -1, Istioctl::version(t, true),
+               [this, done, fromIstiod](const CommandResult& r) {
+                   const IstioVersionInfo info =
+                       IstioVersion::parse(QByteArray(r.stdoutData + '\n' + r.stderrData));
+                   istioVersion_ = !info.controlPlane.isEmpty() ? info.controlPlane : info.client;
+                   if (istioVersion_.isEmpty()) {
+                       fromIstiod(u"istioctl version: "_s + failureText(r));
+                       return;
+                   }
+                   qCInfo(lcLab) << "Istio version for the lab's variants:" << istioVersion_;
+                   done(true);
+               });
 }
 
 QList<LabRunner::Task> LabRunner::actionTasks(const QString& stepId,

@@ -320,8 +320,14 @@ void LineJsonWriter::appendSummary(QByteArray& out, QByteArrayView line, const P
         break;
     }
     field("pod", Field::Pod, 80);
-    if (p.trace.traceId.isValid())
-        out.append(" trace=" + p.trace.traceId.toHex());
+    if (p.trace.traceId.isValid()) {
+        // As the log wrote it: a 64-bit id logged with 16 digits stays 16 (ndjson's trace_id is
+        // the normalised 32 digits, with trace_id_raw beside it).
+        const bool logged16 =
+            p.trace.traceId.is64Bit() && p.view(line, Field::TraceId).size() == 16;
+        const QByteArray hex = p.trace.traceId.toHex();
+        out.append(" trace=" + (logged16 ? hex.right(16) : hex));
+    }
     if (p.trace.spanId != 0)
         out.append(" span=" + hex::spanIdToHex(p.trace.spanId));
     field("req", Field::RequestId, 80);

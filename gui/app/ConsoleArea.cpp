@@ -219,7 +219,10 @@ void ConsoleArea::updateOutput()
     if (entry->outputTruncated)
         text += tr("\n[output truncated: only the first %1 KiB are kept]")
                     .arg(Transcript::kOutputCap / 1024);
-    if (!entry->running && !entry->message.isEmpty() && entry->status != CommandStatus::Succeeded)
+    if (TranscriptDelegate::diffDiffers(*entry))
+        text += tr("\n# kubectl diff: differences found (exit 1 is its answer, not a failure)");
+    else if (!entry->running && !entry->message.isEmpty() &&
+             entry->status != CommandStatus::Succeeded)
         text += u"\n# "_s + entry->message;
     if (shownEntry_ == entry->id && output_->toPlainText() == text)
         return;

@@ -566,6 +566,7 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
     cluster_->setStatus(status);
     lab_->setClusterStatus(status);
     updateDoctorOptions(status);
+    traces_->setNoContext(status.state == State::NoContext);
     // Live logs follow in the context and namespace the toolbar shows, not kubectl's current one.
     if (!status.context.isEmpty()) {
         KubeTarget target;
@@ -666,8 +667,11 @@ void MainWindow::updateDoctorOptions(const ClusterStatus& status)
     options.target.ns = status.kubeNamespace.isEmpty() ? u"default"_s : status.kubeNamespace;
     if (services_.settings && !services_.settings->istioctlPath().isEmpty())
         options.istioctl = services_.settings->istioctlPath();
-    options.jaegerUrl = JaegerClient::defaultBaseUrl(services_.settings);
+    // As `obslab doctor`: the Jaeger setting, else (in Doctor) the app's forward to Jaeger, else
+    // the Jaeger API checks are skipped.
+    options.jaegerUrl = services_.settings ? services_.settings->jaegerUrl() : QUrl();
     doctor_->setOptions(options, MutationPolicy{status.context, status.server, false});
+    doctor_->setNoContext(status.state == ClusterStatus::State::NoContext);
 }
 
 void MainWindow::showDoctor(const QString& focusCheckId)

@@ -1,5 +1,7 @@
 #include "gui/app/TranscriptDelegate.h"
 
+#include "core/kube/DiffResult.h"
+
 #include "core/process/Transcript.h"
 #include "gui/widgets/Icons.h"
 
@@ -27,10 +29,26 @@ QFont TranscriptDelegate::monospaceFont(const QFont& base)
     return mono;
 }
 
+bool TranscriptDelegate::diffDiffers(const TranscriptEntry& entry)
+{
+    return !entry.running && DiffResult::isKubectlDiff(entry.program, entry.arguments) &&
+           DiffResult::outcome(entry.status, entry.exitCode) == DiffOutcome::Differs;
+}
+
+QString TranscriptDelegate::statusText(const TranscriptEntry& entry)
+{
+    if (diffDiffers(entry))
+        return tr("differences found");
+    return entry.status == CommandStatus::Failed ? tr("exit %1").arg(entry.exitCode)
+                                                 : commandStatusName(entry.status);
+}
+
 QString TranscriptDelegate::statusIconName(const TranscriptEntry& entry)
 {
     if (entry.running)
         return u"running"_s;
+    if (diffDiffers(entry))
+        return u"info"_s;  // kubectl diff's exit 1 is its answer, not a failure
     switch (entry.status) {
     case CommandStatus::Succeeded:
         return u"ok"_s;
@@ -94,9 +112,7 @@ void TranscriptDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     if (entry->running)
         right += u"  ·  "_s + (entry->background ? tr("running in background") : tr("running"));
     else
-        right += u"  ·  "_s + tr("%1 ms").arg(entry->durationMs) + u"  ·  "_s +
-                 (entry->status == CommandStatus::Failed ? tr("exit %1").arg(entry->exitCode)
-                                                         : commandStatusName(entry->status));
+        right += u"  ·  "_s + tr("%1 ms").arg(entry->durationMs) + u"  ·  "_s + statusText(*entry);
     painter->setFont(option.font);
     painter->setPen(dim);
     const int rightWidth = fm.horizontalAdvance(right);

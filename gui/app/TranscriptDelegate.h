@@ -22,6 +22,9 @@ public:
 
     static QFont monospaceFont(const QFont& base);
     static QString statusIconName(const TranscriptEntry& entry);
+    // "exit 1", "timed out", …; `kubectl diff`'s exit 1 is "differences found".
+    static QString statusText(const TranscriptEntry& entry);
+    static bool diffDiffers(const TranscriptEntry& entry);
 
 private:
     QPointer<Transcript> transcript_;

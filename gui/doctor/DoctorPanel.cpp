@@ -4,16 +4,20 @@
 #include "core/doctor/DoctorFixRun.h"
 #include "core/process/CommandRunner.h"
 #include "gui/widgets/Icons.h"
+#include "gui/widgets/Tone.h"
 
 #include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
@@ -27,6 +31,7 @@ namespace obslab {
 namespace {
 
 constexpr int kIdRole = Qt::UserRole + 1;
+constexpr int kSeverityRole = Qt::UserRole + 2;  // group rows: the severity their icon shows
 
 QString iconName(DoctorFinding::Severity severity)
 {
@@ -41,6 +46,22 @@ QString iconName(DoctorFinding::Severity severity)
         break;
     }
     return u"info"_s;
+}
+
+// Skipped < Pass < Warn < Fail: what a group row shows.
+int rank(DoctorFinding::Severity severity)
+{
+    switch (severity) {
+    case DoctorFinding::Severity::Skipped:
+        return 0;
+    case DoctorFinding::Severity::Pass:
+        return 1;
+    case DoctorFinding::Severity::Warn:
+        return 2;
+    case DoctorFinding::Severity::Fail:
+        break;
+    }
+    return 3;
 }
 
 QString severityWord(DoctorFinding::Severity severity)
@@ -153,9 +174,10 @@ DoctorPanel::DoctorPanel(CommandRunner* runner, QWidget* parent)
     layout->addWidget(splitter, 1);
 
     confirm_ = [this](const QString& question) {
-        return QMessageBox::question(this, tr("Apply the fix?"), question,
-                                     QMessageBox::Yes | QMessageBox::Cancel,
-                                     QMessageBox::Cancel) == QMessageBox::Yes;
+        QDialog* dialog = createFixDialog(question, this);
+        const bool yes = dialog->exec() == QDialog::Accepted;
+        delete dialog;
+        return yes;
     };
     connect(doctor_, &Doctor::progressed, this, [this](int done, int total, const QString&) {
         progress_->setMaximum(std::max(1, total));
@@ -174,14 +196,63 @@ DoctorPanel::DoctorPanel(CommandRunner* runner, QWidget* parent)
     setOptions(options_, policy_);
 }
 
+QDialog* DoctorPanel::createFixDialog(const QString& question, QWidget* parent)
+{
+    // The question's first paragraph on top, what runs below in a box that scrolls: however long
+    // the commands (a whole manifest), the dialog fits the screen and Yes/Cancel stay visible.
+    const qsizetype cut = question.indexOf(u"\n\n"_s);
+    auto* dialog = new QDialog(parent);
+    dialog->setObjectName(u"doctorFixDialog"_s);
+    dialog->setWindowTitle(tr("Apply the fix?"));
+    auto* intro = new QLabel(cut < 0 ? question : question.left(cut), dialog);
+    intro->setTextFormat(Qt::PlainText);
+    intro->setWordWrap(true);
+    auto* body = new QPlainTextEdit(cut < 0 ? QString() : question.mid(cut + 2).trimmed(), dialog);
+    body->setObjectName(u"doctorFixDialogText"_s);
+    body->setReadOnly(true);
+    body->setLineWrapMode(QPlainTextEdit::NoWrap);
+    body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    body->setVisible(cut >= 0);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Yes | QDialogButtonBox::Cancel, dialog);
+    buttons->setObjectName(u"doctorFixDialogButtons"_s);
+    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(intro);
+    layout->addWidget(body, 1);
+    layout->addWidget(buttons);
+    // At most 70 % of the screen (1366×768 included), at least room for a few lines.
+    const QScreen* screen =
+        parent && parent->screen() ? parent->screen() : QGuiApplication::primaryScreen();
+    const QRect avail = screen ? screen->availableGeometry() : QRect(0, 0, 1366, 768);
+    const QFontMetrics fm(body->font());
+    const int lines = int(body->toPlainText().count(u'\n')) + 2;
+    const int bodyHeight = std::min(fm.lineSpacing() * lines + 2 * body->frameWidth() + 8,
+                                    avail.height() * 7 / 10 - 6 * fm.lineSpacing());
+    body->setMinimumHeight(std::min(bodyHeight, fm.lineSpacing() * 6));
+    dialog->resize(std::min(avail.width() * 8 / 10, fm.horizontalAdvance(QLatin1Char('x')) * 100),
+                   std::min(avail.height() * 7 / 10, bodyHeight + 6 * fm.lineSpacing()));
+    dialog->setMaximumHeight(avail.height() * 9 / 10);
+    return dialog;
+}
+
 void DoctorPanel::setOptions(const DoctorOptions& options, const MutationPolicy& policy)
 {
     options_ = options;
     policy_ = policy;
-    header_->setText(tr("Tracing doctor — context %1, namespace %2")
-                         .arg(options_.target.context.isEmpty() ? tr("(kubectl's current)")
-                                                                : options_.target.context,
-                              options_.target.ns));
+    header_->setText(noContext_
+                         ? tr("Tracing doctor — no context")
+                         : tr("Tracing doctor — context %1, namespace %2")
+                               .arg(options_.target.context.isEmpty() ? tr("(kubectl's current)")
+                                                                      : options_.target.context,
+                                    options_.target.ns));
+}
+
+void DoctorPanel::setNoContext(bool noContext)
+{
+    noContext_ = noContext;
+    setOptions(options_, policy_);
 }
 
 void DoctorPanel::setConfirm(std::function<bool(const QString&)> confirm)
@@ -233,7 +304,9 @@ void DoctorPanel::onFinished(const QList<DoctorFinding>& findings)
         item->setIcon(0, Icons::icon(iconName(f.severity)));
         item->setData(0, kIdRole, f.id);
         item->setToolTip(0, u"%1 (%2)"_s.arg(severityWord(f.severity), f.id));
-        item->setToolTip(1, f.summary);
+        item->setToolTip(1, f.note.isEmpty() ? f.summary : f.summary + u"\n\n"_s + f.note);
+        if (!f.note.isEmpty() && f.severity == DoctorFinding::Severity::Pass)
+            item->setIcon(1, Icons::icon(u"info"_s));  // a note to read, not a problem
         // The evidence, one line per row: expand the check to see it.
         for (const QString& line : f.evidence.split(u'\n', Qt::SkipEmptyParts)) {
             auto* evidence = new QTreeWidgetItem(item, {line});
@@ -244,27 +317,40 @@ void DoctorPanel::onFinished(const QList<DoctorFinding>& findings)
         if (f.id == previous)
             select = item;
     }
-    // Group rows show the worst severity of their checks.
+    // Group rows show the worst severity of their checks; a group whose checks were all skipped
+    // shows the skipped icon, never a pass.
     for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
         QTreeWidgetItem* g = tree_->topLevelItem(i);
-        DoctorFinding::Severity worst = DoctorFinding::Severity::Pass;
+        DoctorFinding::Severity worst = DoctorFinding::Severity::Skipped;
         for (int c = 0; c < g->childCount(); ++c) {
             const DoctorFinding* f = finding(g->child(c)->data(0, kIdRole).toString());
-            if (f && f->severity == DoctorFinding::Severity::Fail)
-                worst = f->severity;
-            else if (f && f->severity == DoctorFinding::Severity::Warn &&
-                     worst != DoctorFinding::Severity::Fail)
+            if (f && rank(f->severity) > rank(worst))
                 worst = f->severity;
         }
         g->setIcon(0, Icons::icon(iconName(worst)));
+        g->setData(0, kSeverityRole, int(worst));
+        g->setToolTip(0, severityWord(worst));
     }
-    summary_->setText(
+    const QString counted =
         tr("%1 passed, %2 warning(s), %3 failed, %4 skipped — in %5 s")
             .arg(counts[0])
             .arg(counts[1])
             .arg(counts[2])
             .arg(counts[3])
-            .arg(QString::number(double(doctor_->lastDurationMs()) / 1000.0, 'f', 1)));
+            .arg(QString::number(double(doctor_->lastDurationMs()) / 1000.0, 'f', 1));
+    const DoctorOutcome outcome = doctor_->outcome();
+    verdict_ = outcome.verdict;
+    if (outcome.verdict == DoctorOutcome::Verdict::Inconclusive) {
+        // Not a pass: the cluster went away during the run. Said first, in the warning colour.
+        summary_->setText(outcome.reason + u"\n"_s + counted);
+        summary_->setStyleSheet(
+            u"color: %1; font-weight: bold;"_s.arg(toneAccent(Tone::Warning, palette()).name()));
+        summary_->setProperty("verdict", u"inconclusive"_s);
+    } else {
+        summary_->setText(counted);
+        summary_->setStyleSheet({});
+        summary_->setProperty("verdict", DoctorOutcome::verdictName(outcome.verdict));
+    }
     if (!select) {
         // The first failure (else the first warning), so that what to do is on screen at once.
         QTreeWidgetItem* warn = nullptr;
@@ -316,6 +402,8 @@ void DoctorPanel::showDetails()
     detailTitle_->setText(u"%1 — %2"_s.arg(severityWord(f->severity), f->title));
     detailSummary_->setText(f->summary);
     QString text;
+    if (!f->note.isEmpty())
+        text += tr("# Note\n") + f->note + u"\n\n"_s;
     if (!f->evidence.isEmpty())
         text += tr("# Evidence\n") + f->evidence + u"\n\n"_s;
     if (!f->fixCommand.isEmpty())

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+class QDialog;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -34,16 +35,24 @@ public:
     // Where the checks and fixes go; `policy` decides whether a fix needs confirmation.
     void setOptions(const DoctorOptions& options, const MutationPolicy& policy);
     const DoctorOptions& options() const { return options_; }
+    // kubectl has no context (the toolbar's state): the header says so in ObsLab's words.
+    void setNoContext(bool noContext);
     // Called before each run: the port-forwards ObsLab runs (unset: not known).
     void setForwardsSource(std::function<std::optional<QList<DoctorForward>>()> source);
     // Asks before a fix runs: return true to run. The default is a QMessageBox question.
     void setConfirm(std::function<bool(const QString& question)> confirm);
+
+    // The default confirmation: the question's first paragraph, then what runs in a box that
+    // scrolls, Yes/Cancel always on screen (sized to the screen's available height).
+    static QDialog* createFixDialog(const QString& question, QWidget* parent);
 
     Doctor* doctor() const { return doctor_; }
     QTreeWidget* tree() const { return tree_; }
     QPushButton* fixButton() const { return fixButton_; }
     QString selectedCheck() const;
     bool hasRun() const { return hasRun_; }
+    // The last run's verdict (Inconclusive: the cluster stopped answering during it).
+    DoctorOutcome::Verdict verdict() const { return verdict_; }
 
 public Q_SLOTS:
     void runChecks();
@@ -71,6 +80,8 @@ private:
     std::function<std::optional<QList<DoctorForward>>()> forwardsSource_;
     QList<DoctorFinding> findings_;
     bool hasRun_ = false;
+    bool noContext_ = false;
+    DoctorOutcome::Verdict verdict_ = DoctorOutcome::Verdict::Passed;
     QString focus_;
 
     QLabel* header_ = nullptr;

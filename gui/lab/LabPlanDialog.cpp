@@ -29,6 +29,7 @@ QString LabPlanDialog::planHtml(const Lab& lab, const LabPlan& plan, const QStri
             html += u"<li>"_s + i.toHtmlEscaped() + u"</li>"_s;
         html += u"</ul>"_s;
     };
+    section(tr("Before you start"), plan.needs);
     section(tr("Creates or changes (kubectl apply)"), plan.creates);
     section(tr("Changes"), plan.changes);
     section(tr("Deletes (its teardown included)"), plan.deletes);

@@ -1,6 +1,7 @@
 #include "gui/tracing/TracesArea.h"
 
 #include "core/common/Logging.h"
+#include "core/kube/ClusterGuidance.h"
 #include "core/kube/PortForward.h"
 #include "core/tracing/JaegerClient.h"
 #include "core/tracing/JaegerUrls.h"
@@ -369,6 +370,13 @@ void TracesArea::startLookup(Lookup kind, const QString& value)
 void TracesArea::whenForwarded()
 {
     // No Jaeger URL in the settings: reach it through a managed port-forward to svc/tracing.
+    if (noContext_ && (!forward_ || !forward_->isActive())) {
+        showFailure(ClusterGuidance::noContextSentence(),
+                    tr("Jaeger is reached through a port-forward in the cluster. Choose a context, "
+                       "or set Jaeger's URL in Settings."),
+                    true);
+        return;
+    }
     if (!forward_ || !forward_->isActive())
         forward_ = startForward_();
     if (!forward_) {

@@ -61,6 +61,9 @@ public:
     // svc/tracing in istio-system and use its local address once it is ready (and follow it when
     // it restarts); `start` returns the running forward, or null when it cannot start one.
     void setPortForwardStarter(std::function<PortForward*()> start);
+    // kubectl has no context: with no Jaeger URL set there is nothing to port-forward through,
+    // and the area says so (not kubectl's "localhost:8080 refused" after retries).
+    void setNoContext(bool noContext) { noContext_ = noContext; }
     PortForward* portForward() const { return forward_; }
 
     // Loads the file in the background; the timeline shows when it is read, the empty state
@@ -190,6 +193,7 @@ private:
     QPointer<JaegerReply> pending_;
     QPointer<JaegerReply> shownFetch_;  // the shown trace, when the page moved to another one
     std::function<PortForward*()> startForward_;
+    bool noContext_ = false;
     QPointer<PortForward> forward_;
     Navigator* navigator_ = nullptr;
     QMetaObject::Connection forwardReady_;

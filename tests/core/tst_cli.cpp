@@ -34,6 +34,7 @@ private Q_SLOTS:
     void run_data();
     void run();
     void subcommandHelp();
+    void summariesInOneVoice();
 };
 
 void TestCli::isHeadless_data()
@@ -139,6 +140,22 @@ void TestCli::subcommandHelp()
     QCOMPARE(io3.stdoutText(), u"usage: obslab demo ARG\n"_s);
     QVERIFY(d.helpText().contains(u"demo"_s));
     QVERIFY(d.isHeadless({u"demo"_s}));
+}
+
+void TestCli::summariesInOneVoice()
+{
+    // `obslab --help` lists every subcommand in the imperative, capitalised, without a full stop.
+    const Dispatcher d;
+    const QStringList verbs = {u"Parse"_s, u"Follow"_s, u"Print"_s, u"Replay"_s, u"List"_s,
+                               u"Check"_s, u"Find"_s,   u"Run"_s,   u"Show"_s,   u"Open"_s};
+    QVERIFY(d.subcommands().size() >= 7);
+    for (const Subcommand& s : d.subcommands()) {
+        const QString first = s.summary.section(u' ', 0, 0).remove(u',');
+        QVERIFY2(verbs.contains(first), qPrintable(s.name + u": "_s + s.summary));
+        QVERIFY2(!s.summary.endsWith(u'.'), qPrintable(s.summary));
+        QVERIFY2(d.helpText().contains(s.summary), qPrintable(s.summary));
+    }
+    QVERIFY(d.helpText().contains(u"3 incomplete"_s));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -119,9 +119,31 @@ private Q_SLOTS:
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 10);
         QVERIFY(lines.at(0).startsWith("1 HTTP"));
-        QVERIFY(lines.at(1).contains("trace=0000000000000000e28cfcca4e031099"));
+        // The log wrote 16 digits: so does the text output (ndjson's trace_id is normalised).
+        QVERIFY2(lines.at(1).contains("trace=e28cfcca4e031099 "), lines.at(1).constData());
+        QVERIFY(!lines.at(1).contains("trace=0000000000000000e28cfcca4e031099"));
         QVERIFY(lines.at(1).contains("span=07d23de702980446"));
         QVERIFY(!lines.at(0).contains("trace="));
+    }
+
+    void textOutputKeepsTheLoggedWidth()
+    {
+        // A 64-bit id logged with 32 digits (zero high half) stays 32; a 128-bit one too.
+        const QByteArray input =
+            "[2020-11-25T21:26:18.409Z] \"GET /a HTTP/1.1\" 200 "
+            "traceID=00000000000000000ef8e6c97936fc16\n"
+            "[2020-11-25T21:26:18.409Z] \"GET /b HTTP/1.1\" 200 traceID=0ef8e6c97936fc16\n"
+            "[2020-11-25T21:26:18.409Z] \"GET /c HTTP/1.1\" 200 traceID=4bf92f3577b34da6a3ce929d0e0e4736\n"_ba;
+        const Run r = runLogs({u"-"_s}, input);
+        QCOMPARE(r.code, int(ExitOk));
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines.at(0).contains("trace=00000000000000000ef8e6c97936fc16"),
+                 lines.at(0).constData());
+        QVERIFY2(lines.at(1).contains("trace=0ef8e6c97936fc16"), lines.at(1).constData());
+        QVERIFY(!lines.at(1).contains("trace=00000000"));
+        QVERIFY2(lines.at(2).contains("trace=4bf92f3577b34da6a3ce929d0e0e4736"),
+                 lines.at(2).constData());
     }
 
     void stdinWithOddLines()
