@@ -561,18 +561,36 @@ CommandSpec LabRunner::rawSpec(const QString& tool, const QStringList& labArgs,
 
 Result<QByteArray> LabRunner::manifest(const LabAction& a) const
 {
-    if (!a.inline_.isEmpty())
-        return sub(a.inline_).toUtf8();
+    const CommandPolicy::Scope scope = LabTrust::scope(lab_, vars_, a.ns);
+    if (!a.inline_.isEmpty()) {
+        const QByteArray text = sub(a.inline_).toUtf8();
+        const QStringList problems = CommandPolicy::manifestProblems(
+            text, scope.defaultNamespace, scope, a.kind == LabActionKind::Delete);
+        if (!problems.isEmpty())
+            return Error{u"Refused: "_s + problems.join(u"; "), {}};
+        return text;
+    }
     if (a.file.isEmpty())
         return Error{u"This action has no manifest."_s, {}};
     const QString rel = sub(a.file);
     if (lab_.dir.isEmpty())
         return Error{u"The lab was not loaded from a folder, so '%1' cannot be read."_s.arg(rel),
                      {}};
-    QFile f(QDir(lab_.dir).filePath(rel));
+    // Checked now, with the values in effect and symlinks resolved: what is read is what the
+    // plan showed.
+    QString canonical;
+    if (const QString why = CommandPolicy::checkLabFile(rel, lab_.dir, &canonical);
+        !why.isEmpty())
+        return Error{u"Refused: "_s + why, {}};
+    QFile f(canonical);
     if (!f.open(QIODevice::ReadOnly))
         return Error{u"Cannot read %1: %2"_s.arg(f.fileName(), f.errorString()), {}};
-    return sub(QString::fromUtf8(f.read(4 * 1024 * 1024))).toUtf8();
+    const QByteArray text = sub(QString::fromUtf8(f.read(4 * 1024 * 1024))).toUtf8();
+    const QStringList problems = CommandPolicy::manifestProblems(
+        text, scope.defaultNamespace, scope, a.kind == LabActionKind::Delete);
+    if (!problems.isEmpty())
+        return Error{u"Refused: "_s + problems.join(u"; "), {}};
+    return text;
 }
 
 CommandSpec LabRunner::requestSpec(const LabAction& a, const QString& traceId,
@@ -785,16 +803,22 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
     case LabActionKind::IstioInstall:
     case LabActionKind::Restart: {
         // Variables are substituted now: check the trust model again on what will really run.
+        QString refusal;
         if (a.kind == LabActionKind::Kubectl || a.kind == LabActionKind::Istioctl) {
-            const QStringList args = sub(a.args);
-            const auto v = a.kind == LabActionKind::Kubectl ? LabTrust::checkKubectl(args)
-                                                            : LabTrust::checkIstioctl(args);
-            if (!v.isEmpty()) {
-                QMetaObject::invokeMethod(
-                    this, [finish, m = v.first().message] { finish(false, u"Refused: "_s + m); },
-                    Qt::QueuedConnection);
-                return;
-            }
+            const auto v = LabTrust::checkCommand(lab_, vars_, a.kind, a.args, a.ns);
+            if (!v.ok())
+                refusal = v.refusals.first().message;
+        } else if (a.kind == LabActionKind::IstioInstall) {
+            refusal = CommandPolicy::checkLabFile(sub(a.file), lab_.dir);
+        } else {
+            const CommandPolicy::Scope s = LabTrust::scope(lab_, vars_, a.ns);
+            refusal = CommandPolicy::checkMutableNamespace(s.defaultNamespace, s);
+        }
+        if (!refusal.isEmpty()) {
+            QMetaObject::invokeMethod(
+                this, [finish, refusal] { finish(false, u"Refused: "_s + refusal); },
+                Qt::QueuedConnection);
+            return;
         }
         byCommand(specFor(stepId, a));
         return;
@@ -1239,11 +1263,13 @@ void LabRunner::attemptCheck(const LabCheck& c, AttemptDone done)
         return;
     }
     case LabCheckKind::CommandSucceeds: {
-        const QStringList args = sub(c.args);
-        const auto v =
-            c.tool == u"kubectl" ? LabTrust::checkKubectl(args) : LabTrust::checkIstioctl(args);
-        if (!v.isEmpty())
-            return done(false, u"Refused: "_s + v.first().message);
+        const auto v = LabTrust::checkCommand(
+            lab_, vars_, c.tool == u"istioctl" ? LabActionKind::Istioctl : LabActionKind::Kubectl,
+            c.args, c.ns);
+        if (!v.ok() || v.mutates)
+            return done(false, u"Refused: "_s +
+                                   (v.ok() ? u"a check may not change the cluster"_s
+                                           : v.refusals.first().message));
         runCommand({}, -1, rawSpec(c.tool, c.args, c.ns), [done](const CommandResult& r) {
             done(r.ok(), r.ok() ? firstLine(r.stdoutData + r.stderrData) : failureText(r));
         });
