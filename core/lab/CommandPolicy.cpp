@@ -205,6 +205,7 @@ void Checker::parse()
                 }
                 g.value = args_.at(++i);
                 g.hasValue = true;
+                g.index = i;
             }
             given_ << g;
             continue;
@@ -220,10 +221,13 @@ void Checker::parse()
                     for (const Flag& x : s.flags)
                         if (x.shortName == c && s.tool == tool_)
                             name = x.name;
-                unknown(i, u"-"_s + c, c == u's' && tool_ == Tool::Kubectl ? u"server"_s
-                                       : c == u'k'                         ? u"kustomize"_s
-                                       : c == u'f'                         ? u"filename"_s
-                                                                           : name);
+                if (c == u's' && tool_ == Tool::Kubectl)
+                    name = u"server"_s;
+                else if (c == u'k')
+                    name = u"kustomize"_s;
+                else if (c == u'f')
+                    name = sub_->path.first() == u"logs" ? u"follow"_s : u"filename"_s;
+                unknown(i, u"-"_s + c, name);
                 break;
             }
             Given g{f, {}, false, i};
