@@ -31,23 +31,36 @@ bool matches(const QString& pattern, const QString& text)
 const QString kDnsLabel = u"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"_s;
 const QString kDnsName = u"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?"_s;
 const QString kType = u"[A-Za-z][A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)*"_s;
-const QString kLabelKey = u"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"_s;
+const QString kLabelKey =
+    u"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"_s;
 const QString kLabelValue = u"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?"_s;
 
 // Why a flag with this hint is left out, for the people who reach for it.
 QString whyNot(const QString& name)
 {
-    static const QStringList identity = {
-        u"kubeconfig"_s, u"context"_s,  u"cluster"_s,  u"user"_s,  u"as"_s,
-        u"as-group"_s,   u"as-uid"_s,   u"token"_s,    u"server"_s, u"certificate-authority"_s,
-        u"client-certificate"_s, u"client-key"_s, u"insecure-skip-tls-verify"_s,
-        u"tls-server-name"_s, u"username"_s, u"password"_s, u"istioNamespace"_s,
-        u"vklog"_s};
-    static const QStringList writes = {u"profile"_s, u"profile-output"_s, u"output-directory"_s,
-                                       u"cache-dir"_s, u"log-file"_s, u"log-dir"_s};
-    static const QStringList reads = {u"kustomize"_s, u"recursive"_s, u"raw"_s, u"template"_s,
-                                      u"patch-file"_s, u"file"_s, u"meshConfigFile"_s,
-                                      u"manifests"_s, u"charts"_s, u"filename"_s};
+    static const QStringList identity = {u"kubeconfig"_s,
+                                         u"context"_s,
+                                         u"cluster"_s,
+                                         u"user"_s,
+                                         u"as"_s,
+                                         u"as-group"_s,
+                                         u"as-uid"_s,
+                                         u"token"_s,
+                                         u"server"_s,
+                                         u"certificate-authority"_s,
+                                         u"client-certificate"_s,
+                                         u"client-key"_s,
+                                         u"insecure-skip-tls-verify"_s,
+                                         u"tls-server-name"_s,
+                                         u"username"_s,
+                                         u"password"_s,
+                                         u"istioNamespace"_s,
+                                         u"vklog"_s};
+    static const QStringList writes = {u"profile"_s,   u"profile-output"_s, u"output-directory"_s,
+                                       u"cache-dir"_s, u"log-file"_s,       u"log-dir"_s};
+    static const QStringList reads = {
+        u"kustomize"_s, u"recursive"_s,      u"raw"_s,       u"template"_s, u"patch-file"_s,
+        u"file"_s,      u"meshConfigFile"_s, u"manifests"_s, u"charts"_s,   u"filename"_s};
     if (identity.contains(name))
         return u": ObsLab sets the cluster, context and identity itself"_s;
     if (writes.contains(name))
@@ -128,15 +141,14 @@ const Subcommand* Checker::findSubcommand()
                       tool, args_.first()));
     } else if (!firsts.contains(args_.first())) {
         refuse(0, u"'%1 %2' is not allowed in a lab (allowed: %3)"_s.arg(tool, args_.first(),
-                                                                          firsts.join(u", ")));
+                                                                         firsts.join(u", ")));
     } else {
         QStringList seconds;
         for (const Subcommand& s : subcommands())
             if (s.tool == tool_ && s.path.first() == args_.first() && s.path.size() > 1)
                 seconds << s.path.join(u' ');
         refuse(args_.size() > 1 ? 1 : 0,
-               u"'%1 %2' is allowed only as: %3"_s.arg(tool, args_.first(),
-                                                      seconds.join(u", ")));
+               u"'%1 %2' is allowed only as: %3"_s.arg(tool, args_.first(), seconds.join(u", ")));
     }
     return nullptr;
 }
@@ -273,8 +285,9 @@ bool isDuration(const QString& s)
 
 bool isSelector(const QString& s)
 {
-    const QString term = u"(!?%1|%1\\s*(=|==|!=)\\s*%2|%1\\s+(in|notin)\\s+\\(\\s*%2(\\s*,\\s*%2)*\\s*\\))"_s
-                             .arg(kLabelKey, kLabelValue);
+    const QString term =
+        u"(!?%1|%1\\s*(=|==|!=)\\s*%2|%1\\s+(in|notin)\\s+\\(\\s*%2(\\s*,\\s*%2)*\\s*\\))"_s.arg(
+            kLabelKey, kLabelValue);
     return !s.isEmpty() && matches(term + u"(\\s*,\\s*"_s + term + u")*"_s, s);
 }
 
@@ -283,9 +296,7 @@ void Checker::checkValue(const Given& g)
     const Flag& f = *g.flag;
     const QString& s = g.value;
     const QString name = u"--"_s + f.name;
-    auto bad = [&](const QString& what) {
-        refuse(g.index, u"'%1': %2"_s.arg(name, what));
-    };
+    auto bad = [&](const QString& what) { refuse(g.index, u"'%1': %2"_s.arg(name, what)); };
     if (!g.hasValue) {
         return;
     }
@@ -336,8 +347,8 @@ void Checker::checkValue(const Given& g)
     case Value::Output: {
         const qsizetype eq = s.indexOf(u'=');
         const QString format = eq < 0 ? s : s.left(eq);
-        const bool inline_ = format == u"jsonpath" || format == u"jsonpath-as-json" ||
-                             format == u"custom-columns";
+        const bool inline_ =
+            format == u"jsonpath" || format == u"jsonpath-as-json" || format == u"custom-columns";
         if (!f.enumValues.contains(format) || (inline_ != (eq >= 0)) ||
             (inline_ && s.mid(eq + 1).trimmed().isEmpty()))
             bad(u"'%1' is not an allowed output (%2; jsonpath and custom-columns inline, "
@@ -352,8 +363,9 @@ void Checker::checkValue(const Given& g)
         return;
     }
     case Value::WaitFor:
-        if (!matches(u"delete|create|condition=[A-Za-z]+(=[A-Za-z]+)?|jsonpath=\\{[^}]*\\}(=[A-Za-z0-9._-]*)?"_s,
-                     s))
+        if (!matches(
+                u"delete|create|condition=[A-Za-z]+(=[A-Za-z]+)?|jsonpath=\\{[^}]*\\}(=[A-Za-z0-9._-]*)?"_s,
+                s))
             bad(u"'%1' is not condition=NAME, delete, create or jsonpath={…}=VALUE"_s.arg(s));
         return;
     case Value::Time:
@@ -368,8 +380,10 @@ void Checker::checkValue(const Given& g)
             bad(u"'%1' is not KEY=VALUE"_s.arg(s));
         else if (key.contains(u"installPackagePath"_s, Qt::CaseInsensitive) ||
                  key.contains(u"manifests"_s, Qt::CaseInsensitive) ||
-                 val.startsWith(u'/') || val.startsWith(u'~') || val.startsWith(u"./") ||
-                 val.contains(u".."_s) || val.contains(u"://"_s))
+                 key.contains(u"charts"_s, Qt::CaseInsensitive) ||
+                 key.contains(u"valuesFile"_s, Qt::CaseInsensitive) ||
+                 (key.compare(u"profile"_s, Qt::CaseInsensitive) == 0 &&
+                  !matches(u"[a-z0-9-]+"_s, val)))
             bad(u"'%1' points istioctl at local files or another source; a lab sets only "
                 "plain values"_s.arg(s));
         return;
@@ -402,11 +416,17 @@ QStringList Checker::types() const
     QStringList out;
     if (positional_.isEmpty())
         return out;
+    if (sub_->args == Args::NewName)
+        return out;
     const QString& first = args_.at(positional_.first());
     if (first.contains(u'/')) {
-        for (int i : positional_)
-            if (args_.at(i).contains(u'/'))
-                out << args_.at(i).section(u'/', 0, 0);
+        for (qsizetype k = 0; k < positional_.size(); ++k) {
+            const QString& a = args_.at(positional_.at(k));
+            if (sub_->args == Args::Labels && k > 0 && (a.contains(u'=') || a.endsWith(u'-')))
+                break;
+            if (a.contains(u'/'))
+                out << a.section(u'/', 0, 0);
+        }
         return out;
     }
     return first.split(u',');
@@ -472,9 +492,8 @@ void Checker::checkPositionals()
             const QString key = eq < 0 ? pair.chopped(1) : pair.left(eq);
             if ((eq < 0 && !pair.endsWith(u'-')) || !matches(kLabelKey, key) ||
                 (label && eq >= 0 && !matches(kLabelValue, pair.mid(eq + 1))))
-                refuse(positional_.at(k),
-                       u"'%1' is not KEY=VALUE or KEY- (a %2)"_s.arg(
-                           pair, label ? u"label"_s : u"annotation"_s));
+                refuse(positional_.at(k), u"'%1' is not KEY=VALUE or KEY- (a %2)"_s.arg(
+                                              pair, label ? u"label"_s : u"annotation"_s));
             else if (key.startsWith(u"kubectl.kubernetes.io/"_s))
                 refuse(positional_.at(k), u"'%1': kubectl's own annotations are not a lab's to "
                                           "set"_s.arg(key));
@@ -487,7 +506,8 @@ void Checker::checkPositionals()
         if (n >= 2)
             need(1, kDnsName, u"a container name"_s);
         for (int k = 2; k < n; ++k)
-            refuse(positional_.at(k), u"'logs' takes a pod and a container, not '%1'"_s.arg(word(k)));
+            refuse(positional_.at(k),
+                   u"'logs' takes a pod and a container, not '%1'"_s.arg(word(k)));
         return;
     case Args::Top:
     case Args::ProxyTarget:
@@ -521,8 +541,8 @@ void Checker::checkPositionals()
 
 void Checker::checkScope()
 {
-    const QString ns = last(u"namespace"_s).isEmpty() ? scope_.defaultNamespace
-                                                       : last(u"namespace"_s);
+    const QString ns =
+        last(u"namespace"_s).isEmpty() ? scope_.defaultNamespace : last(u"namespace"_s);
     const bool allNs = has(u"all-namespaces"_s);
     if (allNs)
         v_.namespaces << u"(all namespaces)"_s;
@@ -581,7 +601,7 @@ void Checker::checkScope()
         }
         return;
     }
-    if (const QString why = checkMutableNamespace(ns, scope_, v_.destructive); !why.isEmpty())
+    if (const QString why = checkMutableNamespace(ns, scope_); !why.isEmpty())
         refuse(-1, why);
     const QString verb = sub_->path.first();
     if (verb == u"scale" || verb == u"delete" || verb == u"patch")
@@ -612,10 +632,10 @@ Verdict Checker::run()
             QFile file(f);
             if (!file.open(QIODevice::ReadOnly))
                 continue;
-            const QString ns = last(u"namespace"_s).isEmpty() ? scope_.defaultNamespace
-                                                               : last(u"namespace"_s);
-            for (const QString& why : manifestProblems(file.read(4 * 1024 * 1024), ns, scope_,
-                                                       v_.destructive))
+            const QString ns =
+                last(u"namespace"_s).isEmpty() ? scope_.defaultNamespace : last(u"namespace"_s);
+            for (const QString& why :
+                 manifestProblems(file.read(4 * 1024 * 1024), ns, scope_, v_.destructive))
                 refuse(-1, u"%1: %2"_s.arg(QFileInfo(f).fileName(), why));
         }
     v_.namespaces.removeDuplicates();
@@ -684,8 +704,9 @@ QStringList manifestProblems(const QByteArray& yaml, const QString& fallbackNs, 
             else if (k == u"List" || k.endsWith(u"List"))
                 why = u"a %1 hides what it contains: write one document per object"_s.arg(k);
             else if (isClusterScopedType(k))
-                why = u"%1 %2 is cluster-wide: a lab's manifests hold only namespaced objects"_s
-                          .arg(k, name);
+                why =
+                    u"%1 %2 is cluster-wide: a lab's manifests hold only namespaced objects"_s.arg(
+                        k, name);
             else
                 why = checkMutableNamespace(ns.isEmpty() ? fallbackNs : ns, scope, false);
             if (!why.isEmpty() && !out.contains(why))

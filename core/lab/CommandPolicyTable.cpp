@@ -30,8 +30,8 @@ Flag out(const QStringList& formats)
     return {u"output"_s, u'o', Value::Output, formats, 0, 0, false};
 }
 
-const QStringList kTableFormats = {u"wide"_s,     u"name"_s,           u"yaml"_s,
-                                   u"json"_s,     u"jsonpath"_s,       u"jsonpath-as-json"_s,
+const QStringList kTableFormats = {u"wide"_s,          u"name"_s,     u"yaml"_s,
+                                   u"json"_s,          u"jsonpath"_s, u"jsonpath-as-json"_s,
                                    u"custom-columns"_s};
 const QStringList kDataFormats = {u"yaml"_s, u"json"_s, u"name"_s};
 const Flag kSelector = v(u"selector"_s, Value::Selector, u'l');
@@ -70,27 +70,34 @@ QList<Subcommand> build()
                b(u"previous"_s, u'p'), i(u"max-log-requests"_s, 1, 50),
                i(u"limit-bytes"_s, 1, 100 * 1024 * 1024), b(u"ignore-errors"_s)},
               u"no -f (use the followLogs action)"_s});
+    s.append(
+        {T::Kubectl,
+         {u"top"_s, u"pod"_s},
+         Args::Top,
+         Effect::Read,
+         {kSelector, kAllNs, b(u"containers"_s), b(u"no-headers"_s), v(u"sort-by"_s, Value::Text)},
+         {}});
     s.append({T::Kubectl,
-              {u"top"_s, u"pod"_s},
+              {u"top"_s, u"node"_s},
               Args::Top,
               Effect::Read,
-              {kSelector, kAllNs, b(u"containers"_s), b(u"no-headers"_s), v(u"sort-by"_s, Value::Text)},
+              {kSelector, b(u"no-headers"_s)},
               {}});
-    s.append({T::Kubectl, {u"top"_s, u"node"_s}, Args::Top, Effect::Read, {kSelector, b(u"no-headers"_s)}, {}});
     s.append({T::Kubectl,
               {u"explain"_s},
               Args::Explain,
               Effect::Read,
               {b(u"recursive"_s), v(u"api-version"_s, Value::Text)},
               {}});
-    s.append({T::Kubectl,
-              {u"api-resources"_s},
-              Args::None,
-              Effect::Read,
-              {e(u"namespaced"_s, {u"true"_s, u"false"_s}, {}, true), v(u"api-group"_s, Value::Text),
-               v(u"verbs"_s, Value::Text), e(u"output"_s, {u"wide"_s, u"name"_s}, u'o'),
-               b(u"no-headers"_s), e(u"sort-by"_s, {u"name"_s, u"kind"_s})},
-              {}});
+    s.append(
+        {T::Kubectl,
+         {u"api-resources"_s},
+         Args::None,
+         Effect::Read,
+         {e(u"namespaced"_s, {u"true"_s, u"false"_s}, {}, true), v(u"api-group"_s, Value::Text),
+          v(u"verbs"_s, Value::Text), e(u"output"_s, {u"wide"_s, u"name"_s}, u'o'),
+          b(u"no-headers"_s), e(u"sort-by"_s, {u"name"_s, u"kind"_s})},
+         {}});
     s.append({T::Kubectl, {u"api-versions"_s}, Args::None, Effect::Read, {}, {}});
     s.append({T::Kubectl,
               {u"version"_s},
@@ -102,7 +109,8 @@ QList<Subcommand> build()
               {u"events"_s},
               Args::None,
               Effect::Read,
-              {kAllNs, v(u"for"_s, Value::Text), e(u"types"_s, {u"Normal"_s, u"Warning"_s, u"Normal,Warning"_s, u"Warning,Normal"_s}),
+              {kAllNs, v(u"for"_s, Value::Text),
+               e(u"types"_s, {u"Normal"_s, u"Warning"_s, u"Normal,Warning"_s, u"Warning,Normal"_s}),
                out(kTableFormats), b(u"no-headers"_s)},
               u"no --watch"_s});
     s.append({T::Kubectl, {u"cluster-info"_s}, Args::None, Effect::Read, {}, u"not 'dump'"_s});
@@ -121,19 +129,28 @@ QList<Subcommand> build()
               {v(u"timeout"_s, Value::Duration), e(u"watch"_s, {u"true"_s, u"false"_s}, u'w', true),
                i(u"revision"_s, 0, 100000), kSelector},
               {}});
-    s.append({T::Kubectl, {u"rollout"_s, u"history"_s}, Args::Resources, Effect::Read,
-              {i(u"revision"_s, 0, 100000), kSelector}, {}});
-    // kubectl: changing, in the lab's namespaces only
-    s.append({T::Kubectl, {u"rollout"_s, u"restart"_s}, Args::Resources, Effect::Change,
-              {kSelector}, {}});
     s.append({T::Kubectl,
-              {u"apply"_s},
-              Args::None,
+              {u"rollout"_s, u"history"_s},
+              Args::Resources,
+              Effect::Read,
+              {i(u"revision"_s, 0, 100000), kSelector},
+              {}});
+    // kubectl: changing, in the lab's namespaces only
+    s.append({T::Kubectl,
+              {u"rollout"_s, u"restart"_s},
+              Args::Resources,
               Effect::Change,
-              {kLabFile, kDryRun, b(u"server-side"_s), b(u"force-conflicts"_s),
-               e(u"validate"_s, {u"strict"_s, u"warn"_s, u"ignore"_s, u"true"_s, u"false"_s}, {}, true),
-               b(u"wait"_s), v(u"timeout"_s, Value::Duration)},
-              u"-f a file beside the lab"_s});
+              {kSelector},
+              {}});
+    s.append(
+        {T::Kubectl,
+         {u"apply"_s},
+         Args::None,
+         Effect::Change,
+         {kLabFile, kDryRun, b(u"server-side"_s), b(u"force-conflicts"_s),
+          e(u"validate"_s, {u"strict"_s, u"warn"_s, u"ignore"_s, u"true"_s, u"false"_s}, {}, true),
+          b(u"wait"_s), v(u"timeout"_s, Value::Duration)},
+         u"-f a file beside the lab"_s});
     s.append({T::Kubectl,
               {u"delete"_s},
               Args::Resources,
@@ -165,10 +182,11 @@ QList<Subcommand> build()
               {u"patch"_s},
               Args::Resources,
               Effect::Change,
-              {v(u"patch"_s, Value::Text, u'p'), e(u"type"_s, {u"strategic"_s, u"merge"_s, u"json"_s}),
-               kDryRun},
+              {v(u"patch"_s, Value::Text, u'p'),
+               e(u"type"_s, {u"strategic"_s, u"merge"_s, u"json"_s}), kDryRun},
               u"inline -p only"_s});
-    s.append({T::Kubectl, {u"create"_s, u"namespace"_s}, Args::NewName, Effect::Change, {kDryRun}, {}});
+    s.append(
+        {T::Kubectl, {u"create"_s, u"namespace"_s}, Args::NewName, Effect::Change, {kDryRun}, {}});
     s.append({T::Kubectl, {u"create"_s, u"ns"_s}, Args::NewName, Effect::Change, {kDryRun}, {}});
 
     // istioctl
@@ -197,7 +215,12 @@ QList<Subcommand> build()
                v(u"timeout"_s, Value::Duration)},
               u"the cluster only: no file or folder"_s});
     for (const QString& name : {u"proxy-status"_s, u"ps"_s})
-        s.append({T::Istioctl, {name}, Args::ProxyTarget, Effect::Read, {kIstioNs, v(u"revision"_s, Value::Name, u'r')}, {}});
+        s.append({T::Istioctl,
+                  {name},
+                  Args::ProxyTarget,
+                  Effect::Read,
+                  {kIstioNs, v(u"revision"_s, Value::Name, u'r')},
+                  {}});
     const QList<Flag> pcFlags = {kIstioNs,
                                  e(u"output"_s, {u"short"_s, u"json"_s, u"yaml"_s}, u'o'),
                                  v(u"fqdn"_s, Value::Text),
@@ -209,12 +232,27 @@ QList<Subcommand> build()
                                  v(u"cluster"_s, Value::Text),
                                  v(u"status"_s, Value::Text)};
     for (const QString& pc : {u"proxy-config"_s, u"pc"_s})
-        for (const QString& what : {u"cluster"_s, u"clusters"_s, u"listener"_s, u"listeners"_s,
-                                    u"route"_s, u"routes"_s, u"endpoint"_s, u"endpoints"_s,
-                                    u"bootstrap"_s, u"all"_s})
-            s.append({T::Istioctl, {pc, what}, Args::ProxyTarget, Effect::Read, pcFlags, u"no --file"_s});
-    s.append({T::Istioctl, {u"x"_s, u"precheck"_s}, Args::None, Effect::Read, {kIstioNs, v(u"revision"_s, Value::Name, u'r')}, {}});
-    s.append({T::Istioctl, {u"experimental"_s, u"precheck"_s}, Args::None, Effect::Read, {kIstioNs, v(u"revision"_s, Value::Name, u'r')}, {}});
+        for (const QString& what :
+             {u"cluster"_s, u"clusters"_s, u"listener"_s, u"listeners"_s, u"route"_s, u"routes"_s,
+              u"endpoint"_s, u"endpoints"_s, u"bootstrap"_s, u"all"_s})
+            s.append({T::Istioctl,
+                      {pc, what},
+                      Args::ProxyTarget,
+                      Effect::Read,
+                      pcFlags,
+                      u"no --file"_s});
+    s.append({T::Istioctl,
+              {u"x"_s, u"precheck"_s},
+              Args::None,
+              Effect::Read,
+              {kIstioNs, v(u"revision"_s, Value::Name, u'r')},
+              {}});
+    s.append({T::Istioctl,
+              {u"experimental"_s, u"precheck"_s},
+              Args::None,
+              Effect::Read,
+              {kIstioNs, v(u"revision"_s, Value::Name, u'r')},
+              {}});
     return s;
 }
 

@@ -29,8 +29,8 @@ enum class Value
 
 struct Flag
 {
-    QString name;      // long name without dashes
-    QChar shortName;   // null: none
+    QString name;     // long name without dashes
+    QChar shortName;  // null: none
     Value value;
     QStringList enumValues;  // Enum; Output: the formats allowed
     int min = 0;             // Int
@@ -41,13 +41,13 @@ struct Flag
 enum class Args
 {
     None,
-    Resources,  // TYPE[,TYPE] [NAME…] or TYPE/NAME…
-    Labels,     // TYPE NAME… key=value|key-…  (label, annotate)
-    Logs,       // POD|TYPE/NAME [CONTAINER]
-    Top,        // [NAME]
-    Explain,    // RESOURCE[.field…]
-    NewName,    // one name (create namespace)
-    CanI,       // VERB RESOURCE[/NAME]
+    Resources,    // TYPE[,TYPE] [NAME…] or TYPE/NAME…
+    Labels,       // TYPE NAME… key=value|key-…  (label, annotate)
+    Logs,         // POD|TYPE/NAME [CONTAINER]
+    Top,          // [NAME]
+    Explain,      // RESOURCE[.field…]
+    NewName,      // one name (create namespace)
+    CanI,         // VERB RESOURCE[/NAME]
     ProxyTarget,  // [POD[.NS] | TYPE/NAME[.NS]]
 };
 

@@ -72,10 +72,9 @@ QStringList variableReferences(const QString& text)
 
 namespace {
 
-const QStringList kTopKeys = {u"obslab-lab"_s, u"id"_s,        u"title"_s,
-                              u"summary"_s,    u"estimatedMinutes"_s, u"requires"_s,
-                              u"variables"_s,  u"namespaces"_s,  u"steps"_s,
-                              u"teardown"_s};
+const QStringList kTopKeys = {
+    u"obslab-lab"_s, u"id"_s,        u"title"_s,      u"summary"_s, u"estimatedMinutes"_s,
+    u"requires"_s,   u"variables"_s, u"namespaces"_s, u"steps"_s,   u"teardown"_s};
 const QStringList kRequiresKeys = {u"kubectl"_s, u"istioctl"_s, u"istio"_s};
 const QStringList kStepKeys = {u"id"_s, u"title"_s, u"text"_s, u"actions"_s, u"checks"_s};
 const QStringList kActionCommon = {u"id"_s, u"title"_s, u"when"_s};

@@ -30,8 +30,7 @@ QList<LabIssue> lint(const Lab& lab, const QHash<QString, QString>& vars);
 
 // The verdict of one kubectl/istioctl action or commandSucceeds check (variables substituted).
 CommandPolicy::Verdict checkCommand(const Lab& lab, const QHash<QString, QString>& vars,
-                                    LabActionKind kind, const QStringList& args,
-                                    const QString& ns);
+                                    LabActionKind kind, const QStringList& args, const QString& ns);
 
 // A manifest path given by a lab: relative, inside the lab's folder (no `..`, no absolute path).
 bool isSafeRelativePath(const QString& path);
