@@ -1,25 +1,13 @@
 #include "core/logs/TraceLines.h"
 
 #include "core/logs/AccessLogParser.h"
+#include "core/logs/LineService.h"
 
 #include <QHash>
 
 #include <algorithm>
 
 namespace obslab {
-
-namespace {
-
-QString serviceOf(const ParsedLine& p, QByteArrayView line)
-{
-    if (p.has(Field::ClusterFqdn))
-        return p.text(line, Field::ClusterFqdn);
-    const QString authority = p.text(line, Field::Authority);
-    const qsizetype colon = authority.lastIndexOf(u':');
-    return colon > 0 ? authority.left(colon) : authority;
-}
-
-}  // namespace
 
 TraceLines TraceLines::build(const QList<QPair<qint64, QByteArray>>& input)
 {
@@ -37,7 +25,7 @@ TraceLines TraceLines::build(const QList<QPair<qint64, QByteArray>>& input)
         t.method = p.text(bytes, Field::Method);
         t.path = p.text(bytes, Field::Path);
         t.authority = p.text(bytes, Field::Authority);
-        t.service = serviceOf(p, bytes);
+        t.service = QString::fromUtf8(serviceOf(p, bytes));
         t.requestId = p.text(bytes, Field::RequestId);
         t.status = p.responseCode;
         t.durationMs = p.durationMs;

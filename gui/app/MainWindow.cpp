@@ -1,6 +1,5 @@
 #include "gui/app/MainWindow.h"
 
-#include "core/cli/RehearseCommand.h"
 #include "core/common/AppSettings.h"
 #include "core/kube/ClusterContext.h"
 #include "core/kube/ClusterGuidance.h"
@@ -8,6 +7,7 @@
 #include "core/kube/PortForward.h"
 #include "core/logs/LiveLogStore.h"
 #include "core/logs/LogFile.h"
+#include "core/rehearsal/RehearsalCatalog.h"
 #include "core/tracing/JaegerClient.h"
 #include "gui/app/ConsoleArea.h"
 #include "gui/app/ContextBar.h"
@@ -758,11 +758,11 @@ void MainWindow::createPresenter()
             menu->addAction(toggle);
         } else if (menu == recentMenu_->parent()) {
             menu->insertAction(recentMenu_->menuAction(), openRehearsal);
-            for (const QString& id : cli::shippedRehearsals()) {
+            for (const QString& id : rehearsal::shippedRehearsals()) {
                 auto* play = new QAction(tr("Rehearse the Built-in Lab (%1)").arg(id), this);
                 play->setObjectName(u"playRehearsal_"_s + id);
                 connect(play, &QAction::triggered, this,
-                        [this, id] { this->openRehearsal(cli::resolveRehearsal(id)); });
+                        [this, id] { this->openRehearsal(rehearsal::resolveRehearsal(id)); });
                 menu->insertAction(recentMenu_->menuAction(), play);
             }
         }
