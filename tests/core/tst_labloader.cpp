@@ -350,7 +350,7 @@ void TestLabLoader::plan()
     QVERIFY2(p.creates.contains(u"Deployment frontend (namespace default)"_s), qPrintable(text));
     QVERIFY(p.creates.contains(u"Deployment jaeger (namespace istio-system)"_s));
     QVERIFY(p.creates.contains(u"Telemetry mesh-default (namespace istio-system)"_s));
-    QVERIFY(p.deletes.contains(u"Deployment backend (namespace default)"_s));
+    QVERIFY(p.deletes.contains(u"Deployment backend (namespace default) [deletes]"_s));
     QVERIFY(text.contains(u"restart deployment frontend"_s));
     QVERIFY(
         text.contains(u"kubectl label namespace default istio-injection=enabled --overwrite"_s));
