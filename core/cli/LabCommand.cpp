@@ -1,5 +1,7 @@
 #include "core/cli/LabCommand.h"
 
+#include "core/cli/TerminalText.h"
+
 #include "core/cli/CommonOptions.h"
 #include "core/cli/OptionParser.h"
 #include "core/cli/RehearseCommand.h"
@@ -56,12 +58,15 @@ public:
     {}
     bool confirm(const QString& question, const QString& details) override
     {
-        ctx_.print(u"? %1\n"_s.arg(question));
+        ctx_.print(terminalText(u"? %1\n"_s.arg(question)));
         if (!details.isEmpty())
-            ctx_.print(u"%1\n"_s.arg(details));
+            ctx_.print(terminalText(u"%1\n"_s.arg(details)));
         ctx_.print(yes_ ? u"  yes (--yes)\n"_s : u"  no (run again with --yes to accept)\n"_s);
         return yes_;
     }
+
+    // --yes accepts the plan shown, nothing else.
+    bool acceptsUnplanned() const override { return !yes_; }
 
 private:
     const CliContext& ctx_;
@@ -124,7 +129,7 @@ int lint(const QStringList& files, const CliContext& ctx)
     for (const QString& f : files) {
         const LabLoadResult r = LabLoader::loadFile(f);
         for (const LabIssue& e : r.errors)
-            ctx.print(e.toString() + u'\n');
+            ctx.print(terminalText(e.toString()) + u'\n');
         if (r.ok())
             ctx.print(u"%1: ok (%2, %3 steps)\n"_s.arg(f, r.lab->id).arg(r.lab->steps.size()));
         else
@@ -273,8 +278,17 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
     ctx.print(u"Lab: %1 (%2)\nContext: %3, namespace %4\n"_s.arg(
         lab.title, path, cluster.context(), lr.variables().value(u"namespace"_s)));
     const LabPlan plan = lr.plan();
+    if (!plan.problems.isEmpty()) {
+        // With the values in effect (--set), the lab breaks the trust model: it never runs.
+        ctx.print(u"\n"_s + terminalText(plan.toText(lab)));
+        for (const QString& p : plan.problems)
+            ctx.printError(terminalText(p) + u'\n');
+        ctx.printError(u"obslab lab run: refused: the lab breaks the trust model (see above); "
+                       "nothing was run\n"_s);
+        return ExitFailure;
+    }
     if (!o.yes) {
-        ctx.print(u"\n"_s + plan.toText(lab));
+        ctx.print(u"\n"_s + terminalText(plan.toText(lab)));
         ctx.print(
             u"\nNothing was run. Review the plan above, then run again with --yes to accept it.\n"_s);
         return ExitFailure;
@@ -296,47 +310,49 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
             if (!s)
                 return;
             if (state == LabStepState::Running)
-                ctx.print(u"\n== Step %1/%2 [%3]: %4\n"_s.arg(lab.stepIndex(stepId) + 1)
-                              .arg(lab.steps.size())
-                              .arg(stepId, s->title));
+                ctx.print(
+                    terminalText(u"\n== Step %1/%2 [%3]: %4\n"_s.arg(lab.stepIndex(stepId) + 1)
+                                     .arg(lab.steps.size())
+                                     .arg(stepId, s->title)));
             else if (state != LabStepState::Pending)
                 ctx.print(u"-- step %1: %2\n"_s.arg(stepId, labStepStateName(state)));
         });
     QObject::connect(&lr, &LabRunner::actionStarted, &lr,
                      [&](const QString& stepId, int, const QString& line) {
                          Q_UNUSED(stepId);
-                         ctx.print(u"$ %1\n"_s.arg(line));
+                         ctx.print(terminalText(u"$ %1\n"_s.arg(line)));
                      });
     QObject::connect(&lr, &LabRunner::actionOutput, &lr,
                      [&](const QString&, int, const QString& line, bool isError) {
-                         ctx.print((isError ? u"  ! "_s : u"  "_s) + line + u'\n');
+                         ctx.print((isError ? u"  ! "_s : u"  "_s) + terminalText(line) + u'\n');
                      });
-    QObject::connect(&lr, &LabRunner::actionFinished, &lr,
-                     [&](const QString& stepId, int, bool ok, const QString& message) {
-                         Q_UNUSED(stepId);
-                         ctx.print(u"  [%1] %2\n"_s.arg(ok ? u"ok"_s : u"FAILED"_s, message));
-                     });
-    QObject::connect(&lr, &LabRunner::checkFinished, &lr,
-                     [&](const QString& stepId, int index, bool passed, const QString& message) {
-                         const LabStep* s = lab.step(stepId);
-                         if (!s || index < 0 || index >= s->checks.size())
-                             return;
-                         const LabCheck& c = s->checks.at(index);
-                         ctx.print(u"check: %1 ... %2\n    %3\n"_s.arg(
-                             substituteVariables(labCheckSummary(c), lr.variables()),
-                             passed ? u"pass"_s : u"FAIL"_s, message));
-                         if (!passed) {
-                             ctx.print(u"    hint:\n%1\n"_s.arg(
-                                 indent(substituteVariables(c.hint, lr.variables()), u"      "_s)));
-                             if (!c.focus.isEmpty())
-                                 ctx.print(
-                                     u"    doctor: obslab doctor (check %1)\n"_s.arg(c.focus));
-                         }
-                     });
+    QObject::connect(
+        &lr, &LabRunner::actionFinished, &lr,
+        [&](const QString& stepId, int, bool ok, const QString& message) {
+            Q_UNUSED(stepId);
+            ctx.print(terminalText(u"  [%1] %2\n"_s.arg(ok ? u"ok"_s : u"FAILED"_s, message)));
+        });
+    QObject::connect(
+        &lr, &LabRunner::checkFinished, &lr,
+        [&](const QString& stepId, int index, bool passed, const QString& message) {
+            const LabStep* s = lab.step(stepId);
+            if (!s || index < 0 || index >= s->checks.size())
+                return;
+            const LabCheck& c = s->checks.at(index);
+            ctx.print(terminalText(u"check: %1 ... %2\n    %3\n"_s.arg(
+                substituteVariables(labCheckSummary(c), lr.variables()),
+                passed ? u"pass"_s : u"FAIL"_s, message)));
+            if (!passed) {
+                ctx.print(terminalText(u"    hint:\n%1\n"_s.arg(
+                    indent(substituteVariables(c.hint, lr.variables()), u"      "_s))));
+                if (!c.focus.isEmpty())
+                    ctx.print(u"    doctor: obslab doctor (check %1)\n"_s.arg(c.focus));
+            }
+        });
     QString refusal;
     QObject::connect(&lr, &LabRunner::refused, &lr, [&](const QString& why) {
         refusal = why;
-        ctx.printError(u"obslab lab run: %1\n"_s.arg(why));
+        ctx.printError(terminalText(u"obslab lab run: %1\n"_s.arg(why)));
     });
 
     auto runAndWait = [&](const std::function<void()>& start) {
@@ -429,8 +445,11 @@ Subcommand labSubcommand()
             const LabLoadResult r = loadLab(o.lab, ctx, &path);
             if (!r.ok())
                 return int(ExitFailure);
-            ctx.print(LabPlan::build(*r.lab, o.variables).toText(*r.lab));
-            return int(ExitOk);
+            const LabPlan plan = LabPlan::build(*r.lab, o.variables);
+            ctx.print(terminalText(plan.toText(*r.lab)));
+            for (const QString& p : plan.problems)
+                ctx.printError(terminalText(p) + u'\n');
+            return int(plan.problems.isEmpty() ? ExitOk : ExitFailure);
         }
         if (action == u"run") {
             if (rest.contains(u"--rehearse"_s) || rest.contains(u"--record"_s))

@@ -66,6 +66,7 @@ struct LabAction
     VersionCondition whenIstio;
 
     QString file;             // Apply/Delete/IstioInstall: relative to the lab's folder
+    LabPos filePos;
     QString inline_;          // Apply/Delete: YAML text
     QString url;              // Apply: https URL, shown before it is applied
     QString ns;               // namespace; empty: the lab's `namespace` variable
@@ -145,6 +146,10 @@ struct Lab
     QString requiresIstioctl;
     VersionCondition requiresIstio;
     QList<QPair<QString, QString>> variables;  // name, default; in file order
+    // Namespaces the lab may change besides its `namespace` variable (`namespaces:`; may hold
+    // ${variables}).
+    QStringList namespaces;
+    QList<LabPos> namespacesPos;
     QList<LabStep> steps;
     QList<LabAction> teardown;
 

@@ -44,6 +44,9 @@ public:
     // A yes/no question: a change on a context that does not look local, a manifest fetched from
     // a URL (details: its text). False: the action does not run.
     virtual bool confirm(const QString& question, const QString& details) = 0;
+    // Whether confirm() asks a person about each thing the plan did not show (the GUI does);
+    // false where a yes was given in advance (`lab run --yes`): such things are then refused.
+    virtual bool acceptsUnplanned() const { return true; }
 };
 
 }  // namespace obslab

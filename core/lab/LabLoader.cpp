@@ -72,9 +72,9 @@ QStringList variableReferences(const QString& text)
 
 namespace {
 
-const QStringList kTopKeys = {u"obslab-lab"_s,       u"id"_s,       u"title"_s,     u"summary"_s,
-                              u"estimatedMinutes"_s, u"requires"_s, u"variables"_s, u"steps"_s,
-                              u"teardown"_s};
+const QStringList kTopKeys = {
+    u"obslab-lab"_s, u"id"_s,        u"title"_s,      u"summary"_s, u"estimatedMinutes"_s,
+    u"requires"_s,   u"variables"_s, u"namespaces"_s, u"steps"_s,   u"teardown"_s};
 const QStringList kRequiresKeys = {u"kubectl"_s, u"istioctl"_s, u"istio"_s};
 const QStringList kStepKeys = {u"id"_s, u"title"_s, u"text"_s, u"actions"_s, u"checks"_s};
 const QStringList kActionCommon = {u"id"_s, u"title"_s, u"when"_s};
@@ -315,38 +315,6 @@ public:
         return c;
     }
 
-    void checkFile(const YAML::Node& node, const QString& path)
-    {
-        if (path.contains(u"${"))
-            return;
-        if (!LabTrust::isSafeRelativePath(path)) {
-            error(node,
-                  u"'%1': manifest paths must be relative to the lab's folder and stay inside "
-                  "it"_s.arg(path));
-            return;
-        }
-        if (!dir_.isEmpty() && !QFileInfo(QDir(dir_).filePath(path)).isFile())
-            error(node, u"manifest '%1' not found beside the lab (in %2)"_s.arg(path, dir_));
-    }
-
-    void checkArgs(const QStringList& args, const QList<LabPos>& positions, const QString& tool,
-                   const LabPos& where, const QHash<QString, QString>& defaults)
-    {
-        QStringList expanded;
-        for (const QString& a : args) {
-            QString v = a;
-            for (auto it = defaults.cbegin(); it != defaults.cend(); ++it)
-                v.replace(u"${"_s + it.key() + u'}', it.value());
-            expanded << v;
-        }
-        const auto violations = tool == u"kubectl" ? LabTrust::checkKubectl(expanded)
-                                                   : LabTrust::checkIstioctl(expanded);
-        for (const auto& v : violations)
-            error(v.argIndex >= 0 && v.argIndex < positions.size() ? positions.at(v.argIndex)
-                                                                   : where,
-                  v.message);
-    }
-
     QString file_;
     QString dir_;
 };
@@ -409,7 +377,7 @@ public:
         case LabActionKind::Delete: {
             if (e.value.IsScalar()) {
                 a.file = QString::fromStdString(e.value.Scalar());
-                r.checkFile(e.value, a.file);
+                a.filePos = r.pos(e.value);
                 break;
             }
             const QStringList keys =
@@ -427,7 +395,7 @@ public:
                 r.error(at, u"'%1' needs exactly one of 'file', 'inline'%2"_s.arg(
                                 key, a.kind == LabActionKind::Apply ? u" or 'url'"_s : QString()));
             if (!a.file.isEmpty())
-                r.checkFile(b.value(u"file"_s).value, a.file);
+                a.filePos = r.pos(b.value(u"file"_s).value);
             if (!a.url.isEmpty()) {
                 const QUrl url(a.url);
                 if (!url.isValid() || url.scheme() != u"https")
@@ -448,7 +416,6 @@ public:
         case LabActionKind::Kubectl:
         case LabActionKind::Istioctl:
             a.args = r.list(e, key, &a.argPos);
-            r.checkArgs(a.args, a.argPos, key, at, defaults);
             break;
         case LabActionKind::IstioInstall:
             if (e.value.IsScalar()) {
@@ -458,7 +425,7 @@ public:
                 a.file = r.str(b, u"file"_s, key, true, at);
             }
             if (!a.file.isEmpty())
-                r.checkFile(e.value.IsScalar() ? e.value : e.value[std::string("file")], a.file);
+                a.filePos = r.pos(e.value.IsScalar() ? e.value : e.value[std::string("file")]);
             break;
         case LabActionKind::Restart:
         case LabActionKind::WaitRollout: {
@@ -673,7 +640,6 @@ public:
             }
             c.tool = b.contains(u"kubectl"_s) ? u"kubectl"_s : u"istioctl"_s;
             c.args = r.list(b.value(c.tool), c.tool, &c.argPos);
-            r.checkArgs(c.args, c.argPos, c.tool, at, defaults);
             break;
         }
         }
@@ -812,11 +778,37 @@ public:
         }
         if (const auto it = m.constFind(u"teardown"_s); it != m.cend())
             lab.teardown = actions(*it, u"teardown"_s);
-        if (!r.errors.isEmpty())
-            return std::nullopt;
+        if (const auto it = m.constFind(u"namespaces"_s); it != m.cend())
+            lab.namespaces = r.list(*it, u"namespaces"_s, &lab.namespacesPos);
         return lab;
     }
 };
+
+// YAML features that hide what a lab says: tags (`!!binary`, `!custom`) and merge keys (`<<`).
+void checkPlainYaml(Reader& r, const YAML::Node& node, int depth)
+{
+    if (depth > 64) {
+        r.error(node, u"the lab is nested too deeply"_s);
+        return;
+    }
+    const std::string& tag = node.Tag();
+    if (!tag.empty() && tag != "?" && tag != "!")
+        r.error(node, u"YAML tags ('%1') are not part of the lab format: write plain values"_s.arg(
+                          QString::fromStdString(tag)));
+    if (node.IsMap()) {
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const YAML::Node k = it->first;
+            if (k.IsScalar() && k.Scalar() == "<<" && k.Tag() != "!")
+                r.error(k, u"YAML merge keys ('<<') are not part of the lab format: write the "
+                           "values out"_s);
+            checkPlainYaml(r, k, depth + 1);
+            checkPlainYaml(r, it->second, depth + 1);
+        }
+    } else if (node.IsSequence()) {
+        for (const YAML::Node& item : node)
+            checkPlainYaml(r, item, depth + 1);
+    }
+}
 
 }  // namespace
 
@@ -835,10 +827,14 @@ LabLoadResult loadBytes(const QByteArray& yaml, const QString& fileName, const Q
         if (!root.IsDefined() || root.IsNull()) {
             p.r.error(LabPos{1, 1}, u"the file is empty: a lab starts with 'obslab-lab: 1'"_s);
         } else {
+            checkPlainYaml(p.r, root, 0);
             std::optional<Lab> lab = p.parse(root);
             if (lab) {
                 lab->filePath = fileName;
                 lab->dir = dir;
+                // The trust model, with the defaults (lab plan/run check again with the values
+                // in effect).
+                p.r.errors += LabTrust::lint(*lab, LabTrust::variables(*lab));
                 result.lab = std::move(lab);
             }
         }

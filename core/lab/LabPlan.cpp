@@ -1,5 +1,7 @@
 #include "core/lab/LabPlan.h"
 
+#include "core/lab/LabTrust.h"
+
 #include <QDir>
 #include <QFile>
 
@@ -70,13 +72,21 @@ QStringList describeManifest(const QByteArray& yaml, const QString& fallbackNs)
 
 namespace {
 
-QByteArray manifestText(const Lab& lab, const LabAction& a, const QHash<QString, QString>& vars)
+QByteArray manifestText(const Lab& lab, const LabAction& a, const QHash<QString, QString>& vars,
+                        LabPlan& plan)
 {
     if (!a.inline_.isEmpty())
         return substituteVariables(a.inline_, vars).toUtf8();
     if (a.file.isEmpty() || lab.dir.isEmpty())
         return {};
-    QFile f(QDir(lab.dir).filePath(substituteVariables(a.file, vars)));
+    // Only what the trust model allows is read (plan.problems says why not).
+    QString canonical;
+    if (!CommandPolicy::checkLabFile(substituteVariables(a.file, vars), lab.dir, &canonical)
+             .isEmpty())
+        return {};
+    if (!plan.filesRead.contains(canonical))
+        plan.filesRead << canonical;
+    QFile f(canonical);
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return substituteVariables(QString::fromUtf8(f.read(1024 * 1024)), vars).toUtf8();
@@ -102,74 +112,72 @@ void describe(const Lab& lab, const LabAction& a, const QHash<QString, QString>&
                       u"whatever %1 contains (shown before it is applied)"_s.arg(a.url));
             break;
         }
-        for (const QString& o : describeManifest(manifestText(lab, a, vars), ns))
+        for (const QString& o : describeManifest(manifestText(lab, a, vars, plan), ns))
             addUnique(plan.creates, o);
+        addUnique(plan.namespaces, ns);
         break;
     }
     case LabActionKind::Delete:
-        for (const QString& o : describeManifest(manifestText(lab, a, vars), ns))
-            addUnique(plan.deletes, o);
+        for (const QString& o : describeManifest(manifestText(lab, a, vars, plan), ns))
+            addUnique(plan.deletes, o + u' ' + QString::fromLatin1(LabPlan::kDestructiveMark));
+        addUnique(plan.namespaces, ns);
         break;
     case LabActionKind::Kubectl:
     case LabActionKind::Istioctl: {
         QStringList args;
         for (const QString& x : a.args)
             args << sub(x);
-        const QString verb = args.value(0);
-        const QString line = labActionKindKey(a.kind) + u' ' + args.join(u' ');
-        const QStringList readOnly = {u"get"_s,
-                                      u"describe"_s,
-                                      u"logs"_s,
-                                      u"wait"_s,
-                                      u"version"_s,
-                                      u"diff"_s,
-                                      u"explain"_s,
-                                      u"api-resources"_s,
-                                      u"api-versions"_s,
-                                      u"cluster-info"_s,
-                                      u"top"_s,
-                                      u"events"_s,
-                                      u"auth"_s,
-                                      u"analyze"_s,
-                                      u"proxy-config"_s,
-                                      u"pc"_s,
-                                      u"proxy-status"_s,
-                                      u"ps"_s,
-                                      u"verify-install"_s,
-                                      u"precheck"_s,
-                                      u"x"_s};
-        if (readOnly.contains(verb) || (verb == u"rollout" && args.value(1) != u"restart"))
+        const CommandPolicy::Verdict v = LabTrust::checkCommand(lab, vars, a.kind, a.args, a.ns);
+        for (const QString& f : v.filesRead)
+            addUnique(plan.filesRead, f);
+        for (const QString& n : v.namespaces)
+            addUnique(plan.namespaces, n);
+        if (!v.mutates)
             break;
-        if (verb == u"delete" || verb == u"uninstall")
-            addUnique(plan.deletes, line);
-        else if (verb == u"create")
+        QString line = labActionKindKey(a.kind) + u' ' + args.join(u' ');
+        if (v.clusterScoped)
+            line += u' ' + QString::fromLatin1(LabPlan::kClusterMark);
+        if (v.destructive)
+            addUnique(plan.deletes, line + u' ' + QString::fromLatin1(LabPlan::kDestructiveMark));
+        else if (args.value(0) == u"create")
             addUnique(plan.creates, line);
         else
             addUnique(plan.changes, line);
         break;
     }
-    case LabActionKind::IstioInstall:
-        addUnique(plan.changes,
-                  u"install or reconfigure Istio with %1 (istioctl install)"_s.arg(sub(a.file)));
+    case LabActionKind::IstioInstall: {
+        QString canonical;
+        if (CommandPolicy::checkLabFile(sub(a.file), lab.dir, &canonical).isEmpty() &&
+            !canonical.isEmpty())
+            addUnique(plan.filesRead, canonical);
+        addUnique(plan.namespaces, u"istio-system"_s);
+        addUnique(plan.changes, u"install or reconfigure Istio with %1 (istioctl install) %2"_s.arg(
+                                    sub(a.file), QString::fromLatin1(LabPlan::kClusterMark)));
         break;
+    }
     case LabActionKind::Restart:
+        addUnique(plan.namespaces, ns);
         for (const QString& d : a.deployments)
             addUnique(
                 plan.changes,
                 u"restart deployment %1 (namespace %2): its pods are replaced"_s.arg(sub(d), ns));
         break;
     case LabActionKind::PortForward:
+        addUnique(plan.namespaces, a.ns.isEmpty() ? u"istio-system"_s : ns);
         addUnique(plan.other, u"open a local port to svc/%1 in %2 (stopped when you leave)"_s.arg(
                                   sub(a.service), ns));
         break;
     case LabActionKind::TracedRequest:
     case LabActionKind::StartTraffic:
+        addUnique(plan.namespaces, ns);
         addUnique(plan.other,
                   u"send HTTP requests from deployment %1 to %2 (kubectl exec … curl)"_s.arg(
                       sub(a.from), sub(a.target)));
         break;
     case LabActionKind::WaitRollout:
     case LabActionKind::FollowLogs:
+        addUnique(plan.namespaces, ns);
+        break;
     case LabActionKind::StopTraffic:
     case LabActionKind::OpenTrace:
     case LabActionKind::OpenSearch:
@@ -183,17 +191,25 @@ void describe(const Lab& lab, const LabAction& a, const QHash<QString, QString>&
 
 LabPlan LabPlan::build(const Lab& lab, const QHash<QString, QString>& variables)
 {
-    QHash<QString, QString> vars;
-    for (const auto& [name, value] : lab.variables)
-        vars.insert(name, value);
-    for (auto it = variables.cbegin(); it != variables.cend(); ++it)
-        vars.insert(it.key(), it.value());
+    const QHash<QString, QString> vars = LabTrust::variables(lab, variables);
     LabPlan plan;
     for (const LabStep& s : lab.steps)
         for (const LabAction& a : s.actions)
             describe(lab, a, vars, false, plan);
     for (const LabAction& a : lab.teardown)
         describe(lab, a, vars, true, plan);
+    for (const LabStep& s : lab.steps)
+        for (const LabCheck& c : s.checks)
+            if (c.kind == LabCheckKind::CommandSucceeds) {
+                const CommandPolicy::Verdict v = LabTrust::checkCommand(
+                    lab, vars,
+                    c.tool == u"istioctl" ? LabActionKind::Istioctl : LabActionKind::Kubectl,
+                    c.args, c.ns);
+                for (const QString& n : v.namespaces)
+                    addUnique(plan.namespaces, n);
+            }
+    for (const LabIssue& i : LabTrust::lint(lab, vars))
+        plan.problems << i.toString();
     return plan;
 }
 
@@ -212,7 +228,18 @@ QString LabPlan::toText(const Lab& lab) const
     section(u"Change"_s, changes);
     section(u"Delete (teardown included)"_s, deletes);
     section(u"Also"_s, other);
-    out += u"\nIt runs only kubectl and istioctl, with the context and namespace you chose.\n"_s;
+    QStringList files;
+    const QDir dir(lab.dir);
+    for (const QString& f : filesRead)
+        files << (lab.dir.isEmpty() ? f : dir.relativeFilePath(f));
+    section(u"Local files it reads (all inside %1)"_s.arg(lab.dir.isEmpty() ? u"the lab's folder"_s
+                                                                            : lab.dir),
+            files);
+    section(u"Namespaces it reads or changes"_s, namespaces);
+    section(u"REFUSED by the trust model (the lab will not run)"_s, problems);
+    out += u"\nIt runs only kubectl and istioctl, with the context you chose. Marks: %1 removes "
+           "something, %2 acts beyond one namespace.\n"_s.arg(QString::fromLatin1(kDestructiveMark),
+                                                              QString::fromLatin1(kClusterMark));
     return out;
 }
 

@@ -16,8 +16,15 @@ struct LabPlan
     QStringList creates;  // "Deployment frontend (namespace default)" — apply may also change
     QStringList changes;  // "label namespace default istio-injection=enabled", "restart …"
     QStringList deletes;
-    QStringList other;  // requests sent, port-forwards, URLs fetched
-    QStringList needs;  // before Start: a tool that is missing and the steps that need it
+    QStringList other;       // requests sent, port-forwards, URLs fetched
+    QStringList needs;       // before Start: a tool that is missing and the steps that need it
+    QStringList filesRead;   // every local file the lab reads (resolved, inside its folder)
+    QStringList namespaces;  // every namespace it reads or changes
+    // What the trust model refuses with these values (LabTrust::lint): the lab does not run.
+    QStringList problems;
+    // Items of creates/changes/deletes carry a mark: "[deletes]", "[cluster-wide]".
+    static constexpr auto kDestructiveMark = "[deletes]";
+    static constexpr auto kClusterMark = "[cluster-wide]";
 
     // Plain text for the terminal (and the dialog's details).
     QString toText(const Lab& lab) const;

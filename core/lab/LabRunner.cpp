@@ -19,6 +19,8 @@
 #include "core/process/BackgroundJob.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
+#include "core/process/Redactor.h"
+#include "core/process/StreamRedactor.h"
 #include "core/tracing/JaegerClient.h"
 #include "core/tracing/JaegerTraceId.h"
 #include "core/tracing/JaegerUrls.h"
@@ -32,6 +34,8 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+
+#include <memory>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace std::chrono_literals;
@@ -597,18 +601,35 @@ CommandSpec LabRunner::rawSpec(const QString& tool, const QStringList& labArgs,
 
 Result<QByteArray> LabRunner::manifest(const LabAction& a) const
 {
-    if (!a.inline_.isEmpty())
-        return sub(a.inline_).toUtf8();
+    const CommandPolicy::Scope scope = LabTrust::scope(lab_, vars_, a.ns);
+    if (!a.inline_.isEmpty()) {
+        const QByteArray text = sub(a.inline_).toUtf8();
+        const QStringList problems = CommandPolicy::manifestProblems(
+            text, scope.defaultNamespace, scope, a.kind == LabActionKind::Delete);
+        if (!problems.isEmpty())
+            return Error{u"Refused: "_s + problems.join(u"; "), {}};
+        return text;
+    }
     if (a.file.isEmpty())
         return Error{u"This action has no manifest."_s, {}};
     const QString rel = sub(a.file);
     if (lab_.dir.isEmpty())
         return Error{u"The lab was not loaded from a folder, so '%1' cannot be read."_s.arg(rel),
                      {}};
-    QFile f(QDir(lab_.dir).filePath(rel));
+    // Checked now, with the values in effect and symlinks resolved: what is read is what the
+    // plan showed.
+    QString canonical;
+    if (const QString why = CommandPolicy::checkLabFile(rel, lab_.dir, &canonical); !why.isEmpty())
+        return Error{u"Refused: "_s + why, {}};
+    QFile f(canonical);
     if (!f.open(QIODevice::ReadOnly))
         return Error{u"Cannot read %1: %2"_s.arg(f.fileName(), f.errorString()), {}};
-    return sub(QString::fromUtf8(f.read(4 * 1024 * 1024))).toUtf8();
+    const QByteArray text = sub(QString::fromUtf8(f.read(4 * 1024 * 1024))).toUtf8();
+    const QStringList problems = CommandPolicy::manifestProblems(
+        text, scope.defaultNamespace, scope, a.kind == LabActionKind::Delete);
+    if (!problems.isEmpty())
+        return Error{u"Refused: "_s + problems.join(u"; "), {}};
+    return text;
 }
 
 CommandSpec LabRunner::requestSpec(const LabAction& a, const QString& traceId,
@@ -724,7 +745,11 @@ void LabRunner::runCommand(const QString& stepId, int index, const CommandSpec& 
         mutationConfirmed_ = host_ && host_->confirm(question, commandLine);
         return mutationConfirmed_;
     };
-    const Result<Command*> started = MutationGate::start(runner_, spec, options_.policy, confirm);
+    // Lab commands run with nothing in their environment that could start another program.
+    CommandSpec scrubbed = spec;
+    scrubbed.scrubEnvironment = true;
+    const Result<Command*> started =
+        MutationGate::start(runner_, scrubbed, options_.policy, confirm);
     if (!started.ok()) {
         CommandResult r;
         r.status = CommandStatus::Cancelled;
@@ -736,11 +761,16 @@ void LabRunner::runCommand(const QString& stepId, int index, const CommandSpec& 
     Command* command = started.value();
     running_ << command;
     if (!stepId.isEmpty()) {
-        connect(command, &Command::stdoutLine, this, [this, stepId, index](const QByteArray& l) {
-            Q_EMIT actionOutput(stepId, index, QString::fromUtf8(l), false);
-        });
+        // Secret values never leave the runner: its output feeds `lab run`, the GUI, recordings
+        // and handouts alike.
+        auto redactor = std::make_shared<StreamRedactor>();
+        connect(command, &Command::stdoutLine, this,
+                [this, stepId, index, redactor](const QByteArray& l) {
+                    if (const auto line = redactor->redactLine(QString::fromUtf8(l)))
+                        Q_EMIT actionOutput(stepId, index, Redactor::redactLine(*line), false);
+                });
         connect(command, &Command::stderrLine, this, [this, stepId, index](const QByteArray& l) {
-            Q_EMIT actionOutput(stepId, index, QString::fromUtf8(l), true);
+            Q_EMIT actionOutput(stepId, index, Redactor::redactLine(QString::fromUtf8(l)), true);
         });
     }
     connect(command, &Command::finished, this, [this, gen, done](const CommandResult& r) {
@@ -792,6 +822,21 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
                 }
                 const QByteArray text = reply->read(4 * 1024 * 1024);
                 const QStringList objects = describeManifest(text, nsOf(a.ns));
+                const CommandPolicy::Scope scope = LabTrust::scope(lab_, vars_, a.ns);
+                const QStringList problems =
+                    CommandPolicy::manifestProblems(text, scope.defaultNamespace, scope, false);
+                if (!problems.isEmpty()) {
+                    finish(false,
+                           u"Refused: the manifest from %1: %2"_s.arg(a.url, problems.join(u"; ")));
+                    return;
+                }
+                // Its objects were not in the plan: a blanket yes does not cover them.
+                if (host_ && !host_->acceptsUnplanned()) {
+                    finish(false, u"Not applied: the manifest from %1 was not in the plan, so "
+                                  "--yes does not accept it (apply it from the GUI, or save it "
+                                  "beside the lab)"_s.arg(a.url));
+                    return;
+                }
                 if (!host_ ||
                     !host_->confirm(u"Apply this manifest from %1? It creates or changes: %2"_s.arg(
                                         a.url, objects.join(u"; ")),
@@ -821,16 +866,22 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
     case LabActionKind::IstioInstall:
     case LabActionKind::Restart: {
         // Variables are substituted now: check the trust model again on what will really run.
+        QString refusal;
         if (a.kind == LabActionKind::Kubectl || a.kind == LabActionKind::Istioctl) {
-            const QStringList args = sub(a.args);
-            const auto v = a.kind == LabActionKind::Kubectl ? LabTrust::checkKubectl(args)
-                                                            : LabTrust::checkIstioctl(args);
-            if (!v.isEmpty()) {
-                QMetaObject::invokeMethod(
-                    this, [finish, m = v.first().message] { finish(false, u"Refused: "_s + m); },
-                    Qt::QueuedConnection);
-                return;
-            }
+            const auto v = LabTrust::checkCommand(lab_, vars_, a.kind, a.args, a.ns);
+            if (!v.ok())
+                refusal = v.refusals.first().message;
+        } else if (a.kind == LabActionKind::IstioInstall) {
+            refusal = CommandPolicy::checkLabFile(sub(a.file), lab_.dir);
+        } else {
+            const CommandPolicy::Scope s = LabTrust::scope(lab_, vars_, a.ns);
+            refusal = CommandPolicy::checkMutableNamespace(s.defaultNamespace, s);
+        }
+        if (!refusal.isEmpty()) {
+            QMetaObject::invokeMethod(
+                this, [finish, refusal] { finish(false, u"Refused: "_s + refusal); },
+                Qt::QueuedConnection);
+            return;
         }
         byCommand(specFor(stepId, a));
         return;
@@ -1101,7 +1152,9 @@ void LabRunner::sendTrafficRequest()
 {
     if (trafficCommand_ || !runner_)
         return;  // the previous request is still on its way
-    trafficCommand_ = runner_->start(requestSpec(trafficAction_, randomHex64(), randomHex64()));
+    CommandSpec traffic = requestSpec(trafficAction_, randomHex64(), randomHex64());
+    traffic.scrubEnvironment = true;
+    trafficCommand_ = runner_->start(traffic);
 }
 
 void LabRunner::setJaegerUrl(const QUrl& url)
@@ -1275,11 +1328,12 @@ void LabRunner::attemptCheck(const LabCheck& c, AttemptDone done)
         return;
     }
     case LabCheckKind::CommandSucceeds: {
-        const QStringList args = sub(c.args);
-        const auto v =
-            c.tool == u"kubectl" ? LabTrust::checkKubectl(args) : LabTrust::checkIstioctl(args);
-        if (!v.isEmpty())
-            return done(false, u"Refused: "_s + v.first().message);
+        const auto v = LabTrust::checkCommand(
+            lab_, vars_, c.tool == u"istioctl" ? LabActionKind::Istioctl : LabActionKind::Kubectl,
+            c.args, c.ns);
+        if (!v.ok() || v.mutates)
+            return done(false, u"Refused: "_s + (v.ok() ? u"a check may not change the cluster"_s
+                                                        : v.refusals.first().message));
         runCommand({}, -1, rawSpec(c.tool, c.args, c.ns), [done](const CommandResult& r) {
             done(r.ok(), r.ok() ? firstLine(r.stdoutData + r.stderrData) : failureText(r));
         });

@@ -1,178 +1,248 @@
 #include "core/lab/LabTrust.h"
 
+#include "core/lab/LabPlan.h"
+
 #include <QDir>
+#include <QFile>
 #include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace obslab::LabTrust {
 
+QHash<QString, QString> variables(const Lab& lab, const QHash<QString, QString>& values)
+{
+    QHash<QString, QString> vars;
+    for (const auto& [name, value] : lab.variables)
+        vars.insert(name, value);
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        vars.insert(it.key(), it.value());
+    return vars;
+}
+
+CommandPolicy::Scope scope(const Lab& lab, const QHash<QString, QString>& vars,
+                           const QString& actionNamespace)
+{
+    CommandPolicy::Scope s;
+    s.labDir = lab.dir;
+    const QString labNs = vars.value(u"namespace"_s, u"default"_s);
+    s.defaultNamespace =
+        actionNamespace.isEmpty() ? labNs : substituteVariables(actionNamespace, vars);
+    s.mutableNamespaces << labNs;
+    for (const QString& n : lab.namespaces)
+        s.mutableNamespaces << substituteVariables(n, vars);
+    s.mutableNamespaces.removeDuplicates();
+    return s;
+}
+
+CommandPolicy::Verdict checkCommand(const Lab& lab, const QHash<QString, QString>& vars,
+                                    LabActionKind kind, const QStringList& args, const QString& ns)
+{
+    QStringList expanded;
+    for (const QString& a : args)
+        expanded << substituteVariables(a, vars);
+    return CommandPolicy::check(kind == LabActionKind::Istioctl ? CommandPolicy::Tool::Istioctl
+                                                                : CommandPolicy::Tool::Kubectl,
+                                expanded, scope(lab, vars, ns));
+}
+
 namespace {
 
-// Subcommands a lab may run, with the second word where only some are safe.
-const QStringList kKubectl = {
-    u"get"_s,   u"describe"_s, u"logs"_s,          u"apply"_s,        u"delete"_s,
-    u"label"_s, u"annotate"_s, u"rollout"_s,       u"wait"_s,         u"version"_s,
-    u"diff"_s,  u"explain"_s,  u"api-resources"_s, u"api-versions"_s, u"cluster-info"_s,
-    u"scale"_s, u"patch"_s,    u"create"_s,        u"top"_s,          u"events"_s,
-    u"auth"_s,
-};
-const QStringList kRollout = {u"status"_s, u"restart"_s, u"history"_s};
-const QStringList kCreate = {u"namespace"_s, u"ns"_s};
-const QStringList kAuth = {u"can-i"_s};
-
-const QStringList kIstioctl = {
-    u"version"_s,
-    u"analyze"_s,
-    u"proxy-config"_s,
-    u"pc"_s,
-    u"proxy-status"_s,
-    u"ps"_s,
-    u"install"_s,
-    u"uninstall"_s,
-    u"verify-install"_s,
-    u"precheck"_s,
-    u"x"_s,
-};
-const QStringList kIstioctlX = {u"precheck"_s};
-
-// Flags that point the tool at another cluster or identity.
-const QStringList kIdentityFlags = {
-    u"--kubeconfig"_s,
-    u"--context"_s,
-    u"--cluster"_s,
-    u"--user"_s,
-    u"--as"_s,
-    u"--as-group"_s,
-    u"--as-uid"_s,
-    u"--token"_s,
-    u"--server"_s,
-    u"-s"_s,
-    u"--certificate-authority"_s,
-    u"--client-certificate"_s,
-    u"--client-key"_s,
-    u"--insecure-skip-tls-verify"_s,
-    u"--username"_s,
-    u"--password"_s,
-    u"--tls-server-name"_s,
-    u"--cache-dir"_s,
-    u"--vklog"_s,
-};
-// Flags that read local files or directories.
-const QStringList kFileFlags = {u"-f"_s, u"--filename"_s, u"-k"_s, u"--kustomize"_s, u"--raw"_s};
-const QStringList kIstioFileFlags = {u"-f"_s, u"--filename"_s,  u"-c"_s,
-                                     u"-d"_s, u"--manifests"_s, u"--charts"_s};
-
-QString flagName(const QString& arg)
+class Linter
 {
-    if (!arg.startsWith(u'-'))
-        return {};
-    const qsizetype eq = arg.indexOf(u'=');
-    return eq < 0 ? arg : arg.left(eq);
-}
+public:
+    Linter(const Lab& lab, const QHash<QString, QString>& vars)
+        : lab_(lab)
+        , vars_(vars)
+    {}
 
-// A short flag cluster such as `-sfoo` carries its value glued on: compare the first letter.
-bool matchesShort(const QString& arg, const QStringList& flags)
-{
-    if (arg.size() > 2 && arg.at(0) == u'-' && arg.at(1) != u'-')
-        return flags.contains(arg.left(2));
-    return false;
-}
+    QList<LabIssue> issues;
 
-QList<Violation> check(const QStringList& args, const QString& tool, const QStringList& allowed,
-                       const QStringList& fileFlags)
-{
-    QList<Violation> out;
-    if (args.isEmpty()) {
-        out.append({-1, u"%1 needs a subcommand"_s.arg(tool)});
-        return out;
+    void error(const LabPos& p, const QString& message)
+    {
+        const LabIssue issue{lab_.filePath, p, message};
+        for (const LabIssue& i : std::as_const(issues))
+            if (i.pos.line == p.line && i.pos.column == p.column && i.message == message)
+                return;
+        issues << issue;
     }
-    const QString& sub = args.first();
-    if (sub.startsWith(u'-')) {
-        out.append({0, u"the first argument must be the %1 subcommand, not the flag '%2'"_s.arg(
-                           tool, sub)});
-    } else if (!allowed.contains(sub)) {
-        out.append({0, u"'%1 %2' is not allowed in a lab (allowed: %3)"_s.arg(
-                           tool, sub, allowed.join(u", "))});
-    } else {
-        const QString second = args.value(1);
-        auto needs = [&](const QStringList& words) {
-            if (!words.contains(second))
-                out.append(
-                    {args.size() > 1 ? 1 : 0,
-                     u"'%1 %2' is allowed only as %3"_s.arg(
-                         tool, sub,
-                         QStringList(words)
-                             .replaceInStrings(QRegularExpression(u"^"_s), tool + u' ' + sub + u' ')
-                             .join(u", "))});
-        };
-        if (tool == u"kubectl") {
-            if (sub == u"rollout")
-                needs(kRollout);
-            else if (sub == u"create")
-                needs(kCreate);
-            else if (sub == u"auth")
-                needs(kAuth);
-        } else if (sub == u"x") {
-            needs(kIstioctlX);
+    QString sub(const QString& s) const { return substituteVariables(s, vars_); }
+
+    void command(LabActionKind kind, const QStringList& args, const QList<LabPos>& argPos,
+                 const QString& ns, const LabPos& at, bool readOnly)
+    {
+        const CommandPolicy::Verdict v = checkCommand(lab_, vars_, kind, args, ns);
+        for (const CommandPolicy::Finding& f : v.refusals)
+            error(f.argIndex >= 0 && f.argIndex < argPos.size() ? argPos.at(f.argIndex) : at,
+                  f.message);
+        if (readOnly && v.ok() && v.mutates)
+            error(at, u"a check only looks: this command changes the cluster (make it an "
+                      "action)"_s);
+    }
+
+    void manifest(const LabAction& a, bool deleting)
+    {
+        const CommandPolicy::Scope s = scope(lab_, vars_, a.ns);
+        QByteArray text;
+        if (!a.file.isEmpty()) {
+            QString canonical;
+            const QString why = CommandPolicy::checkLabFile(sub(a.file), lab_.dir, &canonical);
+            if (!why.isEmpty())
+                return error(a.filePos.line ? a.filePos : a.pos, why);
+            QFile f(canonical);
+            if (canonical.isEmpty() || !f.open(QIODevice::ReadOnly))
+                return;
+            text = sub(QString::fromUtf8(f.read(4 * 1024 * 1024))).toUtf8();
+        } else if (!a.inline_.isEmpty()) {
+            text = sub(a.inline_).toUtf8();
+        } else {
+            return;
+        }
+        for (const QString& why :
+             CommandPolicy::manifestProblems(text, s.defaultNamespace, s, deleting))
+            error(a.pos, why);
+    }
+
+    void name(const QString& n, const LabPos& at)
+    {
+        if (const QString why = CommandPolicy::checkName(sub(n)); !why.isEmpty())
+            error(at, why);
+    }
+    void selector(const QString& sel, const LabPos& at)
+    {
+        if (const QString why = CommandPolicy::checkSelector(sub(sel)); !why.isEmpty())
+            error(at, why);
+    }
+
+    void action(const LabAction& a)
+    {
+        switch (a.kind) {
+        case LabActionKind::Apply:
+        case LabActionKind::Delete:
+            manifest(a, a.kind == LabActionKind::Delete);
+            break;
+        case LabActionKind::Kubectl:
+        case LabActionKind::Istioctl:
+            command(a.kind, a.args, a.argPos, a.ns, a.pos, false);
+            break;
+        case LabActionKind::IstioInstall:
+            if (const QString why = CommandPolicy::checkLabFile(sub(a.file), lab_.dir);
+                !why.isEmpty())
+                error(a.filePos.line ? a.filePos : a.pos, why);
+            break;
+        case LabActionKind::Restart:
+        case LabActionKind::WaitRollout:
+            for (const QString& d : a.deployments)
+                name(d.section(u'/', -1), a.pos);
+            if (a.kind == LabActionKind::Restart) {
+                const CommandPolicy::Scope s = scope(lab_, vars_, a.ns);
+                if (const QString why = CommandPolicy::checkMutableNamespace(s.defaultNamespace, s);
+                    !why.isEmpty())
+                    error(a.pos, why);
+            }
+            break;
+        case LabActionKind::FollowLogs:
+            selector(a.selector, a.pos);
+            name(a.container, a.pos);
+            break;
+        case LabActionKind::PortForward:
+            name(a.service, a.pos);
+            break;
+        case LabActionKind::TracedRequest:
+        case LabActionKind::StartTraffic:
+            name(a.from, a.pos);
+            if (!a.container.isEmpty())
+                name(a.container, a.pos);
+            if (const QString why = CommandPolicy::checkText(sub(a.target)); !why.isEmpty())
+                error(a.pos, why);
+            break;
+        case LabActionKind::StopTraffic:
+        case LabActionKind::OpenTrace:
+        case LabActionKind::OpenSearch:
+        case LabActionKind::RunDoctor:
+            break;
+        }
+        if (!a.ns.isEmpty())
+            if (const QString why = CommandPolicy::checkName(sub(a.ns)); !why.isEmpty())
+                error(a.pos, u"namespace: "_s + why);
+    }
+
+    void check(const LabCheck& c)
+    {
+        switch (c.kind) {
+        case LabCheckKind::PodsHaveSidecar:
+        case LabCheckKind::LogsMatch:
+            selector(c.selector, c.pos);
+            break;
+        case LabCheckKind::RolloutReady:
+            name(c.deployment, c.pos);
+            break;
+        case LabCheckKind::ResourceExists:
+            name(c.name, c.pos);
+            if (!matches(c.resource))
+                error(c.pos, u"'%1' is not a resource kind"_s.arg(c.resource));
+            break;
+        case LabCheckKind::CommandSucceeds:
+            command(c.tool == u"istioctl" ? LabActionKind::Istioctl : LabActionKind::Kubectl,
+                    c.args, c.argPos, c.ns, c.pos, true);
+            break;
+        case LabCheckKind::JaegerHasService:
+        case LabCheckKind::JaegerHasTrace:
+            break;
         }
     }
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& arg = args.at(i);
-        if (arg == u"--")
-            break;
-        const QString name = flagName(arg);
-        if (name.isEmpty())
-            continue;
-        if (kIdentityFlags.contains(name) || matchesShort(arg, {u"-s"_s}) ||
-            (tool == u"istioctl" && (name == u"-c" || matchesShort(arg, {u"-c"_s}))))
-            out.append({i, u"'%1' is not allowed in a lab: ObsLab sets the kube context and "
-                           "namespace itself"_s.arg(name)});
-        else if (fileFlags.contains(name) || matchesShort(arg, fileFlags))
-            out.append({i, u"'%1' reads local files and is not allowed in a lab: use the 'apply' "
-                           "or 'istioInstall' action with a manifest beside the lab"_s.arg(name)});
+
+    static bool matches(const QString& kind)
+    {
+        static const QRegularExpression re(u"^[A-Za-z][A-Za-z0-9.-]*$"_s);
+        return re.match(kind).hasMatch();
     }
-    return out;
-}
+
+    void run()
+    {
+        const QString labNs = vars_.value(u"namespace"_s, u"default"_s);
+        for (int i = 0; i < lab_.namespaces.size() + 1; ++i) {
+            const QString ns = i == 0 ? labNs : sub(lab_.namespaces.at(i - 1));
+            const LabPos at = i == 0 ? LabPos{1, 1} : lab_.namespacesPos.value(i - 1, {1, 1});
+            if (ns.startsWith(u"kube-"_s))
+                error(at, u"'%1' is a system namespace: a lab never changes it"_s.arg(ns));
+            else if (const QString why = CommandPolicy::checkName(ns);
+                     !why.isEmpty() || ns.contains(u'.'))
+                error(at, u"'%1' is not a namespace name"_s.arg(ns));
+        }
+        for (const LabStep& s : lab_.steps) {
+            for (const LabAction& a : s.actions)
+                action(a);
+            for (const LabCheck& c : s.checks)
+                check(c);
+        }
+        for (const LabAction& a : lab_.teardown)
+            action(a);
+    }
+
+private:
+    const Lab& lab_;
+    const QHash<QString, QString>& vars_;
+};
 
 }  // namespace
 
-QList<Violation> checkKubectl(const QStringList& args)
+QList<LabIssue> lint(const Lab& lab, const QHash<QString, QString>& vars)
 {
-    return check(args, u"kubectl"_s, kKubectl, kFileFlags);
-}
-
-QList<Violation> checkIstioctl(const QStringList& args)
-{
-    return check(args, u"istioctl"_s, kIstioctl, kIstioFileFlags);
+    Linter l(lab, vars);
+    l.run();
+    return l.issues;
 }
 
 bool isSafeRelativePath(const QString& path)
 {
-    if (path.isEmpty() || QDir::isAbsolutePath(path) || path.startsWith(u'~') ||
-        path.contains(u'\\') || path.contains(QChar(0)))
-        return false;
-    const QStringList parts = path.split(u'/');
-    for (const QString& p : parts)
-        if (p == u"..")
-            return false;
-    return true;
+    return !path.isEmpty() && CommandPolicy::checkLabFile(path, {}).isEmpty();
 }
 
 bool isSafeVariableValue(const QString& value)
 {
     static const QRegularExpression re(u"^[A-Za-z0-9._/:=,][A-Za-z0-9._/:=,-]*$"_s);
     return value.isEmpty() || re.match(value).hasMatch();
-}
-
-QStringList allowedKubectlSubcommands()
-{
-    return kKubectl;
-}
-
-QStringList allowedIstioctlSubcommands()
-{
-    return kIstioctl;
 }
 
 }  // namespace obslab::LabTrust

@@ -1,38 +1,42 @@
 #pragma once
 
-#include <QList>
+#include "core/lab/CommandPolicy.h"
+#include "core/lab/Lab.h"
+#include "core/lab/LabLoader.h"
+
+#include <QHash>
 #include <QString>
-#include <QStringList>
 
 namespace obslab {
 
-// The trust model for labs (shared files, so untrusted): which kubectl/istioctl arguments an
-// action may carry. Pure functions, any thread.
-// - only allow-listed subcommands (so no kubectl plugins, no `config`, no `exec`/`cp`/`run`);
-// - no flag that changes who or where (--kubeconfig, --context, --cluster, --user, --as*,
-//   --token, --server/-s, credentials, TLS overrides): ObsLab passes context and namespace;
-// - no flag that reads local files (-f/--filename, -k/--kustomize, istioctl -c/-d): manifests go
-//   through the typed apply/istioInstall actions, which only read files inside the lab's folder.
+// The trust model for labs (shared files, so untrusted), as it applies to one lab: the scope its
+// commands are checked against (CommandPolicy) and the rules for its variables and file paths.
+// Pure functions, any thread.
 namespace LabTrust {
 
-struct Violation
-{
-    int argIndex = -1;  // the offending argument; -1 for the whole command
-    QString message;
-};
+// The values in effect: the lab's defaults overridden by `values`.
+QHash<QString, QString> variables(const Lab& lab, const QHash<QString, QString>& values = {});
 
-// Checks the arguments that follow `kubectl` (or `istioctl`). Empty: allowed.
-QList<Violation> checkKubectl(const QStringList& args);
-QList<Violation> checkIstioctl(const QStringList& args);
+// Where an action may act: its namespace (else the lab's), the namespaces the lab declares (its
+// `namespace` variable and its `namespaces:` list, substituted) and the lab's folder.
+CommandPolicy::Scope scope(const Lab& lab, const QHash<QString, QString>& vars,
+                           const QString& actionNamespace = {});
+
+// Everything in the lab checked against the trust model with these variable values (after
+// substitution): every command through CommandPolicy, every file after realpath, manifests'
+// namespaces, selectors and names. Lint runs it with the defaults, `lab plan`/`lab run` and the
+// GUI with the values in effect. Each problem has the lab file's line and column.
+QList<LabIssue> lint(const Lab& lab, const QHash<QString, QString>& vars);
+
+// The verdict of one kubectl/istioctl action or commandSucceeds check (variables substituted).
+CommandPolicy::Verdict checkCommand(const Lab& lab, const QHash<QString, QString>& vars,
+                                    LabActionKind kind, const QStringList& args, const QString& ns);
 
 // A manifest path given by a lab: relative, inside the lab's folder (no `..`, no absolute path).
 bool isSafeRelativePath(const QString& path);
 
 // A variable's value: letters, digits and . _ - / : = , only, not starting with '-'.
 bool isSafeVariableValue(const QString& value);
-
-QStringList allowedKubectlSubcommands();
-QStringList allowedIstioctlSubcommands();
 
 }  // namespace LabTrust
 }  // namespace obslab

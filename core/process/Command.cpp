@@ -156,8 +156,14 @@ void Command::launch()
     process_->setArguments(spec_.arguments);
     if (!spec_.workingDirectory.isEmpty())
         process_->setWorkingDirectory(spec_.workingDirectory);
-    if (!spec_.environment.isEmpty()) {
+    if (!spec_.environment.isEmpty() || spec_.scrubEnvironment) {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (spec_.scrubEnvironment) {
+            for (const QString& name : env.keys())
+                if (name.startsWith(u"KUBECTL_"_s) || name == u"EDITOR" || name == u"VISUAL" ||
+                    name == u"KUBE_EDITOR" || name == u"PAGER" || name == u"KUBECTL_EXTERNAL_DIFF")
+                    env.remove(name);
+        }
         for (auto it = spec_.environment.cbegin(); it != spec_.environment.cend(); ++it)
             env.insert(it.key(), it.value());
         process_->setProcessEnvironment(env);

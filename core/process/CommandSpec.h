@@ -16,6 +16,9 @@ struct CommandSpec
     QStringList arguments;
     QByteArray stdinData;                // written, then stdin is closed (empty: closed at once)
     QMap<QString, QString> environment;  // added to (or overriding) the inherited environment
+    // Drop what could make the program start another one (EDITOR, VISUAL, KUBE_EDITOR,
+    // KUBECTL_EXTERNAL_DIFF and every other KUBECTL_* hook, PAGER): set for lab commands.
+    bool scrubEnvironment = false;
     QString workingDirectory;            // empty: the current one
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // zero: none (background jobs)
     QString title;  // what it does, for people: "Read the current kube context"

@@ -41,6 +41,9 @@ struct Patterns
         "refresh-token|access-token|client-secret)\\s*:[ \\t]+)(?!<redacted>)[^\\s#].*$"_s};
     QRegularExpression jsonSecretKind{u"\"kind\"\\s*:\\s*\"Secret\""_s};
     QRegularExpression jsonData{u"(\"(?:data|stringData)\"\\s*:\\s*)\\{[^{}]*\\}"_s};
+    // The same inside a JSON string (the last-applied annotation under -o json): \"kind\".
+    QRegularExpression escapedSecretKind{u"\\\\\"kind\\\\\"\\s*:\\s*\\\\\"Secret\\\\\""_s};
+    QRegularExpression escapedData{u"(\\\\\"(?:data|stringData)\\\\\"\\s*:\\s*)\\{[^{}]*\\}"_s};
     QRegularExpression exactFlag{u"^--(?:"_s + secretFlagNames() + u")$"_s};
     QRegularExpression flagWithValue{u"^(--(?:"_s + secretFlagNames() + u")=).*$"_s,
                                      QRegularExpression::DotMatchesEverythingOption};
@@ -77,6 +80,8 @@ QString Redactor::redactLine(const QString& line)
     out.replace(p.yamlKey, u"\\1"_s + mask());
     if (out.contains(p.jsonSecretKind))
         out.replace(p.jsonData, u"\\1\""_s + mask() + u'"');
+    if (out.contains(p.escapedSecretKind))
+        out.replace(p.escapedData, u"\\1\\\""_s + mask() + u"\\\""_s);
     return out;
 }
 

@@ -155,7 +155,7 @@ void TestLabLoader::broken_data()
         << 10 << 5 << u"needs an 'id'"_s;
     QTest::newRow("manifest-missing")
         << kHeader + "- id: a\n  title: A\n  actions:\n  - apply: nowhere.yaml\n"
-        << 10 << 12 << u"manifest 'nowhere.yaml' not found beside the lab"_s;
+        << 10 << 12 << u"'nowhere.yaml' not found beside the lab"_s;
     QTest::newRow("args-not-a-list")
         << kHeader + "- id: a\n  title: A\n  actions:\n  - kubectl: {get: pods}\n"
         << 10 << 14 << u"must be a list"_s;
@@ -215,8 +215,8 @@ void TestLabLoader::forbidden_data()
                            << u"'--token' is not allowed"_s;
     QTest::newRow("server-short") << QByteArray("kubectl: [get, pods, -s, https://evil]") << 26
                                   << u"'-s' is not allowed"_s;
-    QTest::newRow("local-file") << QByteArray("kubectl: [apply, -f, /home/me/.ssh/id_rsa]") << 22
-                                << u"reads local files"_s;
+    QTest::newRow("local-file") << QByteArray("kubectl: [apply, -f, /home/me/.ssh/id_rsa]") << 26
+                                << u"files must be relative to the lab's folder"_s;
     QTest::newRow("flag-first") << QByteArray("kubectl: [--context, prod, get, pods]") << 15
                                 << u"must be the kubectl subcommand"_s;
     QTest::newRow("rollout-undo") << QByteArray("kubectl: [rollout, undo, deploy/x]") << 24
@@ -350,7 +350,7 @@ void TestLabLoader::plan()
     QVERIFY2(p.creates.contains(u"Deployment frontend (namespace default)"_s), qPrintable(text));
     QVERIFY(p.creates.contains(u"Deployment jaeger (namespace istio-system)"_s));
     QVERIFY(p.creates.contains(u"Telemetry mesh-default (namespace istio-system)"_s));
-    QVERIFY(p.deletes.contains(u"Deployment backend (namespace default)"_s));
+    QVERIFY(p.deletes.contains(u"Deployment backend (namespace default) [deletes]"_s));
     QVERIFY(text.contains(u"restart deployment frontend"_s));
     QVERIFY(
         text.contains(u"kubectl label namespace default istio-injection=enabled --overwrite"_s));
