@@ -42,6 +42,7 @@
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
+#include <QTimer>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTextBrowser>
@@ -938,7 +939,25 @@ void LogsArea::openTraceLane(const QString& traceId)
     if (!logFile())
         return;
     lane_->showTrace(logFile(), traceId);
+    showLaneKeepingLine();
+}
+
+void LogsArea::showLaneKeepingLine()
+{
+    // The lane takes at most a third of the height, and the selected line stays in view (in the
+    // middle) once the splitter has made room for the lane.
+    const bool opening = lane_->isHidden();
     lane_->show();
+    if (opening) {
+        const int total = vertical_->height();
+        const int lane = qMin(lane_->sizeHint().height(), total / 3);
+        vertical_->setSizes({total - lane, lane});
+    }
+    QTimer::singleShot(0, this, [this] {
+        const QModelIndex current = table_->currentIndex();
+        if (current.isValid())
+            table_->scrollTo(current, QAbstractItemView::PositionAtCenter);
+    });
 }
 
 void LogsArea::openRequestLane(const QString& requestId)
@@ -946,7 +965,7 @@ void LogsArea::openRequestLane(const QString& requestId)
     if (!logFile())
         return;
     lane_->showRequest(logFile(), requestId);
-    lane_->show();
+    showLaneKeepingLine();
 }
 
 void LogsArea::showTraceLines(const QString& traceId, const QStringList& requestIds)
