@@ -26,14 +26,15 @@ QString serviceKeyOf(QByteArrayView line)
     qsizetype end = at;
     while (end < line.size() && end - at <= 255) {
         const char c = line.at(end);
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == ':' || c == '-' || c == '_' || c == '[' || c == ']';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-' || c == '_' ||
+                        c == '[' || c == ']';
         if (!ok)
             break;
         ++end;
     }
-    const bool whole = end == line.size() || line.at(end) == ' ' || line.at(end) == '\t' ||
-                       line.at(end) == '\r';
+    const bool whole =
+        end == line.size() || line.at(end) == ' ' || line.at(end) == '\t' || line.at(end) == '\r';
     if (!whole || end == at || end - at > 255 || line.sliced(at, end - at) == "-")
         return {};
     return QString::fromLatin1(line.sliced(at, end - at));

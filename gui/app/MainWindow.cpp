@@ -60,9 +60,9 @@ bool commandChangesSomething(const TranscriptEntry& e)
 {
     if (e.title.startsWith(u"Rehearsal: "_s) || e.arguments.isEmpty())
         return false;
-    static const QStringList kubectlVerbs = {
-        u"apply"_s, u"create"_s, u"delete"_s, u"label"_s,   u"annotate"_s, u"patch"_s,
-        u"rollout"_s, u"scale"_s, u"exec"_s, u"replace"_s, u"set"_s,      u"diff"_s};
+    static const QStringList kubectlVerbs = {u"apply"_s,    u"create"_s,  u"delete"_s,  u"label"_s,
+                                             u"annotate"_s, u"patch"_s,   u"rollout"_s, u"scale"_s,
+                                             u"exec"_s,     u"replace"_s, u"set"_s,     u"diff"_s};
     static const QStringList istioctlVerbs = {u"install"_s, u"uninstall"_s, u"upgrade"_s};
     const QString program = QFileInfo(e.program).fileName();
     const QString verb = e.arguments.constFirst();
@@ -178,7 +178,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     arrangeDefaultLayout();
     if (services_.settings && !services_.settings->windowState().isEmpty() &&
         restoreState(services_.settings->windowState(), kStateVersion))
-        expandConsole();  // the person's own layout
+        expandConsole();            // the person's own layout
     bannerBar_->setVisible(false);  // the banner's visibility is ours, not the saved layout's
     updateDockTitleBars();
     QTimer::singleShot(0, this, &MainWindow::checkCluster);
@@ -280,6 +280,21 @@ void MainWindow::collapseConsole()
     // (lifted by expandConsole()).
     const int em = fontMetrics().height();
     console_->setMaximumHeight(qMax(em * 3, console_->minimumHeight()));
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    // A layout that asked for more height for a moment (a wrapping banner) leaves the window
+    // larger than the screen; it goes back inside as soon as its minimum allows.
+    const QScreen* s = screen();
+    if (!s || isFullScreen() || isMaximized())
+        return;
+    const QSize room = s->availableGeometry().size();
+    const QSize min = minimumSizeHint().expandedTo(minimumSize());
+    if ((width() > room.width() || height() > room.height()) && min.width() <= room.width() &&
+        min.height() <= room.height())
+        QTimer::singleShot(0, this, &MainWindow::fitToScreen);
 }
 
 void MainWindow::showEvent(QShowEvent* event)

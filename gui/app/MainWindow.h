@@ -102,6 +102,7 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     QDockWidget* addArea(QWidget* widget, const QString& title, const QString& objectName,

@@ -42,10 +42,10 @@
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
-#include <QTimer>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>

@@ -39,9 +39,9 @@ QString ms(qint64 v)
 QString hopLabel(const TraceHop& h)
 {
     const QString from = !h.from.isEmpty() ? h.from
-                         : h.client >= 0   ? QCoreApplication::translate("TraceLane", "(pod unnamed)")
-                                           : QCoreApplication::translate("TraceLane",
-                                                                         "(client not followed)");
+                         : h.client >= 0
+                             ? QCoreApplication::translate("TraceLane", "(pod unnamed)")
+                             : QCoreApplication::translate("TraceLane", "(client not followed)");
     const QString to =
         h.to.isEmpty() ? QCoreApplication::translate("TraceLane", "(unknown)") : h.to;
     return u"%1  →  %2"_s.arg(from, to);

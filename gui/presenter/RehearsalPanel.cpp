@@ -68,8 +68,8 @@ RehearsalPanel::RehearsalPanel(Transcript* transcript, QWidget* parent)
     output_ = new QPlainTextEdit(this);
     output_->setObjectName(u"rehearsalOutput"_s);
     output_->setReadOnly(true);
-    output_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     output_->setMaximumBlockCount(20000);
+    updateOutputFont();
 
     speed_ = new QComboBox(this);
     speed_->setObjectName(u"rehearsalSpeed"_s);
@@ -223,11 +223,10 @@ void RehearsalPanel::setRecording(const Recording& recording)
             appendText(e.step, out);
         const bool ok = e.status == CommandStatus::Succeeded;
         if (!ok)
-            appendHtml(
-                e.step,
-                u"<span style='color:%1'>[%2, exit code %3]</span>"_s
-                    .arg(toneAccent(Tone::Danger, palette()).name(), commandStatusName(e.status))
-                    .arg(e.exitCode));
+            appendHtml(e.step, u"<span style='color:%1'>[%2, exit code %3]</span>"_s
+                                   .arg(toneAccent(Tone::Danger, palette()).name(),
+                                        commandStatusName(e.status))
+                                   .arg(e.exitCode));
         Q_EMIT commandEnded(ok, ok ? tr("done") : commandStatusName(e.status));
     });
     connect(p, &RehearsalPlayer::logLinesReplayed, this, [this](const RehearsalEvent& e) {
@@ -238,11 +237,11 @@ void RehearsalPanel::setRecording(const Recording& recording)
     connect(p, &RehearsalPlayer::traceOpened, this, &RehearsalPanel::onTrace);
     connect(p, &RehearsalPlayer::checkReported, this, [this](const RehearsalEvent& e) {
         const Tone tone = e.checkPassed() ? Tone::Good : Tone::Danger;
-        appendHtml(e.step, u"<span style='color:%1'><b>%2 %3</b></span>%4"_s.arg(
-                               toneAccent(tone, palette()).name(),
-                               e.checkPassed() ? u"✓"_s : u"✗"_s, e.title.toHtmlEscaped(),
-                               e.message.isEmpty() ? QString()
-                                                   : u" — "_s + e.message.toHtmlEscaped()));
+        appendHtml(e.step,
+                   u"<span style='color:%1'><b>%2 %3</b></span>%4"_s.arg(
+                       toneAccent(tone, palette()).name(), e.checkPassed() ? u"✓"_s : u"✗"_s,
+                       e.title.toHtmlEscaped(),
+                       e.message.isEmpty() ? QString() : u" — "_s + e.message.toHtmlEscaped()));
     });
     connect(p, &RehearsalPlayer::checkFinished, this, [this](int step, bool passed) {
         if (step >= 0 && step < stepStates_.size()) {
@@ -472,7 +471,8 @@ void RehearsalPanel::showHint()
         if (e.kind == RehearsalEvent::Kind::Check && !e.hint.isEmpty())
             hints << u"%1: %2"_s.arg(e.title, e.hint);
     }
-    appendHtml(player_->currentStep(), hints.isEmpty() ? tr("<i>Hint: every check of this step passed when it was "
+    appendHtml(player_->currentStep(),
+               hints.isEmpty() ? tr("<i>Hint: every check of this step passed when it was "
                                     "recorded; no hint was needed.</i>")
                                : tr("<b>Hint</b> — %1").arg(hints.join(u"; "_s).toHtmlEscaped()));
 }
@@ -487,13 +487,18 @@ void RehearsalPanel::playAll()
 void RehearsalPanel::changeEvent(QEvent* event)
 {
     // The output's monospace font follows the application's size (and presenter mode's).
-    if (event->type() == QEvent::FontChange) {
-        QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-        if (font().pointSizeF() > 0)
-            mono.setPointSizeF(font().pointSizeF() * 0.9);
-        output_->setFont(mono);
-    }
+    if (event->type() == QEvent::FontChange)
+        updateOutputFont();
     QWidget::changeEvent(event);
+}
+
+void RehearsalPanel::updateOutputFont()
+{
+    // The same size from the start as after any change, so leaving presenter mode restores it.
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    if (font().pointSizeF() > 0)
+        mono.setPointSizeF(font().pointSizeF() * 0.9);
+    output_->setFont(mono);
 }
 
 void RehearsalPanel::stop()

@@ -86,6 +86,7 @@ private:
     void appendText(int step, const QString& text);
     void appendLogLine(int step, const rehearsal::RecordedLogLine& line);
     void noteEmptyRun(int step);
+    void updateOutputFont();
     void updateButtons();
     void onTrace(const rehearsal::RehearsalEvent& e);
     void chooseHandout(bool withResults);

@@ -5,6 +5,7 @@
 #include "core/process/BackgroundJobs.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
+#include "core/rehearsal/Recording.h"
 #include "gui/app/ContextBar.h"
 #include "gui/app/JobsPopup.h"
 #include "gui/app/MainWindow.h"
@@ -12,7 +13,6 @@
 #include "gui/cluster/ClusterArea.h"
 #include "gui/logs/LogsArea.h"
 #include "gui/presenter/RehearsalPanel.h"
-#include "core/rehearsal/Recording.h"
 #include "gui/widgets/Banner.h"
 #include "gui/widgets/EmptyState.h"
 
