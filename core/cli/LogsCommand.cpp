@@ -2,7 +2,9 @@
 
 #include "core/cli/CommonOptions.h"
 #include "core/cli/OptionParser.h"
+#include "core/common/AppSettings.h"
 #include "core/logs/AccessLogParser.h"
+#include "core/logs/FileRead.h"
 #include "core/logs/LineJsonWriter.h"
 #include "core/logs/LineRecord.h"
 #include "core/logs/LogFile.h"
@@ -20,10 +22,13 @@
 
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -40,13 +45,21 @@ enum class Output
     Ndjson
 };
 
+// Exit code of an input that ended early or changed while it was read (the lines before the
+// loss are printed): a truncated gzip file, a file truncated under the reader.
+constexpr int kExitPartial = 3;
+
 // Splits a byte stream into lines without copying the ones that lie inside one block; a line
-// that spans blocks (or is longer than one) is gathered in carry_.
+// that spans blocks is gathered in carry_, up to the line cap: past it the rest of the line is
+// only counted, so memory stays bounded whatever the line lengths (a line that never ends, like
+// /dev/zero's, is read on without growing). onLine gets the line (its first cap bytes) and its
+// whole length.
 class LineSink
 {
 public:
-    explicit LineSink(std::function<void(QByteArrayView)> onLine)
-        : onLine_(std::move(onLine))
+    LineSink(qint64 cap, std::function<void(QByteArrayView, qint64)> onLine)
+        : cap_(cap)
+        , onLine_(std::move(onLine))
     {}
 
     void feed(QByteArrayView block)
@@ -56,82 +69,143 @@ public:
         while (pos < block.size()) {
             const void* nl = std::memchr(d + pos, '\n', size_t(block.size() - pos));
             if (!nl) {
-                carry_.append(block.sliced(pos));
+                take(block.sliced(pos));
                 return;
             }
             const qsizetype end = static_cast<const char*>(nl) - d;
-            if (carry_.isEmpty()) {
-                onLine_(block.sliced(pos, end - pos));
+            if (pending_ == 0) {
+                const QByteArrayView line = block.sliced(pos, end - pos);
+                onLine_(line.first(std::min<qsizetype>(line.size(), cap_)), line.size());
             } else {
-                carry_.append(block.sliced(pos, end - pos));
-                onLine_(carry_);
+                take(block.sliced(pos, end - pos));
+                onLine_(carry_, pending_);
                 carry_.resize(0);
+                pending_ = 0;
             }
             pos = end + 1;
         }
     }
     void finish()
     {
-        if (!carry_.isEmpty())
-            onLine_(carry_);
+        if (pending_ > 0)
+            onLine_(carry_, pending_);
         carry_.clear();
+        pending_ = 0;
     }
 
 private:
-    std::function<void(QByteArrayView)> onLine_;
+    void take(QByteArrayView part)
+    {
+        const qsizetype room = qsizetype(cap_) - carry_.size();
+        if (room > 0)
+            carry_.append(part.first(std::min(room, part.size())));
+        pending_ += part.size();
+    }
+
+    qint64 cap_;
+    std::function<void(QByteArrayView, qint64)> onLine_;
     QByteArray carry_;
+    qint64 pending_ = 0;  // bytes of the unfinished line, carried or not
+};
+
+// How reading one input ended.
+struct PumpResult
+{
+    QString error;    // unreadable or corrupt: nothing more could be read
+    QString partial;  // the input ended early or shrank: what was before is kept
 };
 
 // Reads dev to the end, inflating gzip (detected by its magic bytes, concatenated members
-// allowed). Returns an error message, empty on success.
-QString pump(QIODevice& dev, LineSink& sink)
+// allowed). A file is read with read(2) on its descriptor, so a pipe's or FIFO's lines go on as
+// they arrive (QFile would wait for a whole block); flush() is called whenever the input has
+// nothing more for now. A regular file that shrinks while it is read, and gzip data that stops
+// inside a member, are reported in partial.
+PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flush)
 {
+    PumpResult result;
     QByteArray block(kBlockSize, Qt::Uninitialized);
     QByteArray inflated;
     std::unique_ptr<z_stream, void (*)(z_stream*)> zs(nullptr, [](z_stream* z) {
         inflateEnd(z);
         delete z;
     });
+    auto* file = qobject_cast<QFileDevice*>(&dev);
+    const int fd = file ? file->handle() : -1;
+    struct stat st
+    {};
+    const bool regular = fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    const qint64 sizeAtStart = regular ? qint64(st.st_size) : -1;
+    qint64 bytesRead = 0;
     bool first = true;
+    bool memberEnded = false;  // the last inflate() ended a gzip member
     for (;;) {
-        const qint64 n = dev.read(block.data(), block.size());
-        if (n < 0)
-            return dev.errorString();
+        qint64 n = 0;
+        if (fd >= 0) {
+            do
+                n = ::read(fd, block.data(), size_t(block.size()));
+            while (n < 0 && errno == EINTR);
+            if (n < 0) {
+                result.error = errnoText(errno);
+                return result;
+            }
+        } else {
+            n = dev.read(block.data(), block.size());
+            if (n < 0) {
+                result.error = dev.errorString();
+                return result;
+            }
+        }
         if (n == 0)
             break;
+        bytesRead += n;
         QByteArrayView data(block.constData(), n);
         if (first && n >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
             static_cast<unsigned char>(data[1]) == 0x8b) {
             zs.reset(new z_stream{});
-            if (inflateInit2(zs.get(), 15 + 32) != Z_OK)
-                return u"cannot initialise zlib"_s;
+            if (inflateInit2(zs.get(), 15 + 32) != Z_OK) {
+                result.error = u"cannot initialise zlib"_s;
+                return result;
+            }
             inflated.resize(kBlockSize * 4);
         }
         first = false;
         if (!zs) {
             sink.feed(data);
-            continue;
-        }
-        zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-        zs->avail_in = uInt(data.size());
-        while (zs->avail_in > 0) {
-            zs->next_out = reinterpret_cast<Bytef*>(inflated.data());
-            zs->avail_out = uInt(inflated.size());
-            const int rc = inflate(zs.get(), Z_NO_FLUSH);
-            sink.feed(QByteArrayView(inflated.constData(), inflated.size() - zs->avail_out));
-            if (rc == Z_STREAM_END) {
-                if (inflateReset(zs.get()) != Z_OK)
-                    return u"gzip: cannot continue after a member"_s;
-            } else if (rc == Z_BUF_ERROR) {
-                if (zs->avail_out != 0)
-                    break;
-            } else if (rc != Z_OK) {
-                return u"gzip: %1"_s.arg(QString::fromLatin1(zs->msg ? zs->msg : "corrupt data"));
+        } else {
+            zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+            zs->avail_in = uInt(data.size());
+            while (zs->avail_in > 0) {
+                zs->next_out = reinterpret_cast<Bytef*>(inflated.data());
+                zs->avail_out = uInt(inflated.size());
+                const int rc = inflate(zs.get(), Z_NO_FLUSH);
+                sink.feed(QByteArrayView(inflated.constData(), inflated.size() - zs->avail_out));
+                memberEnded = rc == Z_STREAM_END;
+                if (rc == Z_STREAM_END) {
+                    if (inflateReset(zs.get()) != Z_OK) {
+                        result.error = u"gzip: cannot continue after a member"_s;
+                        return result;
+                    }
+                } else if (rc == Z_BUF_ERROR) {
+                    if (zs->avail_out != 0)
+                        break;
+                } else if (rc != Z_OK) {
+                    result.error =
+                        u"gzip: %1"_s.arg(QString::fromLatin1(zs->msg ? zs->msg : "corrupt data"));
+                    return result;
+                }
             }
         }
+        if (!regular && n < block.size())
+            flush();  // a stream with nothing more for now: show what it gave
     }
+    if (zs && !memberEnded)
+        result.partial = u"the gzip data is cut off"_s;
+    if (regular && ::fstat(fd, &st) == 0 && qint64(st.st_size) < std::max(sizeAtStart, bytesRead))
+        result.partial = u"the file was truncated while it was read (%1 bytes at the start, %2 "
+                         u"now)"_s.arg(sizeAtStart)
+                             .arg(qint64(st.st_size));
     sink.finish();
-    return {};
+    return result;
 }
 
 const QString kUsage =
@@ -150,8 +224,11 @@ const QString kUsage =
     "  --stats      index each FILE and print its figures instead of its lines: line\n"
     "               kinds, status classes, response flags, requests per workload,\n"
     "               p50/p90/p99 latency, time span (with --output ndjson: one JSON object)\n\n"
+    "A line longer than the line cap (1 MiB; logs/maxLineMiB in obslab.conf) is parsed from\n"
+    "its beginning and marked as truncated with its length. FIFOs and pipes stream.\n\n"
     "Exit codes: 0 success, 1 --query/--trace matched no line, 2 usage error or\n"
-    "unreadable file.\n"_s;
+    "unreadable file, 3 the input ended early or was truncated while read (truncated\n"
+    "gzip, a file cut under the reader); the lines before are printed.\n"_s;
 
 int usageError(const CliContext& ctx, const QString& message)
 {
@@ -170,6 +247,7 @@ QByteArray formatTime(qint64 ms)
 int printStats(const QString& path, Output output, const CliContext& ctx)
 {
     LogFile file;
+    file.setLineCap(qint64(AppSettings().logMaxLineMiB()) << 20);
     file.setFollowing(false);
     QEventLoop loop;
     QObject::connect(&file, &LogFile::indexingFinished, &loop, &QEventLoop::quit);
@@ -238,7 +316,9 @@ int printStats(const QString& path, Output output, const CliContext& ctx)
                 "  workload   " + it.key().toUtf8() + ' ' + QByteArray::number(it.value()) + '\n';
     }
     ctx.write(out);
-    return file.state() == LogFile::State::Failed ? ExitUsage : ExitOk;
+    if (file.state() != LogFile::State::Failed)
+        return ExitOk;
+    return file.endedEarly() ? kExitPartial : ExitUsage;
 }
 
 int runLogs(const QStringList& args, const CliContext& ctx)
@@ -317,7 +397,14 @@ int runLogs(const QStringList& args, const CliContext& ctx)
     ParsedLine parsed;
     qint64 lineNumber = 0;
     qint64 matched = 0;
-    LineSink sink([&](QByteArrayView line) {
+    const auto flush = [&] {
+        ctx.write(out);
+        out.resize(0);
+        if (auto* f = qobject_cast<QFileDevice*>(ctx.out))
+            f->flush();
+    };
+    const qint64 lineCap = qint64(AppSettings().logMaxLineMiB()) << 20;
+    LineSink sink(lineCap, [&](QByteArrayView line, qint64 length) {
         ++lineNumber;
         AccessLogParser::parse(line, parsed);
         if (matcher) {
@@ -331,12 +418,24 @@ int runLogs(const QStringList& args, const CliContext& ctx)
             LineJsonWriter::appendJson(out, line, parsed, lineNumber);
         else
             LineJsonWriter::appendSummary(out, line, parsed, lineNumber);
+        if (length > line.size()) {
+            // Longer than the cap: what was parsed is its beginning; say so on the same line.
+            if (output == Output::Ndjson) {
+                out.chop(2);  // "}\n"
+                out += ",\"truncated\":true,\"line_bytes\":" + QByteArray::number(length) + "}\n";
+            } else {
+                out.chop(1);
+                out += " \xe2\x80\xa6 [line truncated: " + QByteArray::number(length) +
+                       " bytes, the first " + QByteArray::number(line.size()) + " read]\n";
+            }
+        }
         if (out.size() >= kFlushSize) {
             ctx.write(out);
             out.resize(0);
         }
     });
 
+    bool partial = false;
     for (const QString& path : std::as_const(paths)) {
         QFile file;
         QIODevice* dev = nullptr;
@@ -353,16 +452,24 @@ int runLogs(const QStringList& args, const CliContext& ctx)
             dev = &file;
         }
         lineNumber = 0;  // line numbers count within each file
-        const QString error = pump(*dev, sink);
-        ctx.write(out);
-        out.resize(0);
-        if (!error.isEmpty()) {
+        const PumpResult result = pump(*dev, sink, flush);
+        flush();
+        if (!result.error.isEmpty()) {
             ctx.printError(u"obslab logs: reading '%1' failed after %2 lines: %3\n"_s.arg(path)
                                .arg(lineNumber)
-                               .arg(error));
+                               .arg(result.error));
             return ExitUsage;
         }
+        if (!result.partial.isEmpty()) {
+            ctx.printError(u"obslab logs: '%1': the file ends early after %2 lines: %3. The lines "
+                           u"before are printed; the rest is lost.\n"_s.arg(path)
+                               .arg(lineNumber)
+                               .arg(result.partial));
+            partial = true;
+        }
     }
+    if (partial)
+        return kExitPartial;
     return filtering && matched == 0 ? ExitFailure : ExitOk;
 }
 

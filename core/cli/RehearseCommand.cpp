@@ -8,6 +8,7 @@
 #include "core/rehearsal/Handout.h"
 #include "core/rehearsal/LabRunRecorder.h"
 #include "core/rehearsal/Recorder.h"
+#include "core/rehearsal/RehearsalCatalog.h"
 #include "core/rehearsal/RehearsalPlayer.h"
 #include "core/tracing/JaegerJson.h"
 
@@ -27,6 +28,8 @@ namespace {
 using rehearsal::Recording;
 using rehearsal::RehearsalEvent;
 using rehearsal::RehearsalPlayer;
+using rehearsal::resolveRehearsal;
+using rehearsal::shippedRehearsals;
 
 const QString kUsage =
     u"Usage: obslab rehearse FILE|ID [--speed N | --real-time] [--yes]\n"
@@ -140,26 +143,6 @@ QString traceSummary(const RehearsalEvent& e)
 }
 
 }  // namespace
-
-QStringList shippedRehearsals()
-{
-    QStringList ids;
-    const QStringList files =
-        QDir(u":/rehearsals"_s).entryList({u"*.ndjson"_s}, QDir::Files, QDir::Name);
-    for (const QString& f : files)
-        ids << QFileInfo(f).completeBaseName();
-    return ids;
-}
-
-QString resolveRehearsal(const QString& fileOrId)
-{
-    if (QFileInfo(fileOrId).isFile())
-        return fileOrId;
-    const QString shipped = u":/rehearsals/%1.ndjson"_s.arg(fileOrId);
-    if (!fileOrId.contains(u'/') && QFileInfo::exists(shipped))
-        return shipped;
-    return {};
-}
 
 namespace {
 

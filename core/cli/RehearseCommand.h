@@ -16,15 +16,10 @@ Subcommand rehearseSubcommand();
 // --rehearse.
 int runRehearsal(const QStringList& args, const CliContext& ctx);
 
-// Where a rehearsal ID or path resolves to: an existing file, else the shipped
-// ":/rehearsals/ID.ndjson"; empty when neither exists.
-QString resolveRehearsal(const QString& fileOrId);
-
 // `obslab lab run FILE|ID --rehearse [--speed N|--real-time] [--yes]` (FILE|ID: a rehearsal, or a
 // lab whose id names a shipped rehearsal) and `obslab lab run FILE|ID --record OUT [run options]`,
 // which runs the lab like `lab run` and writes what happened to OUT as a rehearsal. args are the
 // words after `run`.
 int labRunWithRehearsal(const QStringList& args, const CliContext& ctx);
-QStringList shippedRehearsals();  // the IDs
 
 }  // namespace obslab::cli

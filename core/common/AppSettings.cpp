@@ -60,6 +60,16 @@ void AppSettings::setJaegerMaxResponseMiB(int mib)
     set(u"jaeger/maxResponseMiB"_s, std::clamp(mib, 1, 4096));
 }
 
+int AppSettings::logMaxLineMiB() const
+{
+    const int mib = settings_.value(u"logs/maxLineMiB"_s, kDefaultLogMaxLineMiB).toInt();
+    return std::clamp(mib, 1, 256);
+}
+void AppSettings::setLogMaxLineMiB(int mib)
+{
+    set(u"logs/maxLineMiB"_s, std::clamp(mib, 1, 256));
+}
+
 double AppSettings::fontScale() const
 {
     const double scale = settings_.value(u"ui/fontScale"_s, 1.0).toDouble();

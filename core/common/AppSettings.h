@@ -38,6 +38,12 @@ public:
     void setJaegerMaxResponseMiB(int mib);
     static constexpr int kDefaultJaegerMaxResponseMiB = 64;
 
+    // The line-length cap of the log engine, in MiB (1–256): a longer line is indexed, searched
+    // and shown by its beginning, with a mark, and opened whole only on request.
+    int logMaxLineMiB() const;
+    void setLogMaxLineMiB(int mib);
+    static constexpr int kDefaultLogMaxLineMiB = 1;
+
     // 1.0 = the platform's default font size.
     double fontScale() const;
     void setFontScale(double scale);

@@ -43,6 +43,7 @@ namespace {
 
 constexpr int kDefaultPollMs = 1000;
 constexpr qint64 kGzipInputBlock = 1024 * 1024;
+constexpr const char* kGzipCutOff = "the gzip data is cut off";
 
 // Appends the offset just past every '\n' in data (which starts at file offset base).
 void scanLineEnds(const char* data, qint64 size, qint64 base, std::vector<qint64>& ends)
@@ -73,12 +74,14 @@ using Publish = std::function<void(ScanChunk&&)>;
 class Scanner
 {
 public:
-    Scanner(bool indexing, PodTable pods)
+    Scanner(bool indexing, PodTable pods, qint64 lineCap)
         : indexing_(indexing)
         , pods_(std::move(pods))
-        , buffer_(new char[size_t(LogFile::kBlockSize)])
-        , capacity_(LogFile::kBlockSize)
-    {}
+        , lineCap_(lineCap)
+        , capacity_(std::max(LogFile::kBlockSize, lineCap + 1))
+    {
+        buffer_.reset(new char[size_t(capacity_)]);
+    }
 
     // Scans [from, EOF) of fd, where EOF is what pread finds now. Returns an error or "".
     QString scan(int fd, qint64 from, const std::atomic<bool>& cancel, const Publish& publish,
@@ -94,9 +97,12 @@ public:
             const char* data = buffer_.get();
             const char* lastNl = static_cast<const char*>(memrchr(data, '\n', size_t(n)));
             if (!lastNl && n == capacity_) {
-                // One line longer than the buffer: grow it and read that line again.
-                capacity_ *= 2;
-                buffer_.reset(new char[size_t(capacity_)]);
+                // One line longer than the buffer (so longer than the cap): its first bytes are
+                // its record, the rest is only skipped to find its end. Memory stays one buffer.
+                const QString error = skipLongLine(fd, offset, cancel, publish, progress);
+                if (!error.isEmpty() || longLineEnd_ < 0)
+                    return error;  // an error, cancelled, or the file ends inside the line
+                offset = longLineEnd_;
                 continue;
             }
             ScanChunk chunk;
@@ -126,8 +132,53 @@ public:
 private:
     LineRecord parseOne(QByteArrayView line, qint64* time)
     {
+        line.truncate(std::min<qsizetype>(line.size(), lineCap_));
         AccessLogParser::parse(line, parsed_);
         return makeRecord(parsed_, line, &pods_, time);
+    }
+
+    // The buffer holds the first capacity_ bytes of a line that starts at offset and has no
+    // '\n' in them. Parses its first lineCap_ bytes, then reads on (reusing the buffer) to the
+    // '\n' and publishes the line. longLineEnd_ is the offset past its '\n', or -1 when the
+    // file ends first (the line is then published as the unfinished last line) or on cancel.
+    QString skipLongLine(int fd, qint64 offset, const std::atomic<bool>& cancel,
+                         const Publish& publish, const std::function<void(ScanChunk&)>& progress)
+    {
+        longLineEnd_ = -1;
+        qint64 time = ParsedLine::kMissing;
+        const LineRecord record =
+            indexing_ ? parseOne(QByteArrayView(buffer_.get(), capacity_), &time) : LineRecord();
+        qint64 pos = offset + capacity_;
+        while (!cancel.load(std::memory_order_relaxed)) {
+            const qint64 n = preadFully(fd, buffer_.get(), capacity_, pos);
+            if (n < 0)
+                return u"read error at byte %1: %2"_s.arg(pos).arg(errnoText(errno));
+            const void* nl = n > 0 ? std::memchr(buffer_.get(), '\n', size_t(n)) : nullptr;
+            if (!nl && n == capacity_) {
+                pos += n;
+                continue;
+            }
+            ScanChunk chunk;
+            if (nl) {
+                longLineEnd_ = pos + (static_cast<const char*>(nl) - buffer_.get()) + 1;
+                chunk.ends.push_back(longLineEnd_);
+                if (indexing_) {
+                    chunk.records.push_back(record);
+                    chunk.times.push_back(time);
+                }
+                chunk.scannedEnd = longLineEnd_;
+            } else {
+                chunk.hasTail = true;
+                chunk.tail = record;
+                chunk.tailTime = time;
+                chunk.scannedEnd = pos + n;
+            }
+            takeNewPods(chunk);
+            progress(chunk);
+            publish(std::move(chunk));
+            return {};
+        }
+        return {};
     }
 
     void takeNewPods(ScanChunk& chunk)
@@ -224,8 +275,7 @@ private:
         PodTable pods;
     };
 
-    static void parsePart(const char* data, qint64 size, qint64 base, Part& part,
-                          ParsedLine& parsed)
+    void parsePart(const char* data, qint64 size, qint64 base, Part& part, ParsedLine& parsed) const
     {
         scanLineEnds(data, size, base, part.ends);
         const size_t count = part.ends.size();
@@ -235,7 +285,7 @@ private:
         QByteArrayView lastPod;
         quint16 lastId = LineRecord::kNoPod;
         for (size_t i = 0; i < count; ++i) {
-            const qint64 end = part.ends[i] - 1;  // drop '\n'
+            const qint64 end = std::min(part.ends[i] - 1, begin + lineCap_);  // drop '\n'
             const QByteArrayView line(data + (begin - base), end - begin);
             AccessLogParser::parse(line, parsed);
             LineRecord& r = part.records[i];
@@ -288,8 +338,10 @@ private:
     bool indexing_;
     PodTable pods_;
     qsizetype podsReported_ = 0;
+    qint64 lineCap_;
     std::unique_ptr<char[]> buffer_;
     qint64 capacity_;
+    qint64 longLineEnd_ = -1;
     ParsedLine parsed_;
 };
 
@@ -340,7 +392,7 @@ QString inflateGzip(int in, int out, Scanner& scanner, const std::atomic<bool>& 
             }
             if (n == 0) {
                 if (!streamEnded)
-                    error = u"the gzip data ends early (the file is truncated)"_s;
+                    error = QLatin1String(kGzipCutOff);
                 break;
             }
             inOffset += n;
@@ -420,6 +472,16 @@ bool LogFile::open(const QString& path)
         setState(State::Failed);
         return false;
     }
+    struct stat pathStat
+    {};
+    if (::stat(QFile::encodeName(path).constData(), &pathStat) == 0 && !S_ISREG(pathStat.st_mode)) {
+        // A FIFO would block open() until a writer comes; a device like /dev/zero never ends.
+        error_ = tr("%1 is not a regular file (a pipe, socket or device): the viewer reads files. "
+                    "Use 'obslab logs %1' to read a stream, or save it to a file first.")
+                     .arg(path);
+        setState(State::Failed);
+        return false;
+    }
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int e = errno;
@@ -456,7 +518,7 @@ bool LogFile::open(const QString& path)
         const quint64 generation = generation_;
         auto cancel = cancel_;
         const Publish publish = publisher(generation, 0);
-        auto scanner = std::make_shared<Scanner>(indexing_, pods_);
+        auto scanner = std::make_shared<Scanner>(indexing_, pods_, lineCap_);
         job_ = QtConcurrent::run([this, fd, tmp, cancel, publish, generation, scanner] {
             QString message = inflateGzip(fd, tmp, *scanner, *cancel, publish);
             ::close(fd);
@@ -533,7 +595,7 @@ void LogFile::startScan(int segment, qint64 from)
     const int fd = s.fd;
     auto cancel = cancel_;
     const Publish publish = publisher(generation, segment);
-    auto scanner = std::make_shared<Scanner>(indexing_, pods_);
+    auto scanner = std::make_shared<Scanner>(indexing_, pods_, lineCap_);
     job_ = QtConcurrent::run([this, fd, from, cancel, publish, generation, segment, scanner] {
         struct stat st
         {};
@@ -604,8 +666,15 @@ void LogFile::onJobFinished(quint64 generation, int segment, QString error)
         return;
     jobRunning_ = false;
     if (!error.isEmpty()) {
-        error_ = tr("%1: %2. The lines read before that are shown.").arg(path_, error);
-        qCWarning(lcLogs) << error_;
+        endedEarly_ = error == QLatin1String(kGzipCutOff);
+        error_ = endedEarly_
+                     ? tr("%1: the file ends early after %2 lines: %3. The lines before "
+                          "are shown; the rest is lost.")
+                           .arg(path_)
+                           .arg(lineCount_)
+                           .arg(error)
+                     : tr("%1: %2. The lines read before that are shown.").arg(path_, error);
+        qCDebug(lcLogs) << error_;  // said once, by whoever handles failed()
         setState(State::Failed);
         Q_EMIT failed(error_);
         Q_EMIT indexingFinished();
@@ -735,6 +804,7 @@ LogFile::Snapshot LogFile::snapshot() const
     Snapshot snap;
     snap.lineCount = lineCount_;
     snap.indexed = indexing_;
+    snap.lineCap = lineCap_;
     snap.pods = pods_;
     snap.times = times_;
     for (const Segment& s : segments_) {
@@ -757,61 +827,6 @@ qint64 LogFile::indexBytes() const
     for (const Segment& s : segments_)
         total += s.ends.bytesAllocated() + s.records.bytesAllocated();
     return total;
-}
-
-QByteArray LogFile::readRange(const Segment& s, int segment, qint64 begin, qint64 end) const
-{
-    QByteArray result;
-    if (end <= begin)
-        return result;
-    if (end - begin > kCacheBlockSize) {
-        // A very long line: read it directly rather than flooding the cache.
-        result.resize(end - begin);
-        const qint64 n = preadFully(s.fd, result.data(), end - begin, begin);
-        result.truncate(std::max<qint64>(n, 0));
-        return result;
-    }
-    result.reserve(end - begin);
-    for (qint64 block = begin / kCacheBlockSize; block * kCacheBlockSize < end; ++block) {
-        const quint64 key = (quint64(segment) << 40) | quint64(block);
-        QByteArray* data = cache_.object(key);
-        if (!data) {
-            auto* fresh = new QByteArray(kCacheBlockSize, Qt::Uninitialized);
-            const qint64 n =
-                preadFully(s.fd, fresh->data(), kCacheBlockSize, block * kCacheBlockSize);
-            fresh->truncate(std::max<qint64>(n, 0));
-            data = fresh;
-            cache_.insert(key, fresh);  // the cache owns it from here, even if it evicts it
-            data = cache_.object(key);
-            if (!data)
-                return result;
-        }
-        const qint64 blockStart = block * kCacheBlockSize;
-        const qint64 from = std::max(begin, blockStart) - blockStart;
-        const qint64 to = std::min(end, blockStart + data->size()) - blockStart;
-        if (to > from)
-            result.append(data->constData() + from, to - from);
-        if (data->size() < kCacheBlockSize)
-            break;  // end of file
-    }
-    return result;
-}
-
-QByteArray LogFile::line(qint64 index) const
-{
-    if (index < 0 || index >= lineCount_ || segments_.empty())
-        return {};
-    const int segment = segmentOfLine(index);
-    const Segment& s = segments_[size_t(segment)];
-    const qint64 local = index - s.firstLine;
-    const qint64 begin = local == 0 ? 0 : s.ends[local - 1];
-    const qint64 end = local < s.ends.size() ? s.ends[local] : s.scannedEnd;
-    QByteArray bytes = readRange(s, segment, begin, end);
-    if (bytes.endsWith('\n'))
-        bytes.chop(1);
-    if (bytes.endsWith('\r'))
-        bytes.chop(1);
-    return bytes;
 }
 
 void LogFile::closeSegments()
@@ -842,6 +857,7 @@ void LogFile::close()
     lineCount_ = 0;
     sizeOnDisk_ = 0;
     compressed_ = false;
+    endedEarly_ = false;
     error_.clear();
     setState(State::Closed);
 }

@@ -11,6 +11,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -73,15 +74,34 @@ public:
     QString path() const { return path_; }
     State state() const { return state_; }
     QString errorString() const { return error_; }
+    // The file (a gzip one) ended in the middle of its data: the lines before were read.
+    bool endedEarly() const { return endedEarly_; }
     bool isCompressed() const { return compressed_; }
 
     qint64 lineCount() const { return lineCount_; }
     qint64 bytesIndexed() const;
     qint64 sizeOnDisk() const { return sizeOnDisk_; }
 
-    // The line's bytes without its '\n' (and a '\r' before it). Empty when out of range or
-    // no longer readable. Reads through the block cache (GUI thread; one pread per missing block).
+    // The line's bytes without its '\n' (and a '\r' before it), at most lineCap() of them.
+    // Empty when out of range or no longer readable. Reads through the block cache (GUI thread;
+    // one pread per missing block).
     QByteArray line(qint64 index) const;
+    // The line's whole length in bytes, without its '\n' (-1 when out of range), and whether it
+    // is longer than the cap (then line() and the index see only its first lineCap() bytes).
+    qint64 lineLength(qint64 index) const;
+    bool isTruncated(qint64 index) const { return lineLength(index) > lineCap_; }
+    // Up to size bytes of the whole line from offset (the whole-line viewer reads a long line in
+    // such parts, never whole). Bypasses the cache.
+    QByteArray linePart(qint64 index, qint64 offset, qint64 size) const;
+
+    // Line-length policy: a line longer than the cap is indexed, parsed, searched and shown by
+    // its first lineCap() bytes (its length is kept), so no line costs more memory than that.
+    // The cap is taken from defaultLineCap() when the LogFile is created.
+    qint64 lineCap() const { return lineCap_; }
+    void setLineCap(qint64 bytes);  // before open()
+    static void setDefaultLineCap(qint64 bytes);
+    static qint64 defaultLineCap();
+    static constexpr qint64 kDefaultLineCap = 1024 * 1024;
 
     // The line's index record (default-constructed when not indexing or out of range), its
     // time in UTC ms since the epoch (ParsedLine::kMissing when it has none), and pod names.
@@ -106,6 +126,7 @@ public:
         std::vector<Segment> segments;
         qint64 lineCount = 0;
         bool indexed = false;
+        qint64 lineCap = kDefaultLineCap;  // read at most this much of a line
         PodTable pods;
         LineTimes times;
         // [begin, end) byte range of a line in its segment.
@@ -114,6 +135,12 @@ public:
             const qint64 begin = local == 0 ? 0 : s.ends[local - 1];
             const qint64 end = local < s.ends.size() ? s.ends[local] : s.scannedEnd;
             return {begin, end};
+        }
+        // The same range cut to the line's first lineCap bytes (with its '\n' when not cut).
+        std::pair<qint64, qint64> cappedRange(const Segment& s, qint64 local) const
+        {
+            const auto [begin, end] = range(s, local);
+            return {begin, std::min(end, begin + lineCap)};
         }
         LineRecord record(const Segment& s, qint64 local) const
         {
@@ -170,8 +197,10 @@ private:
     QString error_;
     State state_ = State::Closed;
     bool compressed_ = false;
+    bool endedEarly_ = false;
     bool following_ = true;
     bool indexing_ = true;
+    qint64 lineCap_ = defaultLineCap();
     PodTable pods_;
     LineTimes times_;
     qint64 lineCount_ = 0;

@@ -57,7 +57,7 @@ std::vector<qint64> LogFilter::filterRange(const LogFile::Snapshot& snap, const 
                 const LineRecord r = snap.record(seg, local);
                 if (r.traceHash != requiredHash)
                     continue;
-                const auto [lb, le] = snap.range(seg, local);
+                const auto [lb, le] = snap.cappedRange(seg, local);
                 buffer.resize(le - lb);
                 buffer.truncate(
                     std::max<qint64>(preadFully(seg.fd, buffer.data(), le - lb, lb), 0));
@@ -71,12 +71,19 @@ std::vector<qint64> LogFilter::filterRange(const LogFile::Snapshot& snap, const 
             continue;
         }
         while (a < b && !cancel.load(std::memory_order_relaxed)) {
-            // Read whole lines from line a, about one block's worth (more for one huge line).
+            // Read whole lines from line a, about one block's worth; a line longer than the cap
+            // is read alone, and only its first lineCap bytes (what the index saw of it).
+            const auto longLine = [&](qint64 local) {
+                const auto [lb, le] = snap.range(seg, local);
+                return le - lb > snap.lineCap + 1;
+            };
             const qint64 begin = snap.range(seg, a).first;
-            qint64 k = a;
-            while (k < b && (k == a || snap.range(seg, k).second - begin <= kReadBlock))
-                ++k;
-            const qint64 end = snap.range(seg, k - 1).second;
+            qint64 k = a + 1;
+            if (!longLine(a)) {
+                while (k < b && snap.range(seg, k).second - begin <= kReadBlock && !longLine(k))
+                    ++k;
+            }
+            const qint64 end = snap.cappedRange(seg, k - 1).second;
             buffer.resize(end - begin);
             const qint64 got = preadFully(seg.fd, buffer.data(), end - begin, begin);
             if (got < end - begin)

@@ -1,6 +1,7 @@
 #include "core/logs/QueryMatcher.h"
 
 #include "core/logs/AccessLogParser.h"
+#include "core/logs/LineService.h"
 #include "core/logs/ResponseFlags.h"
 
 #include <QString>
@@ -36,18 +37,6 @@ bool compare(qint64 value, QueryTerm::Compare op, qint64 target)
         break;
     }
     return value == target;
-}
-
-// The service a line is about: the upstream cluster's FQDN for outbound lines, else the
-// authority's host (inbound lines name no service in their cluster).
-QByteArrayView serviceOf(const ParsedLine& p, QByteArrayView line)
-{
-    QByteArrayView fqdn = p.view(line, Field::ClusterFqdn);
-    if (!fqdn.isEmpty())
-        return fqdn;
-    QByteArrayView authority = p.view(line, Field::Authority);
-    const qsizetype colon = authority.lastIndexOf(':');
-    return colon > 0 ? authority.first(colon) : authority;
 }
 
 }  // namespace

@@ -1,61 +1,13 @@
 #include "core/logs/TraceLines.h"
 
 #include "core/logs/AccessLogParser.h"
+#include "core/logs/LineService.h"
 
 #include <QHash>
 
 #include <algorithm>
 
 namespace obslab {
-
-namespace {
-
-// The value of a `service=` key in a custom format (the tutorial's `service=%DOWNSTREAM_LOCAL_
-// ADDRESS%`: the IP:port the client called), when it is a plain host[:port]; else empty.
-QString serviceKeyOf(QByteArrayView line)
-{
-    constexpr QByteArrayView key("service=");
-    qsizetype at = -1;
-    for (qsizetype from = 0; (at = line.indexOf(key, from)) >= 0; from = at + 1) {
-        if (at == 0 || line.at(at - 1) == ' ' || line.at(at - 1) == '\t')
-            break;
-    }
-    if (at < 0)
-        return {};
-    at += key.size();
-    qsizetype end = at;
-    while (end < line.size() && end - at <= 255) {
-        const char c = line.at(end);
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-' || c == '_' ||
-                        c == '[' || c == ']';
-        if (!ok)
-            break;
-        ++end;
-    }
-    const bool whole =
-        end == line.size() || line.at(end) == ' ' || line.at(end) == '\t' || line.at(end) == '\r';
-    if (!whole || end == at || end - at > 255 || line.sliced(at, end - at) == "-")
-        return {};
-    return QString::fromLatin1(line.sliced(at, end - at));
-}
-
-QString serviceOf(const ParsedLine& p, QByteArrayView line)
-{
-    if (p.has(Field::ClusterFqdn))
-        return p.text(line, Field::ClusterFqdn);
-    const QString authority = p.text(line, Field::Authority);
-    if (!authority.isEmpty()) {
-        const qsizetype colon = authority.lastIndexOf(u':');
-        return colon > 0 ? authority.left(colon) : authority;
-    }
-    // No authority (short custom formats): the address called, as the line gives it.
-    if (p.has(Field::UpstreamHost))
-        return p.text(line, Field::UpstreamHost);
-    return serviceKeyOf(line);
-}
-
-}  // namespace
 
 TraceLines TraceLines::build(const QList<QPair<qint64, QByteArray>>& input)
 {
@@ -73,7 +25,7 @@ TraceLines TraceLines::build(const QList<QPair<qint64, QByteArray>>& input)
         t.method = p.text(bytes, Field::Method);
         t.path = p.text(bytes, Field::Path);
         t.authority = p.text(bytes, Field::Authority);
-        t.service = serviceOf(p, bytes);
+        t.service = QString::fromUtf8(serviceOf(p, bytes));
         t.requestId = p.text(bytes, Field::RequestId);
         t.status = p.responseCode;
         t.durationMs = p.durationMs;

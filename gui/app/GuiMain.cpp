@@ -3,6 +3,7 @@
 #include "core/common/AppSettings.h"
 #include "core/common/TempDirs.h"
 #include "core/common/TerminationSignals.h"
+#include "core/logs/LogFile.h"
 #include "core/process/BackgroundJobs.h"
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
@@ -43,6 +44,7 @@ int runGui(int argc, char** argv)
     AppSettings settings;
     const auto applyLimits = [&settings] {
         JaegerClient::setDefaultMaxResponseBytes(qint64(settings.jaegerMaxResponseMiB()) << 20);
+        LogFile::setDefaultLineCap(qint64(settings.logMaxLineMiB()) << 20);
     };
     applyLimits();
     QObject::connect(&settings, &AppSettings::changed, &settings, applyLimits);

@@ -1,6 +1,5 @@
 #include "gui/app/MainWindow.h"
 
-#include "core/cli/RehearseCommand.h"
 #include "core/common/AppSettings.h"
 #include "core/kube/ClusterContext.h"
 #include "core/kube/ClusterGuidance.h"

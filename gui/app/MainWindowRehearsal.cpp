@@ -3,8 +3,8 @@
 // MainWindow's presenter mode and rehearsals (For instructors): the Rehearsal area, its wiring to
 // the command bar, the Logs and Traces areas, and the menu entries that open a rehearsal.
 
-#include "core/cli/RehearseCommand.h"
 #include "core/logs/LiveLogStore.h"
+#include "core/rehearsal/RehearsalCatalog.h"
 #include "gui/lab/LabArea.h"
 #include "gui/logs/LogsArea.h"
 #include "gui/presenter/LabStepControls.h"
@@ -28,7 +28,7 @@ namespace obslab {
 
 void MainWindow::rehearseLab(const QString& labId)
 {
-    const QString path = cli::resolveRehearsal(labId);
+    const QString path = rehearsal::resolveRehearsal(labId);
     if (path.isEmpty() || !openRehearsal(path))
         statusBar()->showMessage(tr("No recorded rehearsal of the lab %1 is available").arg(labId),
                                  8000);
@@ -115,7 +115,7 @@ void MainWindow::createPresenter()
             menu->addAction(toggle);
         } else if (menu == recentMenu_->parent()) {
             menu->insertAction(recentMenu_->menuAction(), openRehearsal);
-            for (const QString& id : cli::shippedRehearsals()) {
+            for (const QString& id : rehearsal::shippedRehearsals()) {
                 auto* play = new QAction(tr("Rehearse the Built-in Lab (%1)").arg(id), this);
                 play->setObjectName(u"playRehearsal_"_s + id);
                 connect(play, &QAction::triggered, this, [this, id] { rehearseLab(id); });

@@ -51,6 +51,7 @@ SettingsDialog::SettingsDialog(AppSettings* settings, QWidget* parent)
     , jaegerUrl_(new QLineEdit(this))
     , jaegerStatus_(new QLabel(this))
     , jaegerMaxMiB_(new QSpinBox(this))
+    , logMaxLineMiB_(new QSpinBox(this))
     , fontScale_(new QSpinBox(this))
     , theme_(new QComboBox(this))
     , buttons_(new QDialogButtonBox(
@@ -86,6 +87,16 @@ SettingsDialog::SettingsDialog(AppSettings* settings, QWidget* parent)
                                  "size, so a broken server cannot exhaust memory."));
     tracingForm->addRow(tr("Largest Jaeger answer:"), jaegerMaxMiB_);
 
+    auto* logs = new QGroupBox(tr("Logs"), this);
+    auto* logsForm = new QFormLayout(logs);
+    logMaxLineMiB_->setObjectName(u"logMaxLine"_s);
+    logMaxLineMiB_->setRange(1, 256);
+    logMaxLineMiB_->setSuffix(u" MiB"_s);
+    logMaxLineMiB_->setToolTip(
+        tr("A log line longer than this is indexed, searched and shown by its beginning, marked "
+           "as truncated; the whole line opens on request. Applies to files opened after."));
+    logsForm->addRow(tr("Longest log line read:"), logMaxLineMiB_);
+
     auto* appearance = new QGroupBox(tr("Appearance"), this);
     auto* appearanceForm = new QFormLayout(appearance);
     fontScale_->setObjectName(u"fontScale"_s);
@@ -103,6 +114,7 @@ SettingsDialog::SettingsDialog(AppSettings* settings, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(tools);
     layout->addWidget(tracing);
+    layout->addWidget(logs);
     layout->addWidget(appearance);
     layout->addStretch();
     layout->addWidget(buttons_);
@@ -213,6 +225,7 @@ void SettingsDialog::load()
     istioctl_.path->setText(settings_->istioctlPath());
     jaegerUrl_->setText(settings_->jaegerUrl().toString());
     jaegerMaxMiB_->setValue(settings_->jaegerMaxResponseMiB());
+    logMaxLineMiB_->setValue(settings_->logMaxLineMiB());
     fontScale_->setValue(qRound(settings_->fontScale() * 100));
     theme_->setCurrentIndex(theme_->findData(int(settings_->theme())));
     validateJaegerUrl();
@@ -229,6 +242,7 @@ void SettingsDialog::apply()
     const QString url = jaegerUrl_->text().trimmed();
     settings_->setJaegerUrl(url.isEmpty() ? QUrl() : parseJaegerUrl(url));
     settings_->setJaegerMaxResponseMiB(jaegerMaxMiB_->value());
+    settings_->setLogMaxLineMiB(logMaxLineMiB_->value());
     settings_->setFontScale(fontScale_->value() / 100.0);
     settings_->setTheme(ThemeChoice(theme_->currentData().toInt()));
 }

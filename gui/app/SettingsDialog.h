@@ -54,6 +54,7 @@ private:
     QLineEdit* jaegerUrl_ = nullptr;
     QLabel* jaegerStatus_ = nullptr;
     QSpinBox* jaegerMaxMiB_ = nullptr;
+    QSpinBox* logMaxLineMiB_ = nullptr;
     QSpinBox* fontScale_ = nullptr;
     QComboBox* theme_ = nullptr;
     QDialogButtonBox* buttons_ = nullptr;

@@ -44,15 +44,20 @@ QString timeHtml(qint64 ms, bool utc)
 }  // namespace
 
 QString LineDetails::html(const QByteArray& line, qint64 lineNumber, bool utc,
-                          const QPalette& palette)
+                          const QPalette& palette, qint64 wholeLength)
 {
     ParsedLine p;
     AccessLogParser::parse(line, p);
     const QString muted = palette.color(QPalette::PlaceholderText).name();
     QString out = u"<table cellspacing=0 cellpadding=0>"_s;
     auto add = [&](const QString& name, const QString& value) {
-        if (!value.isEmpty())
-            out += row(name, value.toHtmlEscaped()).replace(u"palette(placeholder-text)"_s, muted);
+        if (value.isEmpty())
+            return;
+        QString shown = value.left(kFieldChars).toHtmlEscaped();
+        if (value.size() > kFieldChars)
+            shown += u" <i style=\"color:%1\">%2</i>"_s.arg(
+                muted, tr("… (%1 more characters)").arg(value.size() - kFieldChars));
+        out += row(name, shown).replace(u"palette(placeholder-text)"_s, muted);
     };
     auto addHtml = [&](const QString& name, const QString& html) {
         if (!html.isEmpty())
@@ -64,6 +69,17 @@ QString LineDetails::html(const QByteArray& line, qint64 lineNumber, bool utc,
                        : p.kind == LineKind::ProxyLog ? "Proxy log"
                                                       : "Unrecognised line";
     out += section(tr("Line %1 — %2").arg(lineNumber + 1).arg(tr(kind)));
+    const qint64 length = std::max<qint64>(wholeLength, line.size());
+    if (length > kFieldChars) {
+        const QString link =
+            u"<a href=\"obslab-line:%1\">%2</a>"_s.arg(lineNumber).arg(tr("open the whole line"));
+        addHtml(tr("Length"), length > line.size()
+                                  ? tr("%1 bytes — truncated: only the first %2 are read; %3")
+                                        .arg(length)
+                                        .arg(line.size())
+                                        .arg(link)
+                                  : tr("%1 bytes — %2").arg(length).arg(link));
+    }
     add(tr("Format"), QString::fromLatin1(ParsedLine::formatName(p.format)));
     if (p.timeUs != ParsedLine::kMissing)
         addHtml(tr("Time"), timeHtml(p.timeUs / 1000, utc));

@@ -39,6 +39,8 @@ private:
     qint64 start_ = 0;
 };
 
+constexpr qint64 kLongLine = 1024 * 1024;
+
 QString escapeCell(QString s)
 {
     s.replace(u'\\', u"\\\\"_s);
@@ -70,6 +72,25 @@ Result<qint64> LogExport::writeLines(const LogFile::Snapshot& snap,
         const auto& s = snap.segments[segment];
         const qint64 local = line - s.firstLine;
         auto [begin, end] = snap.range(s, local);
+        if (end - begin > kLongLine) {
+            // A long line is copied whole, in parts: memory stays one part.
+            out.write(chunk);
+            chunk.clear();
+            QByteArray part(kLongLine, Qt::Uninitialized);
+            for (qint64 at = begin; at < end;) {
+                const qint64 got = preadFully(s.fd, part.data(), std::min(kLongLine, end - at), at);
+                if (got <= 0)
+                    break;
+                QByteArrayView v(part.constData(), got);
+                at += got;
+                while (at >= end && !v.isEmpty() && (v.back() == '\n' || v.back() == '\r'))
+                    v.chop(1);
+                out.write(v.data(), v.size());
+            }
+            chunk.append('\n');
+            ++written;
+            return;
+        }
         QByteArrayView bytes = reader.read(s.fd, begin, end);
         while (!bytes.isEmpty() && (bytes.back() == '\n' || bytes.back() == '\r'))
             bytes.chop(1);

@@ -1,6 +1,7 @@
 #include "gui/logs/LogTableModel.h"
 
 #include "core/logs/AccessLogParser.h"
+#include "core/logs/LineService.h"
 #include "core/logs/LogFilter.h"
 #include "core/logs/LogStats.h"
 #include "gui/logs/LogColors.h"
@@ -311,6 +312,11 @@ QString LogTableModel::timeText(qint64 timeMs, bool withDate) const
     return t.toString(withDate ? u"yyyy-MM-dd HH:mm:ss.zzz"_s : u"HH:mm:ss.zzz"_s);
 }
 
+QString LogTableModel::truncationMark(qint64 length)
+{
+    return tr(" … [line truncated: %1 bytes, open whole line]").arg(length);
+}
+
 QString LogTableModel::rawLine(qint64 line) const
 {
     return file_ ? QString::fromUtf8(file_->line(line)) : QString();
@@ -333,17 +339,7 @@ const LogTableModel::Row* LogTableModel::row(qint64 line) const
         r->timeMs = p.timeUs / 1000;
     r->pod = p.text(bytes, Field::Pod);
     if (p.kind == LineKind::Request) {
-        if (p.has(Field::ClusterFqdn)) {
-            r->service = p.text(bytes, Field::ClusterFqdn);
-            const qsizetype dot = r->service.indexOf(u'.');
-            if (dot > 0)
-                r->service.truncate(dot);
-        } else {
-            r->service = p.text(bytes, Field::Authority);
-            const qsizetype colon = r->service.lastIndexOf(u':');
-            if (colon > 0 && !r->service.contains(u']'))  // host:port, not an IPv6 literal
-                r->service.truncate(colon);
-        }
+        r->service = QString::fromUtf8(shortServiceName(serviceOf(p, bytes)));
         r->method = p.text(bytes, Field::Method);
         r->path = p.text(bytes, Field::Path);
         r->status = p.responseCode;
@@ -362,6 +358,9 @@ const LogTableModel::Row* LogTableModel::row(qint64 line) const
     }
     const QByteArray shown = bytes.size() > kDisplayLimit ? bytes.left(kDisplayLimit) : bytes;
     r->raw = QString::fromUtf8(shown);
+    const qint64 length = file_->lineLength(line);
+    if (length > shown.size())
+        r->raw += truncationMark(length);
     if (r->path.isEmpty() && p.kind != LineKind::Request) {
         // An unknown line: show it whole, without the kubectl prefix.
         const ByteRange pod = p.range(Field::Pod);

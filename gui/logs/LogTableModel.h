@@ -94,6 +94,8 @@ public:
 
     QString timeText(qint64 timeMs, bool withDate) const;
     QString rawLine(qint64 line) const;
+    // What ends a row whose line is longer than what a row shows (the row's text is its start).
+    static QString truncationMark(qint64 length);
 
 private:
     struct Row

@@ -13,6 +13,7 @@
 #include "gui/logs/LogRowDelegate.h"
 #include "gui/logs/LogTableModel.h"
 #include "gui/logs/TraceLane.h"
+#include "gui/logs/WholeLineViewer.h"
 #include "gui/widgets/Banner.h"
 #include "gui/widgets/EmptyState.h"
 #include "gui/widgets/Icons.h"
@@ -280,6 +281,18 @@ void LogsArea::buildViewer()
     table_->horizontalHeader()->setHighlightSections(false);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
     table_->addActions(exportMenu->actions());
+    auto* wholeLine = new QAction(tr("Open Whole Line"), table_);
+    wholeLine->setObjectName(u"openWholeLine"_s);
+    connect(wholeLine, &QAction::triggered, this, [this] {
+        const QModelIndex index = table_->currentIndex();
+        if (index.isValid())
+            openWholeLine(model_->lineAt(index.row()));
+    });
+    table_->addAction(wholeLine);
+    connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (model_->isRawMode())
+            openWholeLine(model_->lineAt(index.row()));
+    });
     connect(table_, &QTableView::clicked, this, [this](const QModelIndex& index) {
         if (model_->isRawMode() || index.column() != LogTableModel::TraceColumn)
             return;
@@ -318,6 +331,8 @@ void LogsArea::buildViewer()
             openTraceLane(value);
         else if (url.scheme() == u"obslab-request")
             openRequestLane(value);
+        else if (url.scheme() == u"obslab-line")
+            openWholeLine(value.toLongLong());
     });
 
     lane_ = new TraceLane(page);
@@ -1070,9 +1085,21 @@ void LogsArea::updateDetails()
         return;
     }
     const qint64 line = model_->lineAt(index.row());
-    details_->setHtml(LineDetails::html(file->line(line), line, model_->isUtc(), palette()));
+    details_->setHtml(LineDetails::html(file->line(line), line, model_->isUtc(), palette(),
+                                        file->lineLength(line)));
     const qint64 t = file->timeMs(line);
     histogram_->setCursorTime(t == ParsedLine::kMissing ? -1 : t);
+}
+
+WholeLineViewer* LogsArea::openWholeLine(qint64 line)
+{
+    LogFile* file = logFile();
+    if (!file || line < 0 || line >= file->lineCount())
+        return nullptr;
+    auto* viewer = new WholeLineViewer(file, line, this);
+    viewer->setAttribute(Qt::WA_DeleteOnClose);
+    viewer->show();
+    return viewer;
 }
 
 void LogsArea::scheduleHistogram()

@@ -28,6 +28,7 @@ class QToolButton;
 namespace obslab {
 
 class AppSettings;
+class WholeLineViewer;
 class Banner;
 class EmptyState;
 class LiveLogStore;
@@ -105,6 +106,8 @@ public:
     void jumpToMatch(bool forward);
     void openTraceLaneForCurrent();
     void openTraceLane(const QString& traceId);
+    // A window with the whole of one line, read lazily (nullptr when there is no such line).
+    WholeLineViewer* openWholeLine(qint64 line);
     void openRequestLane(const QString& requestId);
     // Writes the lines the table shows (the filtered ones in filter mode) to path in the
     // background; exportFinished reports the outcome.

@@ -127,6 +127,7 @@ int main(int argc, char** argv)
     obslab::LogTableModel* model = area.model();
     spinUntil([] { return false; }, 50);  // let the window settle
     StallProbe probe;
+    StallProbe overall;  // never reset: the longest stall of the whole run
 
     // 1. Open → first lines painted.
     QElapsedTimer t;
@@ -137,7 +138,8 @@ int main(int argc, char** argv)
         return 2;
     table->viewport()->repaint();
     const double firstLines = ms(t);
-    std::printf("first lines visible after open: %.1f ms (target <= 200)\n", firstLines);
+    std::printf("first lines visible after open: %.1f ms (target <= 200); longest stall %.1f ms\n",
+                firstLines, probe.worstMs());
 
     // 2. Scroll to random positions while indexing continues, then after.
     obslab::LogFile* file = area.logFile();
@@ -177,8 +179,14 @@ int main(int argc, char** argv)
         probe.reset();
         QElapsedTimer f;
         f.start();
+        // Until the first results, or the end of a filter that found none (any file works).
+        bool finished = false;
+        const QMetaObject::Connection done = QObject::connect(
+            area.logFilter(), &obslab::LogFilter::finished, [&finished] { finished = true; });
         area.filterBar()->setText(query);
-        bool any = spinUntil([&] { return model->rowCount() > 0; }, 60000);
+        bool any = spinUntil([&] { return model->rowCount() > 0 || finished; }, 600000) &&
+                   model->rowCount() > 0;
+        QObject::disconnect(done);
         table->viewport()->repaint();
         const double first = ms(f);
         spinUntil([&] { return !area.logFilter()->isRunning(); }, 600000);
@@ -204,8 +212,9 @@ int main(int argc, char** argv)
     std::printf("jump to the end (follow): longest stall %.1f ms\n", probe.worstMs());
 
     std::printf("summary: first-lines %.1f ms, scroll+paint worst %.2f / %.2f ms, filter first "
-                "results %.1f / %.1f / %.1f / %.1f / %.1f ms\n",
-                firstLines, scrollDuring, scrollAfter, f1, f2, f3, f4, f5);
+                "results %.1f / %.1f / %.1f / %.1f / %.1f ms, longest event-loop stall %.1f ms "
+                "(target <= 50)\n",
+                firstLines, scrollDuring, scrollAfter, f1, f2, f3, f4, f5, overall.worstMs());
     if (generated && !parser.isSet(keepOption))
         QFile::remove(path);
     return 0;

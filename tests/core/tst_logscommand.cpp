@@ -164,11 +164,18 @@ private Q_SLOTS:
         QCOMPARE(r.code, int(ExitOk));
         const QList<QJsonObject> objects = ndjson(r.out);
         QCOMPARE(objects.size(), 50002);
-        QCOMPARE(objects.first().value(u"response_code"_s).toInt(), 204);
-        QCOMPARE(objects.first().value(u"path"_s).toString().size(), longPath.size() + 1);
+        // Over the 1 MiB line cap: parsed from its first MiB (the path is cut, so no status),
+        // and marked with its whole length.
+        const qint64 firstLength = input.indexOf('\n');
+        QVERIFY(firstLength > 1024 * 1024);
+        QCOMPARE(objects.first().value(u"truncated"_s).toBool(), true);
+        QCOMPARE(objects.first().value(u"line_bytes"_s).toInteger(), firstLength);
+        QVERIFY(!objects.first().contains(u"response_code"_s));
+        QVERIFY(!objects.at(1).contains(u"truncated"_s));
         QCOMPARE(objects.at(50000).value(u"line"_s).toInt(), 50001);
         QCOMPARE(objects.at(50000).value(u"response_code"_s).toInt(), 200);
         QCOMPARE(objects.last().value(u"kind"_s).toString(), u"unknown"_s);
+        QCOMPARE(objects.last().value(u"line_bytes"_s).toInteger(), 2 * 1024 * 1024);
     }
 
     void gzipFile()

@@ -7,6 +7,7 @@
 #include "core/process/Transcript.h"
 #include "core/rehearsal/Handout.h"
 #include "core/rehearsal/Recorder.h"
+#include "core/rehearsal/RehearsalCatalog.h"
 #include "core/rehearsal/RehearsalPlayer.h"
 
 #include <QBuffer>
@@ -435,7 +436,7 @@ void TestRehearsal::cliUsageErrors()
 
 void TestRehearsal::shippedRehearsalShowsTraceIds()
 {
-    const QStringList ids = cli::shippedRehearsals();
+    const QStringList ids = rehearsal::shippedRehearsals();
     QVERIFY2(!ids.isEmpty(), "resources/rehearsals holds no rehearsal");
     for (const QString& id : ids) {
         QBuffer out;
@@ -451,7 +452,7 @@ void TestRehearsal::shippedRehearsalShowsTraceIds()
         QVERIFY(text.contains(u"simulated mesh"_s));
         QVERIFY2(text.contains(u"Trace ids seen: "_s), qPrintable(text.right(400)));
         QVERIFY(text.contains(u" opened: "_s));
-        const auto rec = Recording::load(cli::resolveRehearsal(id));
+        const auto rec = Recording::load(rehearsal::resolveRehearsal(id));
         QVERIFY(rec.ok());
         QVERIFY(!rec->traceIdsSeen().isEmpty());
         QVERIFY(rec->stepCount() >= 3);

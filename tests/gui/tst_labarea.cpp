@@ -63,7 +63,8 @@ void TestLabArea::initTestCase()
     settings_ = std::make_unique<AppSettings>();
     settings_->setKubectlPath(sim_.kubectl());
     settings_->setIstioctlPath(QString::fromUtf8(OBSLAB_SOURCE_DIR) + u"/tests/sim/istioctl"_s);
-    // The sim serves no port-forward: Jaeger is reached directly (as a user's Settings can say).
+    // Jaeger is reached directly (as a user's Settings can say); the port-forward to it is
+    // proven on its own in the port-forward tests.
     settings_->setJaegerUrl(QUrl(sim_.jaegerUrl()));
 }
 
