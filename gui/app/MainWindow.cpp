@@ -7,10 +7,11 @@
 #include "core/kube/PortForward.h"
 #include "core/logs/LiveLogStore.h"
 #include "core/logs/LogFile.h"
-#include "core/rehearsal/RehearsalCatalog.h"
+#include "core/process/Transcript.h"
 #include "core/tracing/JaegerClient.h"
 #include "gui/app/ConsoleArea.h"
 #include "gui/app/ContextBar.h"
+#include "gui/app/ScreenFit.h"
 #include "gui/app/SettingsDialog.h"
 #include "gui/app/ShortcutsDialog.h"
 #include "gui/app/StatusArea.h"
@@ -51,6 +52,23 @@ namespace {
 // Bumped when the default arrangement changes, so an old saved state does not restore docks
 // that no longer exist into odd places.
 constexpr int kStateVersion = 1;
+
+// A command a person would want to watch (the Console opens for it): one that changes the
+// cluster. Reads (the context check, the doctor, a rehearsal's replay) leave the Console a strip.
+bool commandChangesSomething(const TranscriptEntry& e)
+{
+    if (e.title.startsWith(u"Rehearsal: "_s) || e.arguments.isEmpty())
+        return false;
+    static const QStringList kubectlVerbs = {u"apply"_s,    u"create"_s,  u"delete"_s,  u"label"_s,
+                                             u"annotate"_s, u"patch"_s,   u"rollout"_s, u"scale"_s,
+                                             u"exec"_s,     u"replace"_s, u"set"_s,     u"diff"_s};
+    static const QStringList istioctlVerbs = {u"install"_s, u"uninstall"_s, u"upgrade"_s};
+    const QString program = QFileInfo(e.program).fileName();
+    const QString verb = e.arguments.constFirst();
+    if (program.startsWith(u"istioctl"_s))
+        return istioctlVerbs.contains(verb);
+    return program.startsWith(u"kubectl"_s) && kubectlVerbs.contains(verb);
+}
 }  // namespace
 
 MainWindow::MainWindow(const AppServices& services, QWidget* parent)
@@ -63,6 +81,9 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks | GroupedDragging);
     setTabPosition(Qt::AllDockWidgetAreas, QTabWidget::North);
     setDocumentMode(true);
+    // Dialogs (the app's and Qt's) never taller or wider than the screen they open on.
+    if (qApp && !qApp->findChild<ScreenFit*>())
+        qApp->installEventFilter(new ScreenFit(qApp));
 
     lab_ = new LabArea(this);
     logs_ = new LogsArea(this);
@@ -127,6 +148,14 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
         options.preferredLocalPort = 16686;
         return services_.forwards ? services_.forwards->start(target, options) : nullptr;
     });
+    if (services_.transcript) {
+        Transcript* transcript = services_.transcript;
+        connect(transcript, &Transcript::entryAdded, this, [this, transcript](quint64 id) {
+            const TranscriptEntry* e = transcript->entry(id);
+            if (e && !consoleExpanded_ && commandChangesSomething(*e))
+                expandConsole();
+        });
+    }
     connect(console_, &ConsoleArea::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, 5000); });
 
@@ -137,8 +166,20 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
         connect(services_.settings, &AppSettings::changed, this, &MainWindow::onSettingsChanged);
     }
 
-    arrangeDefaultLayout();
+    // An area may be shorter than its contents want (they clip or scroll), never so tall that
+    // the window cannot fit a 768-pixel screen at 150 % type: its minimum height is a few lines.
+    const int em = fontMetrics().height();
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        if (QWidget* w = d->widget())
+            w->setMinimumHeight(d == dock(Area::Console) ? em * 2 : em * 6);
+    }
     restoreWindowState();
+    arrangeDefaultLayout();
+    if (services_.settings && !services_.settings->windowState().isEmpty() &&
+        restoreState(services_.settings->windowState(), kStateVersion))
+        expandConsole();            // the person's own layout
+    bannerBar_->setVisible(false);  // the banner's visibility is ours, not the saved layout's
+    updateDockTitleBars();
     QTimer::singleShot(0, this, &MainWindow::checkCluster);
 }
 
@@ -226,9 +267,82 @@ void MainWindow::arrangeDefaultLayout()
         rehearsalDock_->hide();
     }
     lab->raise();
-    const int em = fontMetrics().height();
-    resizeDocks({lab, dock(Area::Console)}, {em * 30, em * 12}, Qt::Vertical);
+    consoleExpanded_ = false;
+    collapseConsole();
     updateDockTitleBars();
+}
+
+void MainWindow::collapseConsole()
+{
+    // The Console is a strip until something runs: the Lab's step text gets the height. A dock
+    // area without a central widget shares its spare height, so the strip is a maximum height
+    // (lifted by expandConsole()).
+    const int em = fontMetrics().height();
+    console_->setMaximumHeight(qMax(em * 3, console_->minimumHeight()));
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    // A layout that asked for more height for a moment (a wrapping banner) leaves the window
+    // larger than the screen; it goes back inside as soon as its minimum allows.
+    const QScreen* s = screen();
+    if (!s || isFullScreen() || isMaximized())
+        return;
+    const QSize room = s->availableGeometry().size();
+    const QSize min = minimumSizeHint().expandedTo(minimumSize());
+    if ((width() > room.width() || height() > room.height()) && min.width() <= room.width() &&
+        min.height() <= room.height())
+        QTimer::singleShot(0, this, &MainWindow::fitToScreen);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (shownOnce_)
+        return;
+    shownOnce_ = true;
+    // Dock sizes set before the first show are redistributed when the window is laid out.
+    QTimer::singleShot(0, this, [this] {
+        if (!consoleExpanded_)
+            collapseConsole();
+        fitToScreen();
+    });
+}
+
+void MainWindow::expandConsole()
+{
+    if (consoleExpanded_)
+        return;
+    consoleExpanded_ = true;
+    console_->setMaximumHeight(QWIDGETSIZE_MAX);
+    QDockWidget* console = dock(Area::Console);
+    if (console->isFloating() || console->isHidden())
+        return;
+    const int em = fontMetrics().height();
+    resizeDocks({console}, {qMin(em * 12, height() * 3 / 10)}, Qt::Vertical);
+}
+
+void MainWindow::fitToScreen()
+{
+    // A geometry saved on a larger screen (or a first-run size) never leaves the window taller
+    // or wider than the screen it opens on.
+    const QScreen* s = screen();
+    if (!s || isMaximized() || isFullScreen())
+        return;
+    const QRect available = s->availableGeometry();
+    const QSize decoration = (frameGeometry().size() - size()).expandedTo(QSize(0, 0));
+    const QSize room = available.size() - decoration;
+    if (width() > room.width() || height() > room.height())
+        resize(size().boundedTo(room));
+    QRect placed = frameGeometry();
+    if (!available.contains(placed)) {
+        placed.moveLeft(qBound(available.left(), placed.left(),
+                               qMax(available.left(), available.right() - placed.width() + 1)));
+        placed.moveTop(qBound(available.top(), placed.top(),
+                              qMax(available.top(), available.bottom() - placed.height() + 1)));
+        move(placed.topLeft());
+    }
 }
 
 void MainWindow::resetLayout()
@@ -246,15 +360,16 @@ void MainWindow::restoreWindowState()
         // First run: most of the screen, but not absurdly wide on an ultra-wide monitor.
         const int em = fontMetrics().height();
         QSize size(em * 80, em * 50);
-        if (const QScreen* s = screen())
-            size = size.boundedTo(s->availableGeometry().size() * 0.85);
+        // A small screen (1366×768) gets all of it; a larger one leaves some desktop around.
+        if (const QScreen* s = screen()) {
+            const QSize available = s->availableGeometry().size();
+            size = size.boundedTo(available.height() < 900 ? available : available * 0.85);
+        }
         resize(size);
     }
-    const QByteArray state = services_.settings->windowState();
-    if (!state.isEmpty())
-        restoreState(state, kStateVersion);
     // The banner's visibility is ours, not the saved layout's.
     bannerBar_->setVisible(false);
+    fitToScreen();
     updateDockTitleBars();
 }
 
@@ -295,7 +410,7 @@ void MainWindow::createToolBars()
     bannerBar_->hide();
     connect(banner_, &Banner::dismissed, this, [this] {
         bannerDismissed_ = true;
-        bannerBar_->hide();
+        updateBannerBar();
     });
 }
 
@@ -426,6 +541,8 @@ void MainWindow::showArea(Area area)
     QDockWidget* d = dock(area);
     if (!d)
         return;
+    if (area == Area::Console)
+        expandConsole();
     d->show();
     d->raise();
     if (d->widget())
@@ -587,22 +704,26 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
     banner_->clearActions();
     switch (status.state) {
     case State::KubectlMissing:
+        // What works without a cluster first: the rehearsal, then the sample log.
         banner_->setMessage(Tone::Warning, u"warning"_s, ClusterGuidance::kubectlMissingShort());
+        banner_->addAction(tr("Rehearse the built-in lab (no cluster needed)"),
+                           [this] { rehearseLab(LabArea::builtInLabId()); });
+        banner_->addAction(tr("Open the sample log"), [this] { openSampleLog(); });
         banner_->addAction(tr("Set kubectl path…"), [this] { showSettings(); });
-        banner_->addAction(tr("Open the sample log"),
-                           [this] { openFiles({LogsArea::sampleLogPath()}); });
         break;
     case State::NoContext:
     case State::Unreachable:
         banner_->setMessage(Tone::Info, u"info"_s, ClusterGuidance::noClusterShort(status));
-        banner_->addAction(tr("Open the sample log"),
-                           [this] { openFiles({LogsArea::sampleLogPath()}); });
+        banner_->addAction(tr("Rehearse the built-in lab (no cluster needed)"),
+                           [this] { rehearseLab(LabArea::builtInLabId()); });
+        banner_->addAction(tr("Open the sample log"), [this] { openSampleLog(); });
         banner_->addAction(tr("Details"), [this] { showArea(Area::Cluster); });
         break;
     case State::Reachable:
         statusBar()->showMessage(tr("Connected to %1").arg(status.context), 4000);
         if (status.skewWarning.isEmpty()) {
-            bannerBar_->hide();
+            bannerWanted_ = false;
+            updateBannerBar();
             return;
         }
         banner_->setMessage(Tone::Warning, u"warning"_s, status.skewWarning.toHtmlEscaped());
@@ -612,11 +733,26 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
         break;
     case State::Checking:
     case State::Unknown:
-        bannerBar_->hide();
+        bannerWanted_ = false;
+        updateBannerBar();
         return;
     }
     banner_->show();
-    bannerBar_->setVisible(!bannerDismissed_);
+    bannerWanted_ = true;
+    updateBannerBar();
+}
+
+void MainWindow::updateBannerBar()
+{
+    // Presenter mode shows the lab and its command only: the notice takes no space there.
+    const bool presenting = presenter_ && presenter_->isActive();
+    const bool show = bannerWanted_ && !bannerDismissed_ && !presenting;
+    if (show == bannerBar_->isVisible())
+        return;
+    bannerBar_->setVisible(show);
+    // Laying the banner out can ask for a taller window for a moment (its text wraps at a width
+    // it does not keep): once it has settled, the window goes back inside the screen.
+    QTimer::singleShot(0, this, &MainWindow::fitToScreen);
 }
 
 void MainWindow::createDoctor()
@@ -684,134 +820,6 @@ void MainWindow::showDoctor(const QString& focusCheckId)
         doctor_->focusCheck(focusCheckId);
     else if (!doctor_->doctor()->isRunning())
         doctor_->runChecks();
-}
-
-void MainWindow::createPresenter()
-{
-    presenter_ = new PresenterMode(this, services_.settings, services_.theme);
-    presenter_->setKeptDocks({dock(Area::Lab)});
-    auto* labSteps = new LabStepControls(lab_, this);
-    presenter_->setStepTarget(labSteps);
-    connect(labSteps, &LabStepControls::labShown, presenter_, &PresenterMode::setCurrentLab);
-    if (services_.runner)
-        presenter_->watch(services_.runner);
-    if (services_.jobs)
-        presenter_->watch(services_.jobs);
-    connect(presenter_, &PresenterMode::activeChanged, this, &MainWindow::presenterModeChanged);
-
-    rehearsal_ = new RehearsalPanel(services_.transcript, this);
-    rehearsalDock_ = new QDockWidget(tr("Rehearsal"), this);
-    rehearsalDock_->setObjectName(u"rehearsalDock"_s);
-    rehearsalDock_->setWidget(rehearsal_);
-    rehearsalDock_->setWindowIcon(Icons::icon(u"lab"_s));
-    rehearsalDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
-                                QDockWidget::DockWidgetClosable);
-    rehearsalDock_->setTitleBarWidget(new DockTitleBar(rehearsalDock_));
-    // Added (hidden) now, tabbed beside the Lab when a rehearsal opens: a hidden tab would
-    // still count towards the window's minimum size.
-    addDockWidget(Qt::TopDockWidgetArea, rehearsalDock_);
-    rehearsalDock_->hide();
-    connect(rehearsal_, &RehearsalPanel::commandShown, presenter_, &PresenterMode::showCommand);
-    connect(rehearsal_, &RehearsalPanel::commandEnded, presenter_,
-            &PresenterMode::showCommandFinished);
-    connect(rehearsal_, &RehearsalPanel::traceFileReady, this, [this](const QString& path) {
-        traces_->openTraceFile(path);
-        showArea(Area::Traces);
-    });
-    connect(rehearsal_, &RehearsalPanel::handoutExported, this,
-            [this](const QString& path, bool ok, const QString& error) {
-                statusBar()->showMessage(ok ? tr("Handout written to %1").arg(path)
-                                            : tr("Could not write %1: %2").arg(path, error),
-                                         8000);
-            });
-    // Replayed log lines stream into the Logs area like a live follow, trace ids highlighted.
-    connect(
-        rehearsal_, &RehearsalPanel::logLinesReplayed, this,
-        [this](const QList<rehearsal::RecordedLogLine>& lines) {
-            if (!rehearsalLogs_) {
-                const QString title = tr("Rehearsal logs (recorded; no cluster is touched)");
-                auto* store = new LiveLogStore;
-                if (!store->start(title)) {
-                    statusBar()->showMessage(
-                        tr("Cannot show the rehearsal's log lines: %1").arg(store->errorString()),
-                        8000);
-                    delete store;
-                    return;
-                }
-                logs_->addLiveSource(title, store, nullptr);
-                rehearsalLogs_ = store;
-            }
-            rehearsalLogs_->appendAll(lines);
-        });
-    connect(rehearsal_, &RehearsalPanel::closeRequested, this, [this] {
-        rehearsal_->stop();
-        rehearsalDock_->hide();
-        presenter_->setStepTarget(findChild<LabStepControls*>());
-        presenter_->setKeptDocks({dock(Area::Lab)});
-        showArea(Area::Lab);
-    });
-
-    QAction* toggle = presenter_->toggleAction();
-    auto* openRehearsal = new QAction(Icons::icon(u"open"_s), tr("Open Re&hearsal…"), this);
-    openRehearsal->setObjectName(u"openRehearsal"_s);
-    openRehearsal->setToolTip(tr("Replay a recorded lab run: nothing runs, no cluster is touched"));
-    connect(openRehearsal, &QAction::triggered, this, &MainWindow::openRehearsalDialog);
-    for (QMenu* menu : menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly)) {
-        if (menu->objectName() == u"viewMenu") {
-            menu->addSeparator();
-            menu->addAction(toggle);
-        } else if (menu == recentMenu_->parent()) {
-            menu->insertAction(recentMenu_->menuAction(), openRehearsal);
-            for (const QString& id : rehearsal::shippedRehearsals()) {
-                auto* play = new QAction(tr("Rehearse the Built-in Lab (%1)").arg(id), this);
-                play->setObjectName(u"playRehearsal_"_s + id);
-                connect(play, &QAction::triggered, this,
-                        [this, id] { this->openRehearsal(rehearsal::resolveRehearsal(id)); });
-                menu->insertAction(recentMenu_->menuAction(), play);
-            }
-        }
-    }
-    if (!mainToolBar_->actions().isEmpty())
-        mainToolBar_->insertAction(mainToolBar_->actions().constLast(), toggle);
-    shortcutActions_ << presenter_->actions();
-}
-
-void MainWindow::setPresenterMode(bool on)
-{
-    presenter_->setActive(on);
-}
-
-bool MainWindow::openRehearsal(const QString& path)
-{
-    // Beside the Lab, as a tab (the default layout may have been rebuilt since it was added).
-    if (rehearsalDock_->isFloating())
-        rehearsalDock_->setFloating(false);
-    if (rehearsalDock_->isHidden())
-        tabifyDockWidget(dock(Area::Lab), rehearsalDock_);
-    rehearsalDock_->show();
-    rehearsalDock_->raise();
-    const bool ok = rehearsal_->open(path);
-    if (!ok)
-        return false;
-    rehearsalLogs_ = nullptr;  // a new rehearsal's lines get a source of their own
-    presenter_->setStepTarget(rehearsal_);
-    presenter_->setKeptDocks({rehearsalDock_, dock(Area::Lab)});  // the first is raised
-    rehearsalDock_->raise();
-    if (const auto* rec = rehearsal_->recording())
-        presenter_->setCurrentLab(rec->labId);
-    statusBar()->showMessage(tr("Rehearsal — no cluster is touched"), 5000);
-    return true;
-}
-
-void MainWindow::openRehearsalDialog()
-{
-    auto* dialog = new QFileDialog(this, tr("Open a rehearsal"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setFileMode(QFileDialog::ExistingFile);
-    dialog->setNameFilters({tr("ObsLab rehearsals (*.ndjson)"), tr("All files (*)")});
-    connect(dialog, &QFileDialog::fileSelected, this,
-            [this](const QString& path) { openRehearsal(path); });
-    dialog->open();
 }
 
 }  // namespace obslab

@@ -74,6 +74,7 @@ public:
     void followLogs(const QString& ns, const QString& selector, const QString& container) override;
     void showTraceLines(const QString& traceId, const QStringList& requestIds) override;
     void openSampleLog() override;
+    void rehearseLab(const QString& labId) override;
     void showTrace(const QString& traceId) override;
     void showRequestId(const QString& requestId) override;
     void showTraceSearch(const QString& service) override;
@@ -100,6 +101,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     QDockWidget* addArea(QWidget* widget, const QString& title, const QString& objectName,
@@ -116,6 +119,12 @@ private:
     void createPresenter();
     void createDoctor();
     void updateDoctorOptions(const ClusterStatus& status);
+    void updateBannerBar();
+    // The Console starts as a strip and opens (once) when a command that changes something runs
+    // or the person shows it; expandConsole() is that opening.
+    void expandConsole();
+    void collapseConsole();
+    void fitToScreen();
 
     AppServices services_;
     LabArea* lab_ = nullptr;
@@ -141,6 +150,9 @@ private:
     QList<QAction*> shortcutActions_;
     QString lastKubectlPath_;
     bool bannerDismissed_ = false;
+    bool bannerWanted_ = false;     // the situation calls for the banner (presenter mode hides it)
+    bool consoleExpanded_ = false;  // the Console has left its first-run strip
+    bool shownOnce_ = false;
     ClusterStatus::State bannerState_ = ClusterStatus::State::Unknown;
 };
 

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QHeaderView>
+#include <QScreen>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -39,8 +40,23 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(table);
     layout->addWidget(buttons);
+    // Every row at once when the screen allows (the table scrolls when it does not): the width
+    // of its columns, the height of its rows, within the screen's available geometry.
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table->resizeRowsToContents();
+    int rows = 0;
+    for (int r = 0; r < table->rowCount(); ++r)
+        rows += table->rowHeight(r);
+    const int frame = table->frameWidth() * 2;
     const int em = fontMetrics().height();
-    resize(em * 26, em * 22);
+    QSize want(qMax(em * 26, table->horizontalHeader()->length() + frame + em * 2),
+               table->horizontalHeader()->sizeHint().height() + rows + frame +
+                   buttons->sizeHint().height() + layout->contentsMargins().top() +
+                   layout->contentsMargins().bottom() + layout->spacing() + em / 2);
+    if (const QScreen* s = parent ? parent->screen() : screen())
+        want = want.boundedTo(s->availableGeometry().size() * 0.9);
+    resize(want);
 }
 
 }  // namespace obslab

@@ -22,6 +22,9 @@ public:
     virtual void showTraceLines(const QString& traceId, const QStringList& requestIds) = 0;
     virtual void openSampleLog() = 0;
     virtual void openLogDialog() = 0;
+    // Plays the recorded run of a built-in lab (no cluster needed); the first offer with no
+    // cluster.
+    virtual void rehearseLab(const QString& labId) = 0;
 
     // The Traces area: a trace by id, the trace of an x-request-id, Jaeger's search page.
     virtual void showTrace(const QString& traceId) = 0;

@@ -11,6 +11,7 @@
 #include "core/lab/LabLoader.h"
 #include "core/lab/LabRunner.h"
 #include "core/process/CommandRunner.h"
+#include "gui/widgets/Banner.h"
 #include "gui/widgets/EmptyState.h"
 #include "gui/widgets/Icons.h"
 
@@ -142,6 +143,11 @@ LabArea::LabArea(QWidget* parent)
     summary_->setWordWrap(true);
     summary_->setTextFormat(Qt::RichText);
     page->addWidget(summary_);
+    noCluster_ = new Banner(labPage_);
+    noCluster_->setObjectName(u"labNoCluster"_s);
+    noCluster_->hide();
+    connect(noCluster_, &Banner::dismissed, noCluster_, &QWidget::hide);
+    page->addWidget(noCluster_);
 
     auto* split = new QSplitter(Qt::Horizontal, labPage_);
     steps_ = new QListWidget(split);
@@ -215,11 +221,19 @@ void LabArea::setClusterStatus(const ClusterStatus& status)
     if (contextChanged && runner_ && !runner_->isBusy())
         rebuildRunner();
     state_->clearActions();
-    if (!lab_)
-        state_->addAction(tr("Start the Tracing Lab"), u"lab"_s,
-                          [this] { openLab(u"tracing-jaeger"_s); });
+    auto rehearse = [this] {
+        if (navigator_)
+            navigator_->rehearseLab(builtInLabId());
+    };
+    auto sample = [this] {
+        if (navigator_)
+            navigator_->openSampleLog();
+    };
     switch (status.state) {
     case State::Reachable:
+        state_->addAction(tr("Start the Tracing Lab"), u"lab"_s,
+                          [this] { openLab(builtInLabId()); });
+        state_->addAction(tr("Rehearse it first (nothing runs)"), u"sample"_s, rehearse);
         state_->setFootnote(
             status.local
                 ? tr("Your cluster <b>%1</b> is local: a good place for the lab.")
@@ -229,19 +243,68 @@ void LabArea::setClusterStatus(const ClusterStatus& status)
         break;
     case State::Unknown:
     case State::Checking:
+        state_->addAction(tr("Start the Tracing Lab"), u"lab"_s,
+                          [this] { openLab(builtInLabId()); });
         state_->setFootnote(tr("Checking your cluster…"));
         break;
     case State::KubectlMissing:
     case State::NoContext:
     case State::Unreachable:
-        state_->setFootnote(tr("The lab needs a cluster you may change — a local kind or "
-                               "minikube cluster is ideal."));
-        state_->addAction(tr("Check my cluster"), u"cluster"_s, [this] {
-            if (navigator_)
-                navigator_->showClusterDetails();
-        });
+        // No cluster to run on: what works now comes first; the lab itself can still be read.
+        state_->addAction(tr("Rehearse the built-in lab (no cluster needed)"), u"lab"_s, rehearse);
+        state_->addAction(tr("Open the sample log"), u"sample"_s, sample);
+        state_->setFootnote(
+            tr("%1 To run the lab itself you need a cluster you may change — a local kind or "
+               "minikube cluster is ideal.")
+                .arg(status.state == State::KubectlMissing
+                         ? tr("kubectl was not found.")
+                         : (status.state == State::NoContext
+                                ? tr("There is no kube context.")
+                                : tr("The cluster of <b>%1</b> does not answer.")
+                                      .arg(status.context.toHtmlEscaped()))));
         break;
     }
+    updateNoClusterNotice();
+}
+
+QString LabArea::builtInLabId()
+{
+    return u"tracing-jaeger"_s;
+}
+
+bool LabArea::hasCluster() const
+{
+    using State = ClusterStatus::State;
+    return status_.state == State::Reachable || status_.state == State::Unknown ||
+           status_.state == State::Checking;
+}
+
+void LabArea::updateNoClusterNotice()
+{
+    using State = ClusterStatus::State;
+    if (hasCluster()) {
+        noCluster_->hide();
+        return;
+    }
+    const QString why =
+        status_.state == State::KubectlMissing
+            ? tr("<b>kubectl was not found</b>, so these steps cannot run here.")
+        : status_.state == State::NoContext
+            ? tr("<b>There is no kube context</b>, so these steps have no cluster to run on.")
+            : tr("<b>The cluster of %1 does not answer</b>, so these steps cannot run now.")
+                  .arg(status_.context.toHtmlEscaped());
+    noCluster_->setMessage(Tone::Info, u"info"_s,
+                           why + u" "_s + tr("The rehearsal plays a recorded run instead."));
+    noCluster_->clearActions();
+    noCluster_->addAction(tr("Rehearse the built-in lab (no cluster needed)"), [this] {
+        if (navigator_)
+            navigator_->rehearseLab(builtInLabId());
+    });
+    noCluster_->addAction(tr("Check my cluster"), [this] {
+        if (navigator_)
+            navigator_->showClusterDetails();
+    });
+    noCluster_->show();
 }
 
 bool LabArea::openLab(const QString& idOrPath)
@@ -402,6 +465,11 @@ bool LabArea::ensurePlanAccepted()
         return false;
     if (!commands_) {
         summary_->setText(tr("<b>Commands cannot run here.</b>"));
+        return false;
+    }
+    if (!hasCluster()) {
+        // Never a plan against a context that does not exist: say so, offer the rehearsal.
+        updateNoClusterNotice();
         return false;
     }
     if (runner_->planAccepted())

@@ -18,6 +18,7 @@ class QStackedWidget;
 namespace obslab {
 
 class AppSettings;
+class Banner;
 class CommandRunner;
 class EmptyState;
 class LabRunner;
@@ -54,6 +55,11 @@ public:
     QListWidget* stepList() const { return steps_; }
     LabStepView* stepView(const QString& stepId) const { return views_.value(stepId); }
     QProgressBar* progressBar() const { return progress_; }
+    // Above the open lab's steps when there is no cluster to run them on (no kubectl, no context,
+    // or a cluster that does not answer): says so and offers the rehearsal instead.
+    Banner* noClusterNotice() const { return noCluster_; }
+    // The built-in lab that has a recorded rehearsal (offered first without a cluster).
+    static QString builtInLabId();
 
 public Q_SLOTS:
     void runAllRemaining();
@@ -69,12 +75,15 @@ private:
     void updateStepItem(const QString& stepId, LabStepState state);
     void updateProgress();
     void setBusy(bool busy);
+    bool hasCluster() const;
+    void updateNoClusterNotice();
 
     EmptyState* state_ = nullptr;
     QStackedWidget* pages_ = nullptr;
     QWidget* labPage_ = nullptr;
     QLabel* title_ = nullptr;
     QLabel* summary_ = nullptr;
+    Banner* noCluster_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QPushButton* runAll_ = nullptr;
     QPushButton* teardown_ = nullptr;

@@ -46,6 +46,7 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -953,7 +954,25 @@ void LogsArea::openTraceLane(const QString& traceId)
     if (!logFile())
         return;
     lane_->showTrace(logFile(), traceId);
+    showLaneKeepingLine();
+}
+
+void LogsArea::showLaneKeepingLine()
+{
+    // The lane takes at most a third of the height, and the selected line stays in view (in the
+    // middle) once the splitter has made room for the lane.
+    const bool opening = lane_->isHidden();
     lane_->show();
+    if (opening) {
+        const int total = vertical_->height();
+        const int lane = qMin(lane_->sizeHint().height(), total / 3);
+        vertical_->setSizes({total - lane, lane});
+    }
+    QTimer::singleShot(0, this, [this] {
+        const QModelIndex current = table_->currentIndex();
+        if (current.isValid())
+            table_->scrollTo(current, QAbstractItemView::PositionAtCenter);
+    });
 }
 
 void LogsArea::openRequestLane(const QString& requestId)
@@ -961,7 +980,7 @@ void LogsArea::openRequestLane(const QString& requestId)
     if (!logFile())
         return;
     lane_->showRequest(logFile(), requestId);
-    lane_->show();
+    showLaneKeepingLine();
 }
 
 void LogsArea::showTraceLines(const QString& traceId, const QStringList& requestIds)

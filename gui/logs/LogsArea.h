@@ -160,6 +160,7 @@ private:
     void stopHistogram();
     void stopExport();
     void showError(const QString& html);
+    void showLaneKeepingLine();
     void onRowsInserted();
     QString localCopyOf(const QString& resource);
     QList<int> selectedRows() const;

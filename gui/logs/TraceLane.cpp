@@ -34,6 +34,37 @@ QString ms(qint64 v)
                                      : QCoreApplication::translate("TraceLane", "%1 ms").arg(v);
 }
 
+// The hop's two ends; a client line without a pod prefix (kubectl logs without --prefix) is
+// still the client's, only unnamed.
+QString hopLabel(const TraceHop& h)
+{
+    const QString from = !h.from.isEmpty() ? h.from
+                         : h.client >= 0
+                             ? QCoreApplication::translate("TraceLane", "(pod unnamed)")
+                             : QCoreApplication::translate("TraceLane", "(client not followed)");
+    const QString to =
+        h.to.isEmpty() ? QCoreApplication::translate("TraceLane", "(unknown)") : h.to;
+    return u"%1  →  %2"_s.arg(from, to);
+}
+
+// Status and duration, each only when the line has it ("200", "200  12 ms", "12 ms").
+QString hopDetail(const TraceHop& h, bool withServer)
+{
+    const qint64 client = h.clientMs != ParsedLine::kMissing ? h.clientMs : h.serverMs;
+    QStringList parts;
+    if (h.status > 0)
+        parts << QString::number(h.status);
+    else if (h.status == 0)
+        parts << QCoreApplication::translate("TraceLane", "no response");
+    if (client != ParsedLine::kMissing) {
+        QString d = ms(client);
+        if (withServer && h.serverMs != ParsedLine::kMissing && h.clientMs != ParsedLine::kMissing)
+            d += QCoreApplication::translate("TraceLane", " (srv %1)").arg(h.serverMs);
+        parts << d;
+    }
+    return parts.join(u"  "_s);
+}
+
 }  // namespace
 
 TraceHopsView::TraceHopsView(QWidget* parent)
@@ -51,6 +82,8 @@ int TraceHopsView::rowHeight() const
 void TraceHopsView::setTrace(const TraceLines& lines)
 {
     lines_ = lines;
+    // Labels elided to the lane's width are whole here.
+    setToolTip(hopTexts().join(u'\n'));
     updateGeometry();
     update();
 }
@@ -69,12 +102,8 @@ QSize TraceHopsView::minimumSizeHint() const
 QStringList TraceHopsView::hopTexts() const
 {
     QStringList out;
-    for (const TraceHop& h : lines_.hops) {
-        out << u"%1 → %2  %3"_s.arg(
-            h.from.isEmpty() ? tr("(client not followed)") : h.from,
-            h.to.isEmpty() ? tr("(unknown)") : h.to,
-            ms(h.clientMs != ParsedLine::kMissing ? h.clientMs : h.serverMs));
-    }
+    for (const TraceHop& h : lines_.hops)
+        out << hopLabel(h) + u"  "_s + hopDetail(h, false);
     return out;
 }
 
@@ -111,9 +140,7 @@ void TraceHopsView::paintEvent(QPaintEvent*)
     const int rh = rowHeight();
     int y = 2;
     for (const TraceHop& h : lines_.hops) {
-        const QString label =
-            u"%1  →  %2"_s.arg(h.from.isEmpty() ? tr("(client not followed)") : h.from,
-                               h.to.isEmpty() ? tr("(unknown)") : h.to);
+        const QString label = hopLabel(h);
         p.setPen(pal.color(QPalette::Text));
         p.drawText(QRect(4, y, labelW - 4, rh), Qt::AlignVCenter | Qt::AlignLeft,
                    fm.elidedText(label, Qt::ElideMiddle, labelW - 4));
@@ -134,13 +161,7 @@ void TraceHopsView::paintEvent(QPaintEvent*)
                 p.setBrush(c);
                 p.drawRoundedRect(QRectF(x + inset, y + 6, w - 2 * inset, rh - 12), 2, 2);
             }
-            QString d = ms(client);
-            if (h.serverMs != ParsedLine::kMissing && h.clientMs != ParsedLine::kMissing)
-                d += tr(" (srv %1)").arg(h.serverMs);
-            if (h.status > 0)
-                d = QString::number(h.status) + u"  "_s + d;
-            else if (h.status == 0)
-                d = tr("no response") + u"  "_s + d;
+            const QString d = hopDetail(h, true);
             p.setPen(h.status >= 400 || h.status == 0 ? c : pal.color(QPalette::PlaceholderText));
             p.drawText(QRectF(x + w + 6, y, width() - x - w - 6, rh),
                        Qt::AlignVCenter | Qt::AlignLeft, d);

@@ -23,7 +23,8 @@ CommandBanner::CommandBanner(QWidget* parent)
     setBackgroundRole(QPalette::Base);
     command_->setObjectName(u"commandBannerText"_s);
     command_->setTextFormat(Qt::PlainText);
-    // One line, elided to the width: the full command is in the tooltip and the Console.
+    // One line, elided in the middle (the program and the last arguments stay readable): the full
+    // command is in the tooltip and the Console.
     command_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     title_->setForegroundRole(QPalette::PlaceholderText);
     state_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -73,7 +74,7 @@ void CommandBanner::resizeEvent(QResizeEvent* event)
 void CommandBanner::updateElided()
 {
     command_->setText(
-        command_->fontMetrics().elidedText(full_, Qt::ElideRight, qMax(0, command_->width())));
+        command_->fontMetrics().elidedText(full_, Qt::ElideMiddle, qMax(0, command_->width())));
     command_->setToolTip(full_);
 }
 
@@ -93,6 +94,19 @@ void CommandBanner::showCommand(const QString& shellLine, const QString& title)
     full_ = u"$ "_s + shellLine;
     updateElided();
     state_->setText(tr("running…"));
+}
+
+void CommandBanner::showUpcoming(const QString& shellLine, const QString& title)
+{
+    if (shellLine.isEmpty()) {
+        title_->setText(tr("This step runs no command"));
+        full_ = u"$ "_s;
+    } else {
+        title_->setText(tr("Next: %1").arg(title));
+        full_ = u"$ "_s + shellLine;
+    }
+    updateElided();
+    state_->clear();
 }
 
 void CommandBanner::showFinished(bool ok, const QString& how)

@@ -20,6 +20,8 @@ public:
 public Q_SLOTS:
     void showCommand(const QString& shellLine, const QString& title);
     void showFinished(bool ok, const QString& how);
+    // The command the current step runs next (empty: the step runs none), before it runs.
+    void showUpcoming(const QString& shellLine, const QString& title);
     void clear();
 
 protected:

@@ -219,6 +219,11 @@ void PresenterMode::showCommandFinished(bool ok, const QString& how)
     banner_->showFinished(ok, how);
 }
 
+void PresenterMode::showUpcomingCommand(const QString& shellLine, const QString& title)
+{
+    banner_->showUpcoming(shellLine, title);
+}
+
 void PresenterMode::watch(CommandRunner* runner)
 {
     connect(runner, &CommandRunner::commandStarted, this, [this](Command* command) {

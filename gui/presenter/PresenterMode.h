@@ -60,6 +60,7 @@ public Q_SLOTS:
     void setActive(bool on);
     void showCommand(const QString& shellLine, const QString& title);
     void showCommandFinished(bool ok, const QString& how);
+    void showUpcomingCommand(const QString& shellLine, const QString& title);
 
 Q_SIGNALS:
     void activeChanged(bool on);

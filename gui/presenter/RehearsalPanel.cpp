@@ -51,6 +51,10 @@ RehearsalPanel::RehearsalPanel(Transcript* transcript, QWidget* parent)
 
     steps_ = new QListWidget(this);
     steps_->setObjectName(u"rehearsalSteps"_s);
+    // Whole titles: wrapped, and in the tooltip (a projector's large type makes them long).
+    steps_->setWordWrap(true);
+    steps_->setTextElideMode(Qt::ElideMiddle);
+    steps_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(steps_, &QListWidget::currentRowChanged, this, [this](int row) {
         if (player_ && row != player_->currentStep() && row >= 0)
             player_->goToStep(row);
@@ -64,8 +68,8 @@ RehearsalPanel::RehearsalPanel(Transcript* transcript, QWidget* parent)
     output_ = new QPlainTextEdit(this);
     output_->setObjectName(u"rehearsalOutput"_s);
     output_->setReadOnly(true);
-    output_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     output_->setMaximumBlockCount(20000);
+    updateOutputFont();
 
     speed_ = new QComboBox(this);
     speed_->setObjectName(u"rehearsalSpeed"_s);
@@ -193,19 +197,18 @@ void RehearsalPanel::setRecording(const Recording& recording)
 
     connect(p, &RehearsalPlayer::currentStepChanged, this, [this](int step) {
         showStep(step);
-        if (player_ && player_->isPlaying())
-            announceStep();  // Play All moves on by itself
         Q_EMIT currentStepChanged(step);
     });
     connect(p, &RehearsalPlayer::commandStarted, this, [this](const RehearsalEvent& e) {
         if (e.forCheck) {
             // A check's own command: shown small, its output is the check's result.
-            appendHtml(u"<span style='color:%1'>%2 $ %3</span>"_s.arg(
-                palette().color(QPalette::PlaceholderText).name(), tr("checking:"),
-                e.shellLine().toHtmlEscaped()));
+            appendHtml(e.step, u"<span style='color:%1'>%2 $ %3</span>"_s.arg(
+                                   palette().color(QPalette::PlaceholderText).name(),
+                                   tr("checking:"), e.shellLine().toHtmlEscaped()));
             return;
         }
-        appendHtml(u"<b>$ %1</b>%2"_s.arg(e.shellLine().toHtmlEscaped(),
+        appendHtml(e.step,
+                   u"<b>$ %1</b>%2"_s.arg(e.shellLine().toHtmlEscaped(),
                                           e.background ? tr("  (in the background)") : QString()));
         Q_EMIT commandShown(e.shellLine(), e.title);
     });
@@ -217,27 +220,28 @@ void RehearsalPanel::setRecording(const Recording& recording)
             e.arguments.contains(u"logs"_s) && e.arguments.contains(u"--prefix"_s);
         const QString out = QString::fromUtf8(e.stdoutData + e.stderrData).trimmed();
         if (!out.isEmpty() && !logSnapshot)
-            output_->appendPlainText(out);
+            appendText(e.step, out);
         const bool ok = e.status == CommandStatus::Succeeded;
         if (!ok)
-            appendHtml(
-                u"<span style='color:%1'>[%2, exit code %3]</span>"_s
-                    .arg(toneAccent(Tone::Danger, palette()).name(), commandStatusName(e.status))
-                    .arg(e.exitCode));
+            appendHtml(e.step, u"<span style='color:%1'>[%2, exit code %3]</span>"_s
+                                   .arg(toneAccent(Tone::Danger, palette()).name(),
+                                        commandStatusName(e.status))
+                                   .arg(e.exitCode));
         Q_EMIT commandEnded(ok, ok ? tr("done") : commandStatusName(e.status));
     });
     connect(p, &RehearsalPlayer::logLinesReplayed, this, [this](const RehearsalEvent& e) {
         for (const RecordedLogLine& l : e.logLines)
-            appendLogLine(l);
+            appendLogLine(e.step, l);
         Q_EMIT logLinesReplayed(e.logLines);
     });
     connect(p, &RehearsalPlayer::traceOpened, this, &RehearsalPanel::onTrace);
     connect(p, &RehearsalPlayer::checkReported, this, [this](const RehearsalEvent& e) {
         const Tone tone = e.checkPassed() ? Tone::Good : Tone::Danger;
-        appendHtml(u"<span style='color:%1'><b>%2 %3</b></span>%4"_s.arg(
-            toneAccent(tone, palette()).name(), e.checkPassed() ? u"✓"_s : u"✗"_s,
-            e.title.toHtmlEscaped(),
-            e.message.isEmpty() ? QString() : u" — "_s + e.message.toHtmlEscaped()));
+        appendHtml(e.step,
+                   u"<span style='color:%1'><b>%2 %3</b></span>%4"_s.arg(
+                       toneAccent(tone, palette()).name(), e.checkPassed() ? u"✓"_s : u"✗"_s,
+                       e.title.toHtmlEscaped(),
+                       e.message.isEmpty() ? QString() : u" — "_s + e.message.toHtmlEscaped()));
     });
     connect(p, &RehearsalPlayer::checkFinished, this, [this](int step, bool passed) {
         if (step >= 0 && step < stepStates_.size()) {
@@ -247,14 +251,17 @@ void RehearsalPanel::setRecording(const Recording& recording)
         }
         updateButtons();
     });
-    connect(p, &RehearsalPlayer::runFinished, this, [this] { updateButtons(); });
+    connect(p, &RehearsalPlayer::runFinished, this, [this](int step) {
+        noteEmptyRun(step);
+        updateButtons();
+    });
     connect(p, &RehearsalPlayer::finished, this, [this] {
-        appendHtml(tr("<i>End of the rehearsal.</i>"));
+        appendHtml(player_->currentStep(), tr("<i>End of the rehearsal.</i>"));
         updateButtons();
     });
     rebuildSteps();
     output_->clear();
-    announced_ = -1;
+    shownOutput_ = -1;
     p->goToStep(0);
     if (p->currentStep() == 0)
         showStep(0);
@@ -270,9 +277,11 @@ void RehearsalPanel::rebuildSteps()
     for (int s = 0; s < rec.stepCount(); ++s) {
         const RehearsalEvent* e = rec.stepEvent(s);
         auto* item = new QListWidgetItem(u"%1. %2"_s.arg(s + 1).arg(e ? e->title : QString()));
+        item->setToolTip(item->text());
         steps_->addItem(item);
         stepStates_ << 0;
     }
+    outputs_ = QList<QList<OutputPiece>>(rec.stepCount());
 }
 
 void RehearsalPanel::showStep(int step)
@@ -282,6 +291,28 @@ void RehearsalPanel::showStep(int step)
         const QSignalBlocker block(steps_);
         steps_->setCurrentRow(step);
     }
+    if (step != shownOutput_) {
+        shownOutput_ = step;
+        output_->clear();
+        for (const OutputPiece& piece : outputs_.value(step)) {
+            if (piece.html)
+                output_->appendHtml(piece.text);
+            else
+                output_->appendPlainText(piece.text);
+        }
+    }
+    QString firstCommand;
+    QString firstTitle;
+    if (player_) {
+        for (const RehearsalEvent& ev : player_->recording().stepEvents(step)) {
+            if (ev.kind == RehearsalEvent::Kind::Command && !ev.forCheck) {
+                firstCommand = ev.shellLine();
+                firstTitle = ev.title;
+                break;
+            }
+        }
+    }
+    Q_EMIT stepCommandChanged(firstCommand, firstTitle);
     if (!e) {
         stepTitle_->clear();
         stepText_->clear();
@@ -295,12 +326,40 @@ void RehearsalPanel::showStep(int step)
     updateButtons();
 }
 
-void RehearsalPanel::appendHtml(const QString& html)
+void RehearsalPanel::appendHtml(int step, const QString& html)
 {
-    output_->appendHtml(html);
+    if (step >= 0 && step < outputs_.size())
+        outputs_[step].append({true, html});
+    if (step == shownOutput_ || step < 0)
+        output_->appendHtml(html);
 }
 
-void RehearsalPanel::appendLogLine(const RecordedLogLine& line)
+void RehearsalPanel::appendText(int step, const QString& text)
+{
+    if (step >= 0 && step < outputs_.size())
+        outputs_[step].append({false, text});
+    if (step == shownOutput_ || step < 0)
+        output_->appendPlainText(text);
+}
+
+void RehearsalPanel::noteEmptyRun(int step)
+{
+    // A step whose run left nothing in the recording (the lab's port-forward was not needed
+    // because Jaeger's address was known, or its actions happen inside ObsLab) says so instead
+    // of showing nothing.
+    if (!player_)
+        return;
+    for (const RehearsalEvent& e : player_->recording().stepEvents(step)) {
+        if (e.kind != RehearsalEvent::Kind::Step && e.kind != RehearsalEvent::Kind::Check &&
+            !e.forCheck)
+            return;
+    }
+    appendHtml(step, tr("<i>Nothing ran in this step when it was recorded (its action was "
+                        "already done, or happens inside ObsLab). Its checks replay with "
+                        "Check.</i>"));
+}
+
+void RehearsalPanel::appendLogLine(int step, const RecordedLogLine& line)
 {
     // Trace ids highlighted as the Logs area does: the spans come from core's parser.
     ParsedLine parsed;
@@ -321,12 +380,13 @@ void RehearsalPanel::appendLogLine(const RecordedLogLine& line)
         at = h.range.end();
     }
     html += QString::fromUtf8(line.text.mid(at)).toHtmlEscaped();
-    appendHtml(html);
+    appendHtml(step, html);
 }
 
 void RehearsalPanel::onTrace(const RehearsalEvent& e)
 {
-    appendHtml(tr("Trace <b>%1</b> opened in the Traces area").arg(e.traceId.toHtmlEscaped()));
+    appendHtml(e.step, tr("Trace <b>%1</b> is open in the Traces area (Alt+4 shows it).")
+                           .arg(e.traceId.toHtmlEscaped()));
     if (!traceDir_.isValid())
         return;
     const QString path = traceDir_.filePath(u"trace-%1.json"_s.arg(e.traceId));
@@ -388,21 +448,10 @@ void RehearsalPanel::previousStep()
         player_->previousStep();
 }
 
-void RehearsalPanel::announceStep()
-{
-    const int step = player_->currentStep() < 0 ? 0 : player_->currentStep();
-    if (step == announced_)
-        return;
-    announced_ = step;
-    if (const RehearsalEvent* e = player_->recording().stepEvent(step))
-        appendHtml(u"<br><b>── Step %1: %2 ──</b>"_s.arg(step + 1).arg(e->title.toHtmlEscaped()));
-}
-
 void RehearsalPanel::runStep()
 {
     if (!player_)
         return;
-    announceStep();
     player_->runStep();
 }
 
@@ -410,7 +459,6 @@ void RehearsalPanel::checkStep()
 {
     if (!player_)
         return;
-    announceStep();
     player_->checkStep();
 }
 
@@ -423,7 +471,8 @@ void RehearsalPanel::showHint()
         if (e.kind == RehearsalEvent::Kind::Check && !e.hint.isEmpty())
             hints << u"%1: %2"_s.arg(e.title, e.hint);
     }
-    appendHtml(hints.isEmpty() ? tr("<i>Hint: every check of this step passed when it was "
+    appendHtml(player_->currentStep(),
+               hints.isEmpty() ? tr("<i>Hint: every check of this step passed when it was "
                                     "recorded; no hint was needed.</i>")
                                : tr("<b>Hint</b> — %1").arg(hints.join(u"; "_s).toHtmlEscaped()));
 }
@@ -432,20 +481,24 @@ void RehearsalPanel::playAll()
 {
     if (!player_)
         return;
-    announceStep();
     player_->playAll();
 }
 
 void RehearsalPanel::changeEvent(QEvent* event)
 {
     // The output's monospace font follows the application's size (and presenter mode's).
-    if (event->type() == QEvent::FontChange) {
-        QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-        if (font().pointSizeF() > 0)
-            mono.setPointSizeF(font().pointSizeF() * 0.9);
-        output_->setFont(mono);
-    }
+    if (event->type() == QEvent::FontChange)
+        updateOutputFont();
     QWidget::changeEvent(event);
+}
+
+void RehearsalPanel::updateOutputFont()
+{
+    // The same size from the start as after any change, so leaving presenter mode restores it.
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    if (font().pointSizeF() > 0)
+        mono.setPointSizeF(font().pointSizeF() * 0.9);
+    output_->setFont(mono);
 }
 
 void RehearsalPanel::stop()

@@ -66,6 +66,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void currentStepChanged(int step);
     void commandShown(const QString& shellLine, const QString& title);
+    // The step now shown and the first command its Run replays (empty when it runs none), so
+    // that a presenter's command bar names this step's command before it runs.
+    void stepCommandChanged(const QString& shellLine, const QString& title);
     void commandEnded(bool ok, const QString& how);
     void traceFileReady(const QString& path, const QString& traceId);
     void logLinesReplayed(const QList<obslab::rehearsal::RecordedLogLine>& lines);
@@ -76,11 +79,14 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    void announceStep();
     void rebuildSteps();
     void showStep(int step);
-    void appendHtml(const QString& html);
-    void appendLogLine(const rehearsal::RecordedLogLine& line);
+    // Each step keeps its own output; the view shows the current step's only.
+    void appendHtml(int step, const QString& html);
+    void appendText(int step, const QString& text);
+    void appendLogLine(int step, const rehearsal::RecordedLogLine& line);
+    void noteEmptyRun(int step);
+    void updateOutputFont();
     void updateButtons();
     void onTrace(const rehearsal::RehearsalEvent& e);
     void chooseHandout(bool withResults);
@@ -102,9 +108,14 @@ private:
     QPushButton* next_ = nullptr;
     QPushButton* playAll_ = nullptr;
     QToolButton* handout_ = nullptr;
-    QList<int> stepStates_;
-    int announced_ = -1;  // the step whose header the output shows last  // per step: 0 not
-                          // checked, 1 passed, 2 failed
+    QList<int> stepStates_;  // per step: 0 not checked, 1 passed, 2 failed
+    struct OutputPiece
+    {
+        bool html = false;
+        QString text;
+    };
+    QList<QList<OutputPiece>> outputs_;  // per step
+    int shownOutput_ = -1;               // the step whose output the view shows
 };
 
 }  // namespace obslab

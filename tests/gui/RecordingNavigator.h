@@ -24,6 +24,7 @@ public:
     }
     void openSampleLog() override { Q_EMIT sampleLogRequested(); }
     void openLogDialog() override { Q_EMIT logDialogRequested(); }
+    void rehearseLab(const QString& labId) override { Q_EMIT rehearsalRequested(labId); }
     void showTrace(const QString& traceId) override { Q_EMIT traceRequested(traceId); }
     void showRequestId(const QString& requestId) override { Q_EMIT requestIdRequested(requestId); }
     void showTraceSearch(const QString& service) override { Q_EMIT searchRequested(service); }
@@ -37,6 +38,7 @@ Q_SIGNALS:
     void traceLinesRequested(const QString& traceId, const QStringList& requestIds);
     void sampleLogRequested();
     void logDialogRequested();
+    void rehearsalRequested(const QString& labId);
     void traceRequested(const QString& traceId);
     void requestIdRequested(const QString& requestId);
     void searchRequested(const QString& service);
