@@ -65,7 +65,7 @@ struct LabAction
     QString title;  // optional; a default is derived from the kind
     VersionCondition whenIstio;
 
-    QString file;             // Apply/Delete/IstioInstall: relative to the lab's folder
+    QString file;  // Apply/Delete/IstioInstall: relative to the lab's folder
     LabPos filePos;
     QString inline_;          // Apply/Delete: YAML text
     QString url;              // Apply: https URL, shown before it is applied

@@ -19,7 +19,7 @@ struct CommandSpec
     // Drop what could make the program start another one (EDITOR, VISUAL, KUBE_EDITOR,
     // KUBECTL_EXTERNAL_DIFF and every other KUBECTL_* hook, PAGER): set for lab commands.
     bool scrubEnvironment = false;
-    QString workingDirectory;            // empty: the current one
+    QString workingDirectory;                                     // empty: the current one
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // zero: none (background jobs)
     QString title;  // what it does, for people: "Read the current kube context"
     qsizetype captureLimit = 16 * 1024 * 1024;  // bytes of each stream kept in the result

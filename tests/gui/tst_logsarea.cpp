@@ -187,7 +187,8 @@ void TestLogsArea::modelFollowsAGrowingFile()
     QTRY_COMPARE(model.rowCount(), 3);
     out.write(lines.at(2).mid(40) + '\n');
     QTRY_VERIFY(model.index(2, LogTableModel::PathColumn).data().toString().isEmpty());  // TCP
-    QTRY_COMPARE(model.index(2, LogTableModel::ServiceColumn).data().toString(), u"edition.cnn.com"_s);
+    QTRY_COMPARE(model.index(2, LogTableModel::ServiceColumn).data().toString(),
+                 u"edition.cnn.com"_s);
 }
 
 void TestLogsArea::opensFixtureAndDecodesIt()
