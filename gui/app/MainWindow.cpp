@@ -284,10 +284,23 @@ void MainWindow::collapseConsole()
 void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
+    refitIfOversize();
+}
+
+bool MainWindow::event(QEvent* event)
+{
+    const bool handled = QMainWindow::event(event);
     // A layout that asked for more height for a moment (a wrapping banner) leaves the window
-    // larger than the screen; it goes back inside as soon as its minimum allows.
+    // larger than the screen; once the layout settles and its minimum allows, it goes back inside.
+    if (event->type() == QEvent::LayoutRequest)
+        refitIfOversize();
+    return handled;
+}
+
+void MainWindow::refitIfOversize()
+{
     const QScreen* s = screen();
-    if (!s || isFullScreen() || isMaximized())
+    if (!s || !isVisible() || isFullScreen() || isMaximized())
         return;
     const QSize room = s->availableGeometry().size();
     const QSize min = minimumSizeHint().expandedTo(minimumSize());

@@ -103,6 +103,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override;
 
 private:
     QDockWidget* addArea(QWidget* widget, const QString& title, const QString& objectName,
@@ -125,6 +126,8 @@ private:
     void expandConsole();
     void collapseConsole();
     void fitToScreen();
+    // Schedules fitToScreen() when the window is larger than its screen and its minimum allows.
+    void refitIfOversize();
 
     AppServices services_;
     LabArea* lab_ = nullptr;

@@ -148,7 +148,14 @@ void TestWalkthrough::firstTenMinutes()
     QTRY_COMPARE(window.clusterContext()->status().state, ClusterStatus::State::NoContext);
     QTRY_VERIFY(window.banner()->isVisible());
     // The window settles inside the screen once the banner is laid out.
-    QTRY_VERIFY(window.screen()->availableGeometry().contains(window.frameGeometry()));
+    const auto placement = [&] {
+        const QRect f = window.frameGeometry();
+        const QSize m = window.minimumSizeHint().expandedTo(window.minimumSize());
+        return u"frame %1,%2 %3x%4, minimum %5x%6"_s.arg(f.x()).arg(f.y()).arg(f.width())
+            .arg(f.height()).arg(m.width()).arg(m.height());
+    };
+    QTRY_VERIFY2(window.screen()->availableGeometry().contains(window.frameGeometry()),
+                 qPrintable(placement()));
     checkFits(&window);
 
     // 1. The first window leads: the rehearsal first, the sample log second — in the Lab area
