@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -306,6 +307,35 @@ void TestDoctorSim::scenarios()
             QVERIFY2(rc == cli::ExitOk, out.data().constData());
             QCOMPARE(json.value(u"result"_s).toString(), u"pass"_s);
             QCOMPARE(json.value(u"checks"_s).toArray().size(), DoctorChecks::all().size());
+
+            // With no Jaeger URL anywhere, the CLI and the app (which knows it runs no
+            // port-forward) decide every check the same way, in the same words.
+            out.setData({});
+            out.open(QIODevice::WriteOnly);
+            const int noJaeger = cli::Dispatcher().run(
+                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
+                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
+                 u"--istioctl"_s, istioctlPath(), u"--output"_s, u"json"_s},
+                ctx);
+            QVERIFY2(noJaeger == cli::ExitOk, out.data().constData());
+            QMap<QString, QString> cliChecks;
+            const QJsonArray checks =
+                QJsonDocument::fromJson(out.data()).object().value(u"checks"_s).toArray();
+            for (const QJsonValue& c : checks) {
+                const QJsonObject o = c.toObject();
+                cliChecks.insert(o.value(u"id"_s).toString(), o.value(u"severity"_s).toString() +
+                                                                  u": "_s +
+                                                                  o.value(u"summary"_s).toString());
+            }
+            DoctorOptions app = options(sim);
+            app.jaegerUrl = QUrl();
+            QMap<QString, QString> appChecks;
+            for (const DoctorFinding& f : runDoctor(sim, app))
+                appChecks.insert(f.id,
+                                 DoctorFindings::severityName(f.severity) + u": "_s + f.summary);
+            QCOMPARE(appChecks.size(), DoctorChecks::all().size());
+            QCOMPARE(cliChecks, appChecks);
+            QVERIFY(appChecks.value(u"jaeger.reachable"_s).startsWith(u"skipped: "_s));
         }
         return;
     }
