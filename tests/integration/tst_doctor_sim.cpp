@@ -76,6 +76,7 @@ private Q_SLOTS:
     void initTestCase();
     void unreachableAnswersFast();
     void cliUnreachable();
+    void clusterGoneMidRun();
     void scenarios_data();
     void scenarios();
 
@@ -227,6 +228,60 @@ void TestDoctorSim::cliUnreachable()
     out.setData({});
     out.open(QIODevice::WriteOnly);
     QCOMPARE(dispatcher.run({u"doctor"_s, u"--output"_s, u"yaml"_s}, ctx), int(cli::ExitUsage));
+}
+
+// The API server stops answering while the doctor reads: the verdict is "inconclusive" (not a
+// list of failed checks that blame the mesh), in the app's Doctor and in `obslab doctor` (exit 3,
+// JSON result "inconclusive"), and neither waits for more than its timeouts.
+void TestDoctorSim::clusterGoneMidRun()
+{
+    const QString shard = qEnvironmentVariable("OBSLAB_DOCTOR_SHARD");
+    if (!shard.isEmpty() && !shard.startsWith(u"2/"))
+        QSKIP("runs in shard 2");
+    for (const bool cli : {false, true}) {
+        SimMesh sim;
+        const QString why = sim.start(u"healthy-legacy"_s, {u"--no-traffic"_s});
+        if (why.startsWith(u"skip: "))
+            QSKIP(qPrintable(why));
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        // A few kubectl runs get through (the doctor's first read among them), then the server
+        // refuses connections.
+        QVERIFY(!sim.control(u"api/outage"_s, QJsonObject{{u"after_connections"_s, 6}}).isEmpty());
+        QElapsedTimer timer;
+        timer.start();
+        if (!cli) {
+            Doctor doctor(&runner_);
+            QSignalSpy finished(&doctor, &Doctor::finished);
+            doctor.run(options(sim));
+            QVERIFY(finished.wait(90000));
+            QCOMPARE(doctor.outcome().verdict, DoctorOutcome::Verdict::Inconclusive);
+            QVERIFY2(doctor.outcome().reason.contains(u"stopped answering"_s),
+                     qPrintable(doctor.outcome().reason));
+            QVERIFY(doctor.outcome().reason.contains(u"kubectl cluster-info"_s));
+            // The first read got through, so it is not "the cluster is unreachable".
+            const DoctorFinding* reachable =
+                DoctorFindings::find(doctor.findings(), u"cluster.reachable"_s);
+            QVERIFY(reachable);
+            QCOMPARE(reachable->severity, DoctorFinding::Severity::Pass);
+        } else {
+            QBuffer out;
+            QBuffer err;
+            out.open(QIODevice::WriteOnly);
+            err.open(QIODevice::WriteOnly);
+            cli::CliContext ctx{nullptr, &out, &err};
+            const int rc = cli::Dispatcher().run(
+                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
+                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
+                 u"--istioctl"_s, istioctlPath(), u"--jaeger"_s, sim.jaegerUrl(), u"--output"_s,
+                 u"json"_s},
+                ctx);
+            QVERIFY2(rc == 3, out.data().constData());
+            const QJsonObject json = QJsonDocument::fromJson(out.data()).object();
+            QCOMPARE(json.value(u"result"_s).toString(), u"inconclusive"_s);
+            QVERIFY(json.value(u"reason"_s).toString().contains(u"stopped answering"_s));
+        }
+        qInfo("%s: inconclusive after %lld ms", cli ? "cli" : "app", timer.elapsed());
+    }
 }
 
 void TestDoctorSim::scenarios_data()
