@@ -456,6 +456,9 @@ void TestKubeParsers::kubeError_data()
         << u"err-unreachable-1.20.txt"_s << KubeErrorKind::Unreachable << u"127.0.0.1:1"_s << 1;
     QTest::newRow("unreachable-klog-only")
         << u"err-unreachable-klog-only.txt"_s << KubeErrorKind::Unreachable << u""_s << 1;
+    QTest::newRow("apply-openapi-refused-1.32")
+        << u"err-apply-openapi-refused-1.32.txt"_s << KubeErrorKind::Unreachable
+        << u"127.0.0.1:40737"_s << 1;
     QTest::newRow("unable-to-connect")
         << u"err-unable-to-connect.txt"_s << KubeErrorKind::Unreachable << u""_s << 1;
     QTest::newRow("forbidden-rbac")
