@@ -8,11 +8,13 @@
 #include "core/cli/Cli.h"
 #include "core/doctor/Doctor.h"
 #include "core/doctor/DoctorChecks.h"
+#include "core/kube/ClusterGuidance.h"
 #include "core/kube/MutationGuard.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
 
 #include <QBuffer>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void initTestCase();
     void unreachableAnswersFast();
     void cliUnreachable();
+    void noContext();
     void clusterGoneMidRun();
     void scenarios_data();
     void scenarios();
@@ -233,6 +236,67 @@ void TestDoctorSim::cliUnreachable()
 // The API server stops answering while the doctor reads: the verdict is "inconclusive" (not a
 // list of failed checks that blame the mesh), in the app's Doctor and in `obslab doctor` (exit 3,
 // JSON result "inconclusive"), and neither waits for more than its timeouts.
+// An empty kubeconfig (a fresh machine: KUBECONFIG names an empty file, or none exists) has no
+// current context: the doctor says that — not kubectl's "localhost:8080 was refused" — in the
+// app and in the CLI alike, at once.
+void TestDoctorSim::noContext()
+{
+    if (!firstShard())
+        QSKIP("runs in shard 1");
+    const QString kubectl = QStandardPaths::findExecutable(u"kubectl"_s);
+    if (kubectl.isEmpty())
+        QSKIP("no kubectl on PATH");
+    QTemporaryDir dir;
+    QDir().mkpath(dir.path() + u"/home"_s);
+    const QByteArray oldHome = qgetenv("HOME");
+    const QByteArray oldKubeconfig = qgetenv("KUBECONFIG");
+    qputenv("HOME", (dir.path() + u"/home"_s).toUtf8());
+    QFile empty(dir.path() + u"/empty-kubeconfig"_s);
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    for (const QString& kubeconfig : {empty.fileName(), QString()}) {
+        // Set to an empty file, then unset with no ~/.kube/config.
+        if (kubeconfig.isEmpty())
+            qunsetenv("KUBECONFIG");
+        else
+            qputenv("KUBECONFIG", kubeconfig.toUtf8());
+        DoctorOptions o;
+        o.target.kubectl = kubectl;
+        o.istioctl = istioctlPath();
+        Doctor doctor(&runner_);
+        QSignalSpy finished(&doctor, &Doctor::finished);
+        QElapsedTimer timer;
+        timer.start();
+        doctor.run(o);
+        QVERIFY(finished.wait(30000));
+        qInfo("no context: the app's doctor answered in %lld ms", timer.elapsed());
+        const DoctorFinding* reachable =
+            DoctorFindings::find(doctor.findings(), u"cluster.reachable"_s);
+        QVERIFY(reachable);
+        QCOMPARE(reachable->severity, DoctorFinding::Severity::Fail);
+        QCOMPARE(reachable->summary, ClusterGuidance::noContextSentence());
+        QVERIFY(reachable->fixCommand.contains(u"kubectl config use-context"_s));
+        QCOMPARE(doctor.outcome().verdict, DoctorOutcome::Verdict::Failed);
+
+        QBuffer out;
+        QBuffer err;
+        out.open(QIODevice::WriteOnly);
+        err.open(QIODevice::WriteOnly);
+        cli::CliContext ctx{nullptr, &out, &err};
+        const int rc = cli::Dispatcher().run(
+            {u"doctor"_s, u"--kubectl"_s, kubectl, u"--istioctl"_s, istioctlPath()}, ctx);
+        QCOMPARE(rc, int(cli::ExitFailure));
+        const QString text = QString::fromUtf8(out.data());
+        QVERIFY2(text.contains(u"No Kubernetes context"_s), qPrintable(text));
+        QVERIFY2(!text.contains(u"localhost:8080"_s), qPrintable(text));
+    }
+    qputenv("HOME", oldHome);
+    if (oldKubeconfig.isNull())
+        qunsetenv("KUBECONFIG");
+    else
+        qputenv("KUBECONFIG", oldKubeconfig);
+}
+
 void TestDoctorSim::clusterGoneMidRun()
 {
     const QString shard = qEnvironmentVariable("OBSLAB_DOCTOR_SHARD");
