@@ -278,6 +278,7 @@ void MainWindow::collapseConsole()
     // area without a central widget shares its spare height, so the strip is a maximum height
     // (lifted by expandConsole()).
     const int em = fontMetrics().height();
+    console_->setStrip(true);
     console_->setMaximumHeight(qMax(em * 3, console_->minimumHeight()));
 }
 
@@ -328,6 +329,7 @@ void MainWindow::expandConsole()
     if (consoleExpanded_)
         return;
     consoleExpanded_ = true;
+    console_->setStrip(false);
     console_->setMaximumHeight(QWIDGETSIZE_MAX);
     QDockWidget* console = dock(Area::Console);
     if (console->isFloating() || console->isHidden())
