@@ -39,6 +39,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScreen>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -130,6 +131,8 @@ void TestWalkthrough::firstTenMinutes()
     const QString tag = u"%1x%2-%3"_s.arg(screen.width())
                             .arg(screen.height())
                             .arg(QString::fromLatin1(QTest::currentDataTag()));
+    // Every icon the first ten minutes show exists.
+    QTest::failOnWarning(QRegularExpression(u"no icon named"_s));
     test::isolateSettings();
     QTemporaryDir dir;
     AppSettings settings;
