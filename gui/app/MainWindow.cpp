@@ -176,8 +176,10 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     restoreWindowState();
     arrangeDefaultLayout();
     if (services_.settings && !services_.settings->windowState().isEmpty() &&
-        restoreState(services_.settings->windowState(), kStateVersion))
-        expandConsole();            // the person's own layout
+        restoreState(services_.settings->windowState(), kStateVersion) &&
+        (services_.settings->consoleExpanded() || dock(Area::Console)->isFloating() ||
+         dockWidgetArea(dock(Area::Console)) != Qt::BottomDockWidgetArea))
+        expandConsole();            // the person's own layout (a strip stays a strip)
     bannerBar_->setVisible(false);  // the banner's visibility is ours, not the saved layout's
     updateDockTitleBars();
     QTimer::singleShot(0, this, &MainWindow::checkCluster);
@@ -394,6 +396,7 @@ void MainWindow::saveWindowState()
         return;
     services_.settings->setWindowGeometry(saveGeometry());
     services_.settings->setWindowState(saveState(kStateVersion));
+    services_.settings->setConsoleExpanded(consoleExpanded_);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -6,6 +6,7 @@
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
 #include "core/rehearsal/Recording.h"
+#include "gui/app/ConsoleArea.h"
 #include "gui/app/ContextBar.h"
 #include "gui/app/JobsPopup.h"
 #include "gui/app/MainWindow.h"
@@ -154,6 +155,25 @@ void TestMainWindow::stateRoundTrip()
     QVERIFY(restored->dock(MainWindow::Area::Traces)->isHidden());
     QVERIFY(!restored->dock(MainWindow::Area::Logs)->isHidden());
     QCOMPARE(restored->size(), QSize(760, 560));
+    // The Console moved by the person is theirs: no strip.
+    QVERIFY(!restored->findChild<ConsoleArea*>()->isStrip());
+    restored.reset();
+
+    // A window closed while the Console was still the first-run strip opens with the strip
+    // (toolbar hidden), not with a toolbar squeezed into the strip's height.
+    settings_->setWindowState({});
+    {
+        auto window = makeWindow();
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QTRY_VERIFY(window->findChild<ConsoleArea*>()->isStrip());
+        window->saveWindowState();
+    }
+    QVERIFY(!settings_->consoleExpanded());
+    auto again = makeWindow();
+    again->show();
+    QVERIFY(QTest::qWaitForWindowExposed(again.get()));
+    QTRY_VERIFY(again->findChild<ConsoleArea*>()->isStrip());
 }
 
 void TestMainWindow::viewMenuToggles()
