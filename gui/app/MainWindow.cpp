@@ -91,6 +91,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     logs_->setTranscript(services_.transcript);
     cluster_ = new ClusterArea(this);
     traces_ = new TracesArea(this);
+    traces_->setClusterState(false, false);  // checkCluster() answers once the window is up
     console_ = new ConsoleArea(services_.transcript, this);
     addArea(lab_, tr("Lab"), u"labDock"_s, u"lab"_s);
     addArea(logs_, tr("Logs"), u"logsDock"_s, u"logs"_s);
@@ -701,7 +702,8 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
     cluster_->setStatus(status);
     lab_->setClusterStatus(status);
     updateDoctorOptions(status);
-    traces_->setNoContext(status.state == State::NoContext);
+    traces_->setClusterState(status.state != State::Unknown && status.state != State::Checking,
+                             status.state == State::NoContext);
     // Live logs follow in the context and namespace the toolbar shows, not kubectl's current one.
     if (!status.context.isEmpty()) {
         KubeTarget target;
