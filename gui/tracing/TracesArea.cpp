@@ -294,6 +294,7 @@ void TracesArea::ensureWebView()
             });
     connect(web_, &JaegerWebView::loadFailed, this, &TracesArea::onEmbeddedFailed);
     connect(web_, &JaegerWebView::pageUrlChanged, this, &TracesArea::onPageUrlChanged);
+    web_->setSearchResultsQuery(embeddedTraceUrl(u"1"_s).query(QUrl::FullyEncoded));
 }
 
 QUrl TracesArea::embeddedTraceUrl(const QString& traceId) const
@@ -579,9 +580,12 @@ void TracesArea::onPageUrlChanged(const QUrl& url)
     }
     if (sameId(route.traceId) == sameId(shownId_))
         return;
+    // Another trace, embedded, opened by the page (a search result): ObsLab acts on it from now
+    // on and fetches it only when asked to (timeline, log lines).
     lookup_ = Lookup::Trace;
     lookupValue_ = route.traceId;
     shownId_ = route.traceId;
+    awaitedPage_ = url;
     updateHeader();
 }
 
