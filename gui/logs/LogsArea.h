@@ -42,7 +42,8 @@ class TraceLane;
 // selected line decoded, and a trace lane that follows one request across pods.
 // Opening is asynchronous: the first screen shows as soon as the first block is indexed.
 // What is open, and the jobs on it (filter, histogram, export, live follows), is the area's
-// LogSession (core); the area shows it. Its code is in LogsArea.cpp (the viewer), LogsAreaLive.cpp
+// LogSession (core); the area shows it. Its code is in LogsArea.cpp (the viewer),
+// LogsAreaSources.cpp (opening and showing sources), LogsAreaLive.cpp
 // (live sources) and LogsAreaLanes.cpp (trace lanes and navigation), the top row in LogsToolbar.
 class LogsArea : public QWidget
 {
