@@ -65,8 +65,9 @@ public:
         kubeTargetSet_ = true;
     }
 
-    // Shows a live source (lines appended to store, e.g. by follower); takes ownership of both
-    // (follower may be null). Follows the end; pod replacements are marked. Returns its index.
+    // Shows a live source (lines appended to store, e.g. by follower); the session takes
+    // ownership of both (follower may be null) and feeds the store from the follower. Follows the
+    // end; pod replacements are marked. Returns its index.
     int addLiveSource(const QString& title, LiveLogStore* store, PodFollower* follower);
     // Saves everything followed in the current live source to path (async; status bar says when).
     bool saveSession(const QString& path);
