@@ -367,9 +367,26 @@ void TracesArea::startLookup(Lookup kind, const QString& value)
         runLookup();
 }
 
+void TracesArea::setClusterState(bool checked, bool noContext)
+{
+    clusterChecked_ = checked;
+    noContext_ = noContext;
+    if (checked && waitingForCluster_) {
+        waitingForCluster_ = false;
+        whenForwarded();
+    }
+}
+
 void TracesArea::whenForwarded()
 {
     // No Jaeger URL in the settings: reach it through a managed port-forward to svc/tracing.
+    if (!clusterChecked_ && (!forward_ || !forward_->isActive())) {
+        waitingForCluster_ = true;
+        showBusy(tr("Checking the cluster…"),
+                 tr("Jaeger is reached through a port-forward in the kube context; the trace is "
+                    "asked for once the context is known."));
+        return;
+    }
     if (noContext_ && (!forward_ || !forward_->isActive())) {
         showFailure(ClusterGuidance::noContextSentence(),
                     tr("Jaeger is reached through a port-forward in the cluster. Choose a context, "
