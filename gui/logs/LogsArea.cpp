@@ -37,6 +37,7 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QRegularExpression>
+#include <QResizeEvent>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
@@ -293,6 +294,15 @@ void LogsArea::buildViewer()
     layout->addWidget(vertical_, 1);
     layout->addLayout(bottom);
     stack_->addWidget(page);
+}
+
+void LogsArea::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // A short area (a 768-pixel screen at 150 % type, the trace lane open) gives its height to
+    // the lines: the histogram is an overview, and comes back when there is room again.
+    const int em = fontMetrics().height();
+    histogram_->setVisible(height() >= em * 26);
 }
 
 void LogsArea::createShortcuts()
