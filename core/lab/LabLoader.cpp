@@ -2,6 +2,8 @@
 
 #include "core/lab/LabTrust.h"
 
+#include "core/common/YamlReader.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -402,14 +404,13 @@ public:
                     r.error(b.value(u"url"_s).value, u"'url' must be an https:// URL"_s);
             }
             if (!a.inline_.isEmpty()) {
-                try {
-                    const auto docs = YAML::LoadAll(a.inline_.toStdString());
-                    Q_UNUSED(docs);
-                } catch (const YAML::Exception& ex) {
-                    r.error(b.value(u"inline"_s).value,
-                            u"the inline manifest is not valid YAML: %1"_s.arg(
-                                QString::fromStdString(ex.msg)));
-                }
+                const YamlDocuments docs = YamlReader::readAll(a.inline_.toUtf8());
+                if (const YamlIssue* issue = docs.fatal())
+                    r.error(
+                        b.value(u"inline"_s).value,
+                        issue->kind == YamlIssue::Kind::Syntax
+                            ? u"the inline manifest is not valid YAML: %1"_s.arg(issue->detail)
+                            : u"the inline manifest cannot be read: %1"_s.arg(issue->message()));
             }
             break;
         }
@@ -784,30 +785,30 @@ public:
     }
 };
 
-// YAML features that hide what a lab says: tags (`!!binary`, `!custom`) and merge keys (`<<`).
-void checkPlainYaml(Reader& r, const YAML::Node& node, int depth)
+// The reader's issues in the lab's words: the lab format has no tags, merge keys or deep nesting.
+LabIssue yamlIssue(const QString& file, const YamlIssue& issue)
 {
-    if (depth > 64) {
-        r.error(node, u"the lab is nested too deeply"_s);
-        return;
+    const LabPos pos{issue.line, issue.column};
+    switch (issue.kind) {
+    case YamlIssue::Kind::TooLarge:
+        return {file, pos, u"the file is larger than %1 KiB: not a lab"_s.arg(kMaxFileSize / 1024)};
+    case YamlIssue::Kind::TooDeep:
+        return {file, pos, u"the lab is nested too deeply"_s};
+    case YamlIssue::Kind::TooManyNodes:
+        return {file, pos, u"the lab's aliases expand to too many values: write the values out"_s};
+    case YamlIssue::Kind::Syntax:
+        return {file, pos, u"not valid YAML: %1"_s.arg(issue.detail)};
+    case YamlIssue::Kind::Failure:
+        return {file, pos, u"could not read the lab: %1"_s.arg(issue.detail)};
+    case YamlIssue::Kind::Tag:
+        return {file, pos,
+                u"YAML tags ('%1') are not part of the lab format: write plain values"_s.arg(
+                    issue.detail)};
+    case YamlIssue::Kind::MergeKey:
+        return {file, pos,
+                u"YAML merge keys ('<<') are not part of the lab format: write the values out"_s};
     }
-    const std::string& tag = node.Tag();
-    if (!tag.empty() && tag != "?" && tag != "!")
-        r.error(node, u"YAML tags ('%1') are not part of the lab format: write plain values"_s.arg(
-                          QString::fromStdString(tag)));
-    if (node.IsMap()) {
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node k = it->first;
-            if (k.IsScalar() && k.Scalar() == "<<" && k.Tag() != "!")
-                r.error(k, u"YAML merge keys ('<<') are not part of the lab format: write the "
-                           "values out"_s);
-            checkPlainYaml(r, k, depth + 1);
-            checkPlainYaml(r, it->second, depth + 1);
-        }
-    } else if (node.IsSequence()) {
-        for (const YAML::Node& item : node)
-            checkPlainYaml(r, item, depth + 1);
-    }
+    return {file, pos, issue.message()};
 }
 
 }  // namespace
@@ -816,35 +817,36 @@ LabLoadResult loadBytes(const QByteArray& yaml, const QString& fileName, const Q
 {
     LabLoadResult result;
     Parser p(fileName, dir);
-    if (yaml.size() > kMaxFileSize) {
-        p.r.error(LabPos{1, 1},
-                  u"the file is larger than %1 KiB: not a lab"_s.arg(kMaxFileSize / 1024));
-        result.errors = p.r.errors;
-        return result;
-    }
-    try {
-        const YAML::Node root = YAML::Load(yaml.toStdString());
+    YamlOptions options;
+    options.maxBytes = kMaxFileSize;
+    options.plainOnly = true;
+    const YamlDocuments docs = YamlReader::read(yaml, options);
+    for (const YamlIssue& issue : docs.issues)
+        p.r.errors.append(yamlIssue(fileName, issue));
+    if (!docs.documents.isEmpty()) {
+        const YAML::Node& root = docs.documents.first();
         if (!root.IsDefined() || root.IsNull()) {
             p.r.error(LabPos{1, 1}, u"the file is empty: a lab starts with 'obslab-lab: 1'"_s);
         } else {
-            checkPlainYaml(p.r, root, 0);
-            std::optional<Lab> lab = p.parse(root);
-            if (lab) {
-                lab->filePath = fileName;
-                lab->dir = dir;
-                // The trust model, with the defaults (lab plan/run check again with the values
-                // in effect).
-                p.r.errors += LabTrust::lint(*lab, LabTrust::variables(*lab));
-                result.lab = std::move(lab);
+            try {
+                std::optional<Lab> lab = p.parse(root);
+                if (lab) {
+                    lab->filePath = fileName;
+                    lab->dir = dir;
+                    // The trust model, with the defaults (lab plan/run check again with the
+                    // values in effect).
+                    p.r.errors += LabTrust::lint(*lab, LabTrust::variables(*lab));
+                    result.lab = std::move(lab);
+                }
+            } catch (const YAML::Exception& ex) {
+                const LabPos pos =
+                    ex.mark.is_null() ? LabPos{1, 1} : LabPos{ex.mark.line + 1, ex.mark.column + 1};
+                p.r.error(pos, u"not valid YAML: %1"_s.arg(QString::fromStdString(ex.msg)));
+            } catch (const std::exception& ex) {
+                p.r.error(LabPos{1, 1},
+                          u"could not read the lab: %1"_s.arg(QString::fromLocal8Bit(ex.what())));
             }
         }
-    } catch (const YAML::Exception& ex) {
-        const LabPos pos =
-            ex.mark.is_null() ? LabPos{1, 1} : LabPos{ex.mark.line + 1, ex.mark.column + 1};
-        p.r.error(pos, u"not valid YAML: %1"_s.arg(QString::fromStdString(ex.msg)));
-    } catch (const std::exception& ex) {
-        p.r.error(LabPos{1, 1},
-                  u"could not read the lab: %1"_s.arg(QString::fromLocal8Bit(ex.what())));
     }
     result.errors = p.r.errors;
     std::sort(result.errors.begin(), result.errors.end(), [](const LabIssue& a, const LabIssue& b) {
