@@ -1,4 +1,4 @@
-#include "core/logs/AccessLogLineParser.h"
+#include "core/logs/AccessLogApply.h"
 
 #include "core/logs/JsonFlatScanner.h"
 

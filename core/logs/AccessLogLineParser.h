@@ -9,7 +9,8 @@ namespace obslab::accesslog {
 // first byte. Each layout has its file: AccessLogText.cpp (Istio's TEXT of every version and
 // Envoy's default), AccessLogCustom.cpp (key=value lines and the custom tails people add, such as
 // the tutorial's trace headers), AccessLogJson.cpp, AccessLogProxyLogs.cpp (istio-proxy's own
-// log lines); AccessLogValues.cpp says what a value means (apply) and finds trace ids anywhere.
+// log lines); AccessLogApply.h says what a value means (apply, inline
+// where it is called) and AccessLogValues.cpp finds trace ids anywhere.
 class LineParser
 {
 public:
