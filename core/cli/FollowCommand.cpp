@@ -6,6 +6,7 @@
 #include "core/kube/KubeTarget.h"
 #include "core/kube/Kubectl.h"
 #include "core/kube/PodFollower.h"
+#include "core/logs/LogSession.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
 
@@ -257,37 +258,39 @@ int run(const QStringList& args, const CliContext& ctx)
     follow.giveUpAfter = std::chrono::milliseconds(options.giveUpMs);
 
     const bool colour = !options.ndjson && isTerminal(ctx.out);
-    PodFollower follower(target, follow);
+    // The session follows; nothing is spooled to disk (the lines are printed as they come).
+    LogSession session;
     QEventLoop loop;
     int code = ExitOk;
-    QObject::connect(
-        &follower, &PodFollower::linesReady, &loop, [&](const QVector<kube::FollowedLine>& lines) {
-            QByteArray out;
-            for (const auto& line : lines) {
-                if (options.ndjson) {
-                    QJsonObject o{{u"pod"_s, line.pod},
-                                  {u"container"_s, line.container},
-                                  {u"timestamp"_s, QString::fromLatin1(line.timestamp)},
-                                  {u"text"_s, QString::fromUtf8(line.text)}};
-                    out += QJsonDocument(o).toJson(QJsonDocument::Compact);
-                } else {
-                    if (colour)
-                        out += colourFor(line.pod);
-                    out += line.pod.toUtf8();
-                    out += colour ? "\x1b[0m " : " ";
-                    out += line.container.toUtf8();
-                    out += ' ';
-                    if (options.timestamps && !line.timestamp.isEmpty())
-                        out += line.timestamp + ' ';
-                    out += line.text;
-                }
-                out += '\n';
-            }
-            ctx.write(out);
-            flushOut(ctx.out);
-        });
-    QObject::connect(&follower, &PodFollower::podStateChanged, &loop,
-                     [&](const QString& pod, PodFollower::PodState state, const QString& why) {
+    QObject::connect(&session, &LogSession::linesFollowed, &loop,
+                     [&](int, const QVector<kube::FollowedLine>& lines) {
+                         QByteArray out;
+                         for (const auto& line : lines) {
+                             if (options.ndjson) {
+                                 QJsonObject o{
+                                     {u"pod"_s, line.pod},
+                                     {u"container"_s, line.container},
+                                     {u"timestamp"_s, QString::fromLatin1(line.timestamp)},
+                                     {u"text"_s, QString::fromUtf8(line.text)}};
+                                 out += QJsonDocument(o).toJson(QJsonDocument::Compact);
+                             } else {
+                                 if (colour)
+                                     out += colourFor(line.pod);
+                                 out += line.pod.toUtf8();
+                                 out += colour ? "\x1b[0m " : " ";
+                                 out += line.container.toUtf8();
+                                 out += ' ';
+                                 if (options.timestamps && !line.timestamp.isEmpty())
+                                     out += line.timestamp + ' ';
+                                 out += line.text;
+                             }
+                             out += '\n';
+                         }
+                         ctx.write(out);
+                         flushOut(ctx.out);
+                     });
+    QObject::connect(&session, &LogSession::podStateChanged, &loop,
+                     [&](int, const QString& pod, PodFollower::PodState state, const QString& why) {
                          const QString tail = why.isEmpty() ? QString() : u" (%1)"_s.arg(why);
                          switch (state) {
                          case PodFollower::PodState::Following:
@@ -306,15 +309,16 @@ int run(const QStringList& args, const CliContext& ctx)
                              break;
                          }
                      });
-    QObject::connect(&follower, &PodFollower::warning, &loop,
-                     [&](const QString& message) { ctx.printError(message + u'\n'); });
-    QObject::connect(&follower, &PodFollower::failed, &loop, [&](const QString& message) {
-        ctx.printError(u"obslab follow: %1\n"_s.arg(message));
-        code = follower.gaveUp() ? ExitIncomplete : ExitFailure;
-    });
+    QObject::connect(&session, &LogSession::followWarning, &loop,
+                     [&](int, const QString& message) { ctx.printError(message + u'\n'); });
+    QObject::connect(&session, &LogSession::followFailed, &loop,
+                     [&](int, const QString& message, bool gaveUp) {
+                         ctx.printError(u"obslab follow: %1\n"_s.arg(message));
+                         code = gaveUp ? ExitIncomplete : ExitFailure;
+                     });
     // A selector that matches nothing says so (once) and keeps waiting for pods to appear.
     bool anyPod = false;
-    QObject::connect(&follower, &PodFollower::podAppeared, &loop, [&] { anyPod = true; });
+    QObject::connect(&session, &LogSession::podAppeared, &loop, [&] { anyPod = true; });
     CommandRunner runner;
     Kubectl::GetOptions get;
     get.selector = options.selector;
@@ -333,7 +337,9 @@ int run(const QStringList& args, const CliContext& ctx)
                                                       ? QString()
                                                       : u" (context %1)"_s.arg(options.context)));
     });
-    QObject::connect(&follower, &PodFollower::stopped, &loop, &QEventLoop::quit);
+    QObject::connect(&session, &LogSession::followStopped, &loop, &QEventLoop::quit);
+    const int source = session.follow(options.selector, target, follow, nullptr,
+                                      LogSession::Spool::LinesOnly, nullptr);
 
     SignalGuard signals;
     std::unique_ptr<QSocketNotifier> notifier;
@@ -343,10 +349,10 @@ int run(const QStringList& args, const CliContext& ctx)
             char buffer[16];
             while (::read(signals.readFd(), buffer, sizeof buffer) > 0) {
             }
-            follower.stop();
+            session.stopFollowing(source);
         });
     }
-    follower.start();
+    session.startFollowing(source);
     loop.exec();
     flushOut(ctx.out);
     return code;

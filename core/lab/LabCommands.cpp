@@ -5,6 +5,7 @@
 #include "core/lab/LabTrust.h"
 
 #include "core/kube/Istioctl.h"
+#include "core/kube/KubeError.h"
 #include "core/kube/Kubectl.h"
 #include "core/kube/MutationGate.h"
 #include "core/kube/TracedRequest.h"
@@ -37,6 +38,9 @@ QString firstLine(const QByteArray& bytes)
 
 QString failureText(const CommandResult& r)
 {
+    // A cluster that does not answer is said as such, with what to do (not kubectl's hint).
+    if (const KubeError e = KubeErrors::classify(r); e.kind == KubeErrorKind::Unreachable)
+        return e.message;
     QString why = firstLine(r.stderrData);
     if (why.isEmpty())
         why = r.message;
