@@ -112,6 +112,7 @@ private:
     using Task = std::function<void(Done)>;
     using AttemptDone = std::function<void(bool ok, const QString& reason)>;
 
+    // Operations (LabRunner.cpp): one at a time, a sequence of tasks each.
     bool begin(const QString& what);
     void end(bool ok);
     void sequence(QList<Task> tasks, Done done);
@@ -161,9 +162,8 @@ private:
     void checkResource(const LabCheck& c, const AttemptDone& done);
     void checkCommand(const LabCheck& c, const AttemptDone& done);
 
-    // Commands (LabCommands.cpp)
-
-    // Starts spec (after the mutation guard); output goes to actionOutput when stepId is set.
+    // Commands (LabCommands.cpp). runCommand starts spec through the mutation gate; output
+    // goes to actionOutput, redacted, when stepId is set.
     void runCommand(const QString& stepId, int index, const CommandSpec& spec,
                     std::function<void(const CommandResult&)> done);
     CommandSpec rawSpec(const QString& tool, const QStringList& args, const QString& ns) const;
