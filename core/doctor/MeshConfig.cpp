@@ -1,5 +1,7 @@
 #include "core/doctor/MeshConfig.h"
 
+#include "core/common/YamlReader.h"
+
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QStringList>
@@ -127,8 +129,17 @@ void emit(YAML::Emitter& out, const QJsonValue& value)
 
 Result<QJsonObject> parse(const QByteArray& yamlText)
 {
+    const auto invalid = [](int line, int column, const QString& why) {
+        return Error{u"the mesh config is not valid YAML (line %1, column %2): %3"_s.arg(
+                         QString::number(line), QString::number(column), why),
+                     u"Fix configmap/istio in istio-system (or reinstall with istioctl)."_s};
+    };
+    const YamlDocuments docs = YamlReader::read(yamlText);
+    if (const YamlIssue* issue = docs.fatal())
+        return invalid(issue->line, issue->column,
+                       issue->kind == YamlIssue::Kind::Syntax ? issue->detail : issue->message());
     try {
-        const YAML::Node root = YAML::Load(yamlText.toStdString());
+        const YAML::Node& root = docs.documents.first();
         if (root.IsNull() || !root.IsDefined())
             return QJsonObject{};
         if (!root.IsMap())
@@ -136,10 +147,7 @@ Result<QJsonObject> parse(const QByteArray& yamlText)
                          u"Look at `kubectl get configmap istio -n istio-system -o yaml`."_s};
         return toJson(root, 0).toObject();
     } catch (const YAML::Exception& e) {
-        return Error{u"the mesh config is not valid YAML (line %1, column %2): %3"_s.arg(
-                         QString::number(e.mark.line + 1), QString::number(e.mark.column + 1),
-                         QString::fromStdString(e.msg)),
-                     u"Fix configmap/istio in istio-system (or reinstall with istioctl)."_s};
+        return invalid(e.mark.line + 1, e.mark.column + 1, QString::fromStdString(e.msg));
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include "core/lab/CommandPolicyTable.h"
 
+#include "core/common/YamlReader.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -682,8 +684,16 @@ QStringList manifestProblems(const QByteArray& yaml, const QString& fallbackNs, 
                              bool deleting)
 {
     QStringList out;
+    const YamlDocuments docs = YamlReader::readAll(yaml);
+    if (const YamlIssue* issue = docs.fatal()) {
+        // Not YAML: kubectl refuses it; the plan says so. Anything else is too big, too deep or
+        // too self-referencing to check, so it is not applied.
+        if (issue->kind != YamlIssue::Kind::Syntax)
+            out << u"the manifest cannot be checked: %1"_s.arg(issue->message());
+        return out;
+    }
     try {
-        for (const YAML::Node& doc : YAML::LoadAll(yaml.toStdString())) {
+        for (const YAML::Node& doc : docs.documents) {
             if (!doc.IsMap())
                 continue;
             const YAML::Node kind = doc["kind"];
@@ -713,7 +723,7 @@ QStringList manifestProblems(const QByteArray& yaml, const QString& fallbackNs, 
                 out << why;
         }
     } catch (const YAML::Exception&) {
-        // Not YAML: kubectl refuses it; the plan says so.
+        // A value of an unexpected type: kubectl refuses the document.
     }
     return out;
 }

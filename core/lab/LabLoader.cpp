@@ -1,6 +1,9 @@
 #include "core/lab/LabLoader.h"
 
+#include "core/lab/LabFieldReader.h"
 #include "core/lab/LabTrust.h"
+
+#include "core/common/YamlReader.h"
 
 #include <QDir>
 #include <QFile>
@@ -80,7 +83,6 @@ const QStringList kStepKeys = {u"id"_s, u"title"_s, u"text"_s, u"actions"_s, u"c
 const QStringList kActionCommon = {u"id"_s, u"title"_s, u"when"_s};
 const QStringList kCheckCommon = {u"id"_s,      u"title"_s, u"hint"_s, u"solution"_s,
                                   u"timeout"_s, u"every"_s, u"when"_s, u"doctor"_s};
-const QStringList kWhenKeys = {u"istio"_s};
 
 const QList<LabActionKind> kActionKinds = {
     LabActionKind::Apply,         LabActionKind::Delete,       LabActionKind::Kubectl,
@@ -92,232 +94,6 @@ const QList<LabCheckKind> kCheckKinds = {
     LabCheckKind::RolloutReady,     LabCheckKind::PodsHaveSidecar, LabCheckKind::LogsMatch,
     LabCheckKind::JaegerHasService, LabCheckKind::JaegerHasTrace,  LabCheckKind::ResourceExists,
     LabCheckKind::CommandSucceeds};
-
-// Keys people reach for that the trust model rules out, with why.
-QString forbiddenKeyMessage(const QString& key)
-{
-    const QString k = key.toLower();
-    if (k == u"env" || k == u"environment" || k == u"envfrom")
-        return u"labs cannot set environment variables (the trust model: ObsLab runs kubectl and "
-               "istioctl with your environment only)"_s;
-    if (k == u"shell" || k == u"sh" || k == u"bash" || k == u"script" || k == u"run" ||
-        k == u"command" || k == u"exec" || k == u"program")
-        return u"labs cannot run a local shell or other programs: actions run only kubectl and "
-               "istioctl (use 'kubectl:' or 'istioctl:' with an argument list)"_s;
-    if (k == u"kubeconfig" || k == u"context")
-        return u"labs cannot choose the kubeconfig or context: ObsLab uses the one you picked"_s;
-    return {};
-}
-
-struct Entry
-{
-    YAML::Node key;
-    YAML::Node value;
-};
-
-class Reader
-{
-public:
-    Reader(QString file, QString dir)
-        : file_(std::move(file))
-        , dir_(std::move(dir))
-    {}
-
-    QList<LabIssue> errors;
-    QSet<QString> variables;  // declared names
-
-    LabPos pos(const YAML::Node& node) const
-    {
-        const YAML::Mark m = node.Mark();
-        if (m.is_null())
-            return {};
-        return {m.line + 1, m.column + 1};
-    }
-
-    void error(const LabPos& p, const QString& message) { errors.append({file_, p, message}); }
-    void error(const YAML::Node& node, const QString& message) { error(pos(node), message); }
-
-    // The map's entries by key; reports non-maps, non-scalar and duplicate keys, and unknown keys
-    // (with a suggestion) unless `known` is empty.
-    QHash<QString, Entry> map(const YAML::Node& node, const QString& what, const QStringList& known,
-                              const LabPos& fallback = {})
-    {
-        QHash<QString, Entry> out;
-        if (!node.IsMap()) {
-            error(node.IsDefined() && !pos(node).line ? fallback : pos(node),
-                  u"%1 must be a mapping (key: value lines)"_s.arg(what));
-            return out;
-        }
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node k = it->first;  // a copy: it-> is a temporary proxy
-            if (!k.IsScalar()) {
-                error(k, u"%1: keys must be plain words"_s.arg(what));
-                continue;
-            }
-            const QString name = QString::fromStdString(k.Scalar());
-            if (out.contains(name)) {
-                error(k, u"duplicate key '%1' in %2"_s.arg(name, what));
-                continue;
-            }
-            if (!known.isEmpty() && !known.contains(name)) {
-                const QString forbidden = forbiddenKeyMessage(name);
-                if (!forbidden.isEmpty()) {
-                    error(k, u"'%1': %2"_s.arg(name, forbidden));
-                } else {
-                    const QString near = nearestKey(name, known);
-                    error(k, near.isEmpty() ? u"unknown key '%1' in %2 (known: %3)"_s.arg(
-                                                  name, what, known.join(u", "))
-                                            : u"unknown key '%1' in %2; did you mean '%3'?"_s.arg(
-                                                  name, what, near));
-                }
-                continue;
-            }
-            out.insert(name, {k, it->second});
-        }
-        return out;
-    }
-
-    bool scalar(const Entry& e, QString* out, const QString& what)
-    {
-        if (!e.value.IsScalar()) {
-            error(e.value.IsNull() ? e.key : e.value,
-                  e.value.IsNull()
-                      ? u"'%1' needs a value"_s.arg(what)
-                      : u"'%1' must be a single value, not a list or mapping"_s.arg(what));
-            return false;
-        }
-        *out = QString::fromStdString(e.value.Scalar());
-        checkVariables(e.value, *out);
-        return true;
-    }
-
-    QString str(const QHash<QString, Entry>& m, const QString& key, const QString& what,
-                bool required, const LabPos& where)
-    {
-        const auto it = m.constFind(key);
-        if (it == m.cend()) {
-            if (required)
-                error(where, u"%1 needs '%2'"_s.arg(what, key));
-            return {};
-        }
-        QString v;
-        if (scalar(*it, &v, key) && required && v.trimmed().isEmpty())
-            error(it->value, u"'%1' must not be empty"_s.arg(key));
-        return v;
-    }
-
-    bool integer(const Entry& e, int* out, const QString& what, int min, int max)
-    {
-        QString s;
-        if (!scalar(e, &s, what))
-            return false;
-        bool ok = false;
-        const int v = s.toInt(&ok);
-        if (!ok || v < min || v > max) {
-            error(e.value, u"'%1' must be a whole number from %2 to %3, not '%4'"_s.arg(what)
-                               .arg(min)
-                               .arg(max)
-                               .arg(s));
-            return false;
-        }
-        *out = v;
-        return true;
-    }
-
-    // 30, "30s", "2m", "500ms".
-    bool duration(const Entry& e, std::chrono::milliseconds* out, const QString& what,
-                  std::chrono::milliseconds max)
-    {
-        QString s;
-        if (!scalar(e, &s, what))
-            return false;
-        static const QRegularExpression re(u"^(\\d{1,7})(ms|s|m)?$"_s);
-        const auto m = re.match(s.trimmed());
-        if (!m.hasMatch()) {
-            error(e.value,
-                  u"'%1' must be a duration such as 30, 30s, 2m or 500ms, not '%2'"_s.arg(what, s));
-            return false;
-        }
-        const qint64 n = m.captured(1).toLongLong();
-        const QString unit = m.captured(2);
-        const std::chrono::milliseconds v = unit == u"ms"  ? std::chrono::milliseconds(n)
-                                            : unit == u"m" ? std::chrono::minutes(n)
-                                                           : std::chrono::seconds(n);
-        if (v.count() <= 0 || v > max) {
-            error(e.value, u"'%1' must be more than 0 and at most %2 s"_s.arg(what).arg(
-                               std::chrono::duration_cast<std::chrono::seconds>(max).count()));
-            return false;
-        }
-        *out = v;
-        return true;
-    }
-
-    QStringList list(const Entry& e, const QString& what, QList<LabPos>* positions = nullptr)
-    {
-        QStringList out;
-        if (e.value.IsScalar()) {  // a single word is a one-item list
-            out << QString::fromStdString(e.value.Scalar());
-            checkVariables(e.value, out.last());
-            if (positions)
-                positions->append(pos(e.value));
-            return out;
-        }
-        if (!e.value.IsSequence()) {
-            error(e.value.IsNull() ? e.key : e.value,
-                  u"'%1' must be a list such as [a, b]"_s.arg(what));
-            return out;
-        }
-        for (const YAML::Node& item : e.value) {
-            if (!item.IsScalar()) {
-                error(item, u"each item of '%1' must be a single value"_s.arg(what));
-                continue;
-            }
-            out << QString::fromStdString(item.Scalar());
-            checkVariables(item, out.last());
-            if (positions)
-                positions->append(pos(item));
-        }
-        return out;
-    }
-
-    void checkVariables(const YAML::Node& node, const QString& text)
-    {
-        if (!text.contains(u"${"))
-            return;
-        for (const QString& name : variableReferences(text)) {
-            if (!variables.contains(name)) {
-                const QString near =
-                    nearestKey(name, QStringList(variables.cbegin(), variables.cend()));
-                error(node,
-                      near.isEmpty()
-                          ? u"unknown variable '${%1}' (declare it under 'variables')"_s.arg(name)
-                          : u"unknown variable '${%1}'; did you mean '${%2}'?"_s.arg(name, near));
-            }
-        }
-    }
-
-    VersionCondition when(const QHash<QString, Entry>& m)
-    {
-        VersionCondition c;
-        const auto it = m.constFind(u"when"_s);
-        if (it == m.cend())
-            return c;
-        const auto w = map(it->value, u"'when'"_s, kWhenKeys, pos(it->key));
-        const auto istio = w.constFind(u"istio"_s);
-        if (istio == w.cend()) {
-            error(it->key, u"'when' needs 'istio' (a version condition such as \">=1.22\")"_s);
-            return c;
-        }
-        QString text;
-        if (scalar(*istio, &text, u"istio"_s) && !VersionCondition::parse(text, &c))
-            error(istio->value,
-                  u"'%1' is not a version condition: write >=1.22, <1.22 or 1.24"_s.arg(text));
-        return c;
-    }
-
-    QString file_;
-    QString dir_;
-};
 
 class Parser
 {
@@ -402,14 +178,13 @@ public:
                     r.error(b.value(u"url"_s).value, u"'url' must be an https:// URL"_s);
             }
             if (!a.inline_.isEmpty()) {
-                try {
-                    const auto docs = YAML::LoadAll(a.inline_.toStdString());
-                    Q_UNUSED(docs);
-                } catch (const YAML::Exception& ex) {
-                    r.error(b.value(u"inline"_s).value,
-                            u"the inline manifest is not valid YAML: %1"_s.arg(
-                                QString::fromStdString(ex.msg)));
-                }
+                const YamlDocuments docs = YamlReader::readAll(a.inline_.toUtf8());
+                if (const YamlIssue* issue = docs.fatal())
+                    r.error(
+                        b.value(u"inline"_s).value,
+                        issue->kind == YamlIssue::Kind::Syntax
+                            ? u"the inline manifest is not valid YAML: %1"_s.arg(issue->detail)
+                            : u"the inline manifest cannot be read: %1"_s.arg(issue->message()));
             }
             break;
         }
@@ -784,30 +559,30 @@ public:
     }
 };
 
-// YAML features that hide what a lab says: tags (`!!binary`, `!custom`) and merge keys (`<<`).
-void checkPlainYaml(Reader& r, const YAML::Node& node, int depth)
+// The reader's issues in the lab's words: the lab format has no tags, merge keys or deep nesting.
+LabIssue yamlIssue(const QString& file, const YamlIssue& issue)
 {
-    if (depth > 64) {
-        r.error(node, u"the lab is nested too deeply"_s);
-        return;
+    const LabPos pos{issue.line, issue.column};
+    switch (issue.kind) {
+    case YamlIssue::Kind::TooLarge:
+        return {file, pos, u"the file is larger than %1 KiB: not a lab"_s.arg(kMaxFileSize / 1024)};
+    case YamlIssue::Kind::TooDeep:
+        return {file, pos, u"the lab is nested too deeply"_s};
+    case YamlIssue::Kind::TooManyNodes:
+        return {file, pos, u"the lab's aliases expand to too many values: write the values out"_s};
+    case YamlIssue::Kind::Syntax:
+        return {file, pos, u"not valid YAML: %1"_s.arg(issue.detail)};
+    case YamlIssue::Kind::Failure:
+        return {file, pos, u"could not read the lab: %1"_s.arg(issue.detail)};
+    case YamlIssue::Kind::Tag:
+        return {file, pos,
+                u"YAML tags ('%1') are not part of the lab format: write plain values"_s.arg(
+                    issue.detail)};
+    case YamlIssue::Kind::MergeKey:
+        return {file, pos,
+                u"YAML merge keys ('<<') are not part of the lab format: write the values out"_s};
     }
-    const std::string& tag = node.Tag();
-    if (!tag.empty() && tag != "?" && tag != "!")
-        r.error(node, u"YAML tags ('%1') are not part of the lab format: write plain values"_s.arg(
-                          QString::fromStdString(tag)));
-    if (node.IsMap()) {
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node k = it->first;
-            if (k.IsScalar() && k.Scalar() == "<<" && k.Tag() != "!")
-                r.error(k, u"YAML merge keys ('<<') are not part of the lab format: write the "
-                           "values out"_s);
-            checkPlainYaml(r, k, depth + 1);
-            checkPlainYaml(r, it->second, depth + 1);
-        }
-    } else if (node.IsSequence()) {
-        for (const YAML::Node& item : node)
-            checkPlainYaml(r, item, depth + 1);
-    }
+    return {file, pos, issue.message()};
 }
 
 }  // namespace
@@ -816,35 +591,36 @@ LabLoadResult loadBytes(const QByteArray& yaml, const QString& fileName, const Q
 {
     LabLoadResult result;
     Parser p(fileName, dir);
-    if (yaml.size() > kMaxFileSize) {
-        p.r.error(LabPos{1, 1},
-                  u"the file is larger than %1 KiB: not a lab"_s.arg(kMaxFileSize / 1024));
-        result.errors = p.r.errors;
-        return result;
-    }
-    try {
-        const YAML::Node root = YAML::Load(yaml.toStdString());
+    YamlOptions options;
+    options.maxBytes = kMaxFileSize;
+    options.plainOnly = true;
+    const YamlDocuments docs = YamlReader::read(yaml, options);
+    for (const YamlIssue& issue : docs.issues)
+        p.r.errors.append(yamlIssue(fileName, issue));
+    if (!docs.documents.isEmpty()) {
+        const YAML::Node& root = docs.documents.first();
         if (!root.IsDefined() || root.IsNull()) {
             p.r.error(LabPos{1, 1}, u"the file is empty: a lab starts with 'obslab-lab: 1'"_s);
         } else {
-            checkPlainYaml(p.r, root, 0);
-            std::optional<Lab> lab = p.parse(root);
-            if (lab) {
-                lab->filePath = fileName;
-                lab->dir = dir;
-                // The trust model, with the defaults (lab plan/run check again with the values
-                // in effect).
-                p.r.errors += LabTrust::lint(*lab, LabTrust::variables(*lab));
-                result.lab = std::move(lab);
+            try {
+                std::optional<Lab> lab = p.parse(root);
+                if (lab) {
+                    lab->filePath = fileName;
+                    lab->dir = dir;
+                    // The trust model, with the defaults (lab plan/run check again with the
+                    // values in effect).
+                    p.r.errors += LabTrust::lint(*lab, LabTrust::variables(*lab));
+                    result.lab = std::move(lab);
+                }
+            } catch (const YAML::Exception& ex) {
+                const LabPos pos =
+                    ex.mark.is_null() ? LabPos{1, 1} : LabPos{ex.mark.line + 1, ex.mark.column + 1};
+                p.r.error(pos, u"not valid YAML: %1"_s.arg(QString::fromStdString(ex.msg)));
+            } catch (const std::exception& ex) {
+                p.r.error(LabPos{1, 1},
+                          u"could not read the lab: %1"_s.arg(QString::fromLocal8Bit(ex.what())));
             }
         }
-    } catch (const YAML::Exception& ex) {
-        const LabPos pos =
-            ex.mark.is_null() ? LabPos{1, 1} : LabPos{ex.mark.line + 1, ex.mark.column + 1};
-        p.r.error(pos, u"not valid YAML: %1"_s.arg(QString::fromStdString(ex.msg)));
-    } catch (const std::exception& ex) {
-        p.r.error(LabPos{1, 1},
-                  u"could not read the lab: %1"_s.arg(QString::fromLocal8Bit(ex.what())));
     }
     result.errors = p.r.errors;
     std::sort(result.errors.begin(), result.errors.end(), [](const LabIssue& a, const LabIssue& b) {

@@ -2,6 +2,8 @@
 
 #include "core/lab/LabTrust.h"
 
+#include "core/common/YamlReader.h"
+
 #include <QDir>
 #include <QFile>
 
@@ -41,8 +43,15 @@ QString substituteVariables(const QString& text, const QHash<QString, QString>& 
 QStringList describeManifest(const QByteArray& yaml, const QString& fallbackNs)
 {
     QStringList out;
+    const YamlDocuments docs = YamlReader::readAll(yaml);
+    if (const YamlIssue* issue = docs.fatal()) {
+        out << (issue->kind == YamlIssue::Kind::Syntax
+                    ? u"(a manifest that is not valid YAML: kubectl will refuse it)"_s
+                    : u"(a manifest ObsLab cannot read: %1)"_s.arg(issue->message()));
+        return out;
+    }
     try {
-        for (const YAML::Node& doc : YAML::LoadAll(yaml.toStdString())) {
+        for (const YAML::Node& doc : docs.documents) {
             if (!doc.IsMap())
                 continue;
             const YAML::Node kind = doc["kind"];

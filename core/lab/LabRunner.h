@@ -112,6 +112,7 @@ private:
     using Task = std::function<void(Done)>;
     using AttemptDone = std::function<void(bool ok, const QString& reason)>;
 
+    // Operations (LabRunner.cpp): one at a time, a sequence of tasks each.
     bool begin(const QString& what);
     void end(bool ok);
     void sequence(QList<Task> tasks, Done done);
@@ -124,11 +125,45 @@ private:
     bool needsIstioVersion() const;
     bool applies(const VersionCondition& when) const;
 
+    // Actions (LabActions.cpp): execAction picks the kind's function; each ends with finish.
+    using Finish = std::function<void(bool ok, const QString& message)>;
     void execAction(const QString& stepId, int index, const LabAction& a, Done done);
+    void finishLater(const Finish& finish, bool ok, const QString& message);
+    void runToFinish(const QString& stepId, int index, const CommandSpec& spec,
+                     const Finish& finish);
+    void execManifest(const QString& stepId, int index, const LabAction& a, const Finish& finish);
+    void execFetchedManifest(const QString& stepId, int index, const LabAction& a,
+                             const Finish& finish);
+    void applyFetchedManifest(const QString& stepId, int index, const LabAction& a,
+                              const QByteArray& text, const Finish& finish);
+    void execCommandAction(const QString& stepId, int index, const LabAction& a,
+                           const Finish& finish);
+    void execWaitRollout(const QString& stepId, int index, const LabAction& a,
+                         const Finish& finish);
+    void execFollowLogs(const QString& stepId, int index, const LabAction& a, const Finish& finish);
+    void execTracedRequest(const QString& stepId, int index, const LabAction& a,
+                           const Finish& finish);
+    void execTraffic(const LabAction& a, const Finish& finish);
+    void execOpenTrace(const LabAction& a, const Finish& finish);
+    void execOpenSearch(const LabAction& a, const Finish& finish);
+    void execDoctor(const QString& stepId, int index, const LabAction& a, const Finish& finish);
+    void startPortForward(const QString& stepId, int index, const LabAction& a,
+                          const Finish& finish);
+    void sendTrafficRequest();
+    void setJaegerUrl(const QUrl& url);
+
+    // Checks (LabChecks.cpp): execCheck retries attemptCheck, which picks the kind's function.
     void execCheck(const QString& stepId, int index, const LabCheck& c, Done done);
     void attemptCheck(const LabCheck& c, AttemptDone done);
+    void checkRollout(const LabCheck& c, const AttemptDone& done);
+    void checkSidecars(const LabCheck& c, const AttemptDone& done);
+    void checkLogs(const LabCheck& c, const AttemptDone& done);
+    void checkJaeger(const LabCheck& c, const AttemptDone& done);
+    void checkResource(const LabCheck& c, const AttemptDone& done);
+    void checkCommand(const LabCheck& c, const AttemptDone& done);
 
-    // Starts spec (after the mutation guard); output goes to actionOutput when stepId is set.
+    // Commands (LabCommands.cpp). runCommand starts spec through the mutation gate; output
+    // goes to actionOutput, redacted, when stepId is set.
     void runCommand(const QString& stepId, int index, const CommandSpec& spec,
                     std::function<void(const CommandResult&)> done);
     CommandSpec rawSpec(const QString& tool, const QStringList& args, const QString& ns) const;
@@ -140,10 +175,7 @@ private:
     CommandSpec specFor(const QString& stepId, const LabAction& a) const;  // empty program: none
     CommandSpec requestSpec(const LabAction& a, const QString& traceId,
                             const QString& spanId) const;
-    void startPortForward(const QString& stepId, int index, const LabAction& a, Done done);
-    void sendTrafficRequest();
     void stopBackground();
-    void setJaegerUrl(const QUrl& url);
 
     Lab lab_;
     QPointer<CommandRunner> runner_;

@@ -1,5 +1,7 @@
 #include "core/manifest/Manifest.h"
 
+#include "core/common/YamlReader.h"
+
 #include "core/manifest/KnownKinds.h"
 #include "core/process/Redactor.h"
 
@@ -111,122 +113,6 @@ bool isBlank(QByteArrayView text)
         if (!line.isEmpty() && !line.startsWith('#'))
             return false;
         pos = end + 1;
-    }
-    return true;
-}
-
-// True when the value part of a line (from `from`) is a block scalar header: `|`, `>-`, `|2+`.
-bool isBlockScalarHeader(QByteArrayView line, qsizetype from)
-{
-    while (from < line.size() && line.at(from) == ' ')
-        ++from;
-    if (from >= line.size() || (line.at(from) != '|' && line.at(from) != '>'))
-        return false;
-    ++from;
-    while (from < line.size()) {
-        const char c = line.at(from);
-        if (c == ' ' || c == '\t' || c == '\r')
-            break;
-        if (c != '+' && c != '-' && !(c >= '1' && c <= '9'))
-            return false;
-        ++from;
-    }
-    while (from < line.size() && (line.at(from) == ' ' || line.at(from) == '\t'))
-        ++from;
-    return from >= line.size() || line.at(from) == '#' || line.at(from) == '\r';
-}
-
-// A conservative (over-)estimate of the nesting depth yaml-cpp would recurse to: open block
-// indentation levels, compact `- - x` indicators and flow brackets outside quotes and comments.
-// Returns false with the position of the first line that goes deeper than kMaxDepth.
-bool depthWithinLimit(QByteArrayView text, int* badLine, int* badColumn)
-{
-    QList<qsizetype> indents;
-    int flowDepth = 0;
-    int line = 0;
-    qsizetype pos = 0;
-    qsizetype blockScalarIndent = -1;  // skipping the content of a block scalar
-    while (pos < text.size()) {
-        qsizetype end = text.indexOf('\n', pos);
-        if (end < 0)
-            end = text.size();
-        const QByteArrayView current = text.sliced(pos, end - pos);
-        pos = end + 1;
-        ++line;
-        qsizetype indent = 0;
-        while (indent < current.size() && current.at(indent) == ' ')
-            ++indent;
-        const bool blank =
-            indent >= current.size() || current.at(indent) == '#' || current.at(indent) == '\r';
-        if (blockScalarIndent >= 0) {
-            if (blank || indent > blockScalarIndent)
-                continue;
-            blockScalarIndent = -1;
-        }
-        if (blank)
-            continue;
-        if (flowDepth == 0) {
-            while (!indents.isEmpty() && indents.last() > indent)
-                indents.removeLast();
-            if (indents.isEmpty() || indents.last() < indent)
-                indents.append(indent);
-        }
-        int compact = 0;
-        qsizetype i = indent;
-        while (i + 1 < current.size() && (current.at(i) == '-' || current.at(i) == '?') &&
-               current.at(i + 1) == ' ') {
-            ++compact;
-            i += 2;
-            while (i < current.size() && current.at(i) == ' ')
-                ++i;
-        }
-        int lineMax = flowDepth;
-        char previous = ' ';
-        for (; i < current.size(); ++i) {
-            const char c = current.at(i);
-            const bool tokenStart = previous == ' ' || previous == '\t' || previous == '[' ||
-                                    previous == '{' || previous == ',' || previous == ':';
-            if (c == '#' && (previous == ' ' || previous == '\t'))
-                break;
-            if ((c == '"' || c == '\'') && tokenStart) {
-                qsizetype j = i + 1;
-                while (j < current.size()) {
-                    if (c == '"' && current.at(j) == '\\') {
-                        j += 2;
-                        continue;
-                    }
-                    if (current.at(j) == c) {
-                        if (c == '\'' && j + 1 < current.size() && current.at(j + 1) == '\'') {
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    ++j;
-                }
-                i = std::min(j, current.size());
-                previous = c;
-                continue;
-            }
-            if (c == '[' || c == '{') {
-                ++flowDepth;
-                lineMax = std::max(lineMax, flowDepth);
-            } else if ((c == ']' || c == '}') && flowDepth > 0) {
-                --flowDepth;
-            } else if (flowDepth == 0 && (c == ':' || c == '-') && i + 1 < current.size() &&
-                       current.at(i + 1) == ' ' && isBlockScalarHeader(current, i + 1)) {
-                blockScalarIndent = indent;
-            }
-            previous = c;
-        }
-        if (flowDepth == 0 && isBlockScalarHeader(current, indent + 2 * compact))
-            blockScalarIndent = indent;
-        const qsizetype depth = indents.size() + compact + lineMax;
-        if (depth > Manifest::kMaxDepth) {
-            *badLine = line;
-            *badColumn = int(indent) + 1;
-            return false;
-        }
     }
     return true;
 }
@@ -407,9 +293,9 @@ private:
     int lineOffset_;
 };
 
-QString parserMessage(const std::string& msg)
+QString parserMessage(const QString& msg)
 {
-    QString text = QString::fromStdString(msg).trimmed();
+    const QString text = msg.trimmed();
     if (text.isEmpty())
         return u"not valid YAML"_s;
     return u"not valid YAML: "_s + text;
@@ -434,29 +320,38 @@ ManifestParse parse(QByteArrayView yaml)
         if (!chunk.explicitStart && isBlank(chunk.text))
             continue;  // nothing before the first `---` (or after a `...`)
         const int index = document++;
-        int badLine = 0;
-        int badColumn = 0;
-        if (!depthWithinLimit(chunk.text, &badLine, &badColumn)) {
-            out.issues.append(
-                {ManifestIssue::Severity::Error, chunk.firstLine + badLine, badColumn, index,
-                 u"nested more than %1 levels deep; ObsLab does not read this"_s.arg(kMaxDepth)});
+        // The size was checked above; depth, aliases and syntax per document.
+        const YamlDocuments read = YamlReader::read(chunk.text, {kMaxBytes, kMaxDepth, false});
+        if (const YamlIssue* issue = read.fatal()) {
+            ManifestIssue error;
+            error.line = chunk.firstLine + issue->line;
+            error.column = issue->column;
+            error.document = index;
+            switch (issue->kind) {
+            case YamlIssue::Kind::Syntax:
+            case YamlIssue::Kind::Failure:
+                error.message = parserMessage(issue->detail);
+                break;
+            default:
+                error.message = issue->message();
+                break;
+            }
+            out.issues.append(error);
             continue;
         }
         DocumentChecker checker(out, seen, index, chunk.firstLine);
         try {
-            const std::string text(chunk.text.data(), size_t(chunk.text.size()));
-            const YAML::Node root = YAML::Load(text);
-            checker.check(root, false);
+            checker.check(read.documents.first(), false);
         } catch (const YAML::Exception& e) {
             ManifestIssue issue;
             issue.line = (e.mark.line >= 0 ? e.mark.line : 0) + chunk.firstLine + 1;
             issue.column = (e.mark.column >= 0 ? e.mark.column : 0) + 1;
             issue.document = index;
-            issue.message = parserMessage(e.msg);
+            issue.message = parserMessage(QString::fromStdString(e.msg));
             out.issues.append(issue);
         } catch (const std::exception& e) {
             out.issues.append({ManifestIssue::Severity::Error, chunk.firstLine + 1, 1, index,
-                               parserMessage(e.what())});
+                               parserMessage(QString::fromStdString(e.what()))});
         }
     }
     out.documents = document;
