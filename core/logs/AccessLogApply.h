@@ -130,6 +130,9 @@ inline void LineParser::apply(Key key, Sz off, Sz len)
     case Key::DownstreamLocal:
         out_.set(Field::DownstreamLocalAddress, off, len);
         return;
+    case Key::Service:
+        out_.set(Field::Service, off, len);
+        return;
     case Key::DownstreamRemote:
         out_.set(Field::DownstreamRemoteAddress, off, len);
         return;

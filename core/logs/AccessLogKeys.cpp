@@ -68,6 +68,7 @@ constexpr KeyName kKeys[] = {
     {"message", Key::Message},
     {"scope", Key::Logger},
     {"logger", Key::Logger},
+    {"service", Key::Service},
 };
 
 // FNV-1a of a normalised key name.

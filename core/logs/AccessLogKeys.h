@@ -42,6 +42,7 @@ enum class Key : quint8
     Level,
     Message,
     Logger,
+    Service,
 };
 
 // What the key k (as written: `trace_id`, `x-b3-traceid`, `"traceId"`) means; Key::None when

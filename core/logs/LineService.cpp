@@ -30,7 +30,12 @@ QByteArrayView serviceOf(const ParsedLine& p, QByteArrayView line)
     const QByteArrayView fqdn = p.view(line, Field::ClusterFqdn);
     if (!fqdn.isEmpty())
         return fqdn;
-    return hostOf(p.view(line, Field::Authority));
+    const QByteArrayView host = hostOf(p.view(line, Field::Authority));
+    if (!host.isEmpty())
+        return host;
+    // A custom format's own `service=` (the tutorial logs the service's address:port there).
+    const QByteArrayView service = p.view(line, Field::Service);
+    return service == "-" ? QByteArrayView() : service;
 }
 
 QByteArrayView shortServiceName(QByteArrayView service)

@@ -13,7 +13,8 @@ struct ParsedLine;
 //   the cluster's FQDN;
 // - an inbound line's cluster names no service, so the authority's host is used, without its
 //   port (an IPv6 literal such as `[::1]:8080` keeps its brackets and loses only the port).
-// Empty when the line names neither.
+// - a line with neither (the tutorial's custom format) gives its own `service=` value as logged.
+// Empty when the line names none of these.
 QByteArrayView serviceOf(const ParsedLine& p, QByteArrayView line);
 
 // The service's short name for a narrow column: a Kubernetes service's DNS name loses its

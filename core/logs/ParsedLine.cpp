@@ -102,6 +102,8 @@ const char* ParsedLine::fieldName(Field f)
         return "logger";
     case Field::Message:
         return "message";
+    case Field::Service:
+        return "service";
     case Field::Count:
         break;
     }

@@ -95,6 +95,7 @@ enum class Field : quint8
     Level,
     Logger,
     Message,
+    Service,  // a custom format's `service=` (the tutorial's: %DOWNSTREAM_LOCAL_ADDRESS%)
     Count
 };
 inline constexpr int kFieldCount = int(Field::Count);

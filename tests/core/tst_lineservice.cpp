@@ -53,6 +53,14 @@ void TestLineService::serviceOfLine_data()
         << inboundWithAuthority("[fd00::7]") << "[fd00::7]"_ba;
     QTest::newRow("bare IPv6 address") << inboundWithAuthority("fd00::7") << "fd00::7"_ba;
     QTest::newRow("no authority") << inboundWithAuthority("-") << ""_ba;
+    // The tutorial's own format: no cluster, no authority, its `service=` (the service's
+    // address and port, %DOWNSTREAM_LOCAL_ADDRESS%).
+    QTest::newRow("tutorial's service=")
+        << R"([2025-11-11T10:31:24.746Z] "GET / HTTP/1.1" 200 traceID=e28cfcca4e031099 spanID=07d23de702980446 service=10.96.245.140:80)"_ba
+        << "10.96.245.140:80"_ba;
+    QTest::newRow("tutorial's service=-")
+        << R"([2025-11-11T10:31:24.746Z] "GET / HTTP/1.1" 200 traceID=e28cfcca4e031099 spanID=07d23de702980446 service=-)"_ba
+        << ""_ba;
 }
 
 void TestLineService::serviceOfLine()
