@@ -11,12 +11,15 @@
 #include "core/rehearsal/RehearsalPlayer.h"
 
 #include <QBuffer>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
@@ -91,6 +94,7 @@ private Q_SLOTS:
     void stepControl();
     void speedScalesWaits();
     void secretsAreRedacted();
+    void recordingIsPrivate();
     void badFiles_data();
     void badFiles();
     void binaryOutputSurvives();
@@ -274,6 +278,44 @@ void TestRehearsal::secretsAreRedacted()
     QVERIFY(!file.contains("abc123"));
     QVERIFY(!file.contains("eyJhbGciOi"));
     QVERIFY(file.contains("<redacted>"));
+}
+
+// A recording is written with mode 0600 from its creation: even with umask 0 (which would leave
+// a plain create at 0666) and over an existing world-readable file; no temporary file is left.
+void TestRehearsal::recordingIsPrivate()
+{
+    Recorder recorder;
+    recorder.setLab(u"demo"_s, u"Demo lab"_s);
+    recorder.beginStep(u"deploy"_s, u"Deploy"_s, u"Deploy."_s);
+    recorder.addCheck(u"ready"_s, u"Backend is ready"_s, u"passed"_s, u"1/1 ready"_s);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto mode = [](const QString& path) {
+        struct stat st = {};
+        return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+    };
+    const mode_t old = ::umask(0);
+    const QString fresh = dir.filePath(u"fresh.ndjson"_s);
+    QString error;
+    const bool wroteFresh = recorder.saveAs(fresh, &error);
+    const QString existing = dir.filePath(u"existing.ndjson"_s);
+    QFile before(existing);
+    const bool created = before.open(QIODevice::WriteOnly) && before.write("old\n") == 4;
+    before.close();
+    const int beforeMode = mode(existing);
+    const bool wroteExisting = recorder.saveAs(existing, &error);
+    ::umask(old);
+    QVERIFY2(wroteFresh && wroteExisting, qPrintable(error));
+    QVERIFY(created);
+    QCOMPARE(beforeMode, 0666);  // umask 0: what a plain create gives
+    QCOMPARE(mode(fresh), 0600);
+    QCOMPARE(mode(existing), 0600);
+    QCOMPARE(Recording::load(existing)->labId, u"demo"_s);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+             QStringList({u"existing.ndjson"_s, u"fresh.ndjson"_s}));
+    // A folder that cannot be written: a message naming the file, nothing crashes.
+    QVERIFY(!recorder.saveAs(dir.filePath(u"missing/run.ndjson"_s), &error));
+    QVERIFY2(error.contains(u"missing/run.ndjson"_s), qPrintable(error));
 }
 
 void TestRehearsal::badFiles_data()
