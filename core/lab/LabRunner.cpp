@@ -572,6 +572,9 @@ CommandSpec LabRunner::rawSpec(const QString& tool, const QStringList& labArgs,
 {
     const QStringList args = sub(labArgs);
     CommandSpec spec;
+    // Lab files in the arguments (`apply -f manifests/x.yaml`) were checked relative to the lab's
+    // folder: kubectl and istioctl must resolve them there too, wherever obslab was started.
+    spec.workingDirectory = lab_.dir;
     QStringList flags;
     if (!options_.kube.kubeconfig.isEmpty())
         flags << u"--kubeconfig"_s << options_.kube.kubeconfig;
@@ -890,14 +893,17 @@ void LabRunner::execAction(const QString& stepId, int index, const LabAction& a,
         QList<Task> tasks;
         for (const QString& d : a.deployments) {
             tasks << [this, stepId, index, a, d](Done dd) {
-                runCommand(stepId, index,
-                           Kubectl::rolloutStatus(target(a.ns), sub(d),
-                                                  a.timeout.count() > 0 ? a.timeout : 180s),
-                           [this, stepId, index, dd](const CommandResult& r) {
-                               if (!r.ok())
-                                   Q_EMIT actionOutput(stepId, index, failureText(r), true);
-                               dd(r.ok());
-                           });
+                const CommandSpec spec = Kubectl::rolloutStatus(
+                    target(a.ns), sub(d), a.timeout.count() > 0 ? a.timeout : 180s);
+                // The action's line names the first deployment: every further command is shown
+                // too before it runs (nothing runs unseen).
+                if (d != a.deployments.constFirst())
+                    Q_EMIT actionOutput(stepId, index, u"$ "_s + spec.toShellLine(), false);
+                runCommand(stepId, index, spec, [this, stepId, index, dd](const CommandResult& r) {
+                    if (!r.ok())
+                        Q_EMIT actionOutput(stepId, index, failureText(r), true);
+                    dd(r.ok());
+                });
             };
         }
         sequence(tasks, [finish](bool ok) {
