@@ -100,6 +100,7 @@ private Q_SLOTS:
     void binaryOutputSurvives();
     void handout();
     void cliReplaysFile();
+    void cliReplayIsTerminalSafe();
     void cliUsageErrors();
     void shippedRehearsalShowsTraceIds();
     void labRunRehearse();
@@ -447,6 +448,45 @@ void TestRehearsal::cliReplaysFile()
     md.open(QIODevice::WriteOnly);
     QCOMPARE(dispatcher.run({u"rehearse"_s, path, u"--handout"_s}, {nullptr, &md, &err}), 0);
     QVERIFY(md.data().startsWith("# Demo lab"));
+}
+
+// A rehearsal is a file from someone else holding what a cluster printed: replayed to a terminal,
+// a window-title OSC, clear screen, colours and C1 controls are shown, never obeyed.
+void TestRehearsal::cliReplayIsTerminalSafe()
+{
+    const QString hostile = u"x\x1b]0;pwned\x07 \x1b[2J \x1b[31mred\x1b[0m \u009b31m \u0085 end"_s;
+    Transcript transcript;
+    CommandRunner runner(&transcript);
+    Recorder recorder;
+    recorder.setLab(u"demo"_s, u"Demo\x1b[2J lab"_s);
+    recorder.attach(&runner);
+    recorder.beginStep(u"s"_s, u"Step \x1b]0;t\x07"_s, u"Text."_s);
+    Command* c = runner.start(helperSpec({u"stderr"_s, hostile}, u"Print"_s));
+    QSignalSpy done(c, &Command::finished);
+    QVERIFY(done.wait(20000));
+    recorder.addLogLines(
+        {{u"pod-1"_s, u"istio-proxy"_s, "2026-11-27T10:00:00Z", hostile.toUtf8()}});
+    recorder.addCheck(u"c"_s, u"Check \x1b[31m"_s, u"failed"_s, hostile, hostile);
+    const QString path = dir_.filePath(u"hostile.ndjson"_s);
+    QVERIFY(recorder.saveAs(path));
+
+    for (const QStringList& extra : {QStringList{}, QStringList{u"--handout"_s}}) {
+        QBuffer out, err;
+        out.open(QIODevice::WriteOnly);
+        err.open(QIODevice::WriteOnly);
+        cli::Dispatcher dispatcher;
+        dispatcher.run(QStringList{u"rehearse"_s, path} + extra, {nullptr, &out, &err});
+        const QByteArray all = out.data() + err.data();
+        QVERIFY2(all.count("end") >= 2, all.constData());  // the output, the log line, the check
+        for (const char ch : all) {
+            const auto u = static_cast<unsigned char>(ch);
+            QVERIFY2(u >= 0x20 || u == '\n' || u == '\t', all.constData());
+            QVERIFY(u != 0x7f);
+        }
+        for (int b = 0x80; b <= 0x9f; ++b)
+            QVERIFY2(!all.contains(QByteArray(QByteArray("\xc2") + char(b))), all.constData());
+        QVERIFY2(all.contains("\xef\xbf\xbd]0;pwned\xef\xbf\xbd \xef\xbf\xbd[2J"), all.constData());
+    }
 }
 
 void TestRehearsal::cliUsageErrors()
