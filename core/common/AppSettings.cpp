@@ -142,5 +142,14 @@ void AppSettings::setWindowState(const QByteArray& state)
 {
     settings_.setValue(u"window/state"_s, state);
 }
+bool AppSettings::consoleExpanded() const
+{
+    // A state saved before this setting existed was the person's own layout.
+    return settings_.value(u"window/consoleExpanded"_s, true).toBool();
+}
+void AppSettings::setConsoleExpanded(bool expanded)
+{
+    settings_.setValue(u"window/consoleExpanded"_s, expanded);
+}
 
 }  // namespace obslab

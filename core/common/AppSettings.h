@@ -58,6 +58,9 @@ public:
     QByteArray windowState() const;
     void setWindowGeometry(const QByteArray& geometry);
     void setWindowState(const QByteArray& state);
+    // Whether the Console was out of its first-run strip when the window state was saved.
+    bool consoleExpanded() const;
+    void setConsoleExpanded(bool expanded);
 
     QSettings& raw() { return settings_; }
 

@@ -173,6 +173,15 @@ KubeError classifyLine(const QString& raw)
         const QString server = m.hasMatch() ? QUrl(m.captured(1)).authority() : QString();
         return make(KubeErrorKind::Unreachable, line, server, unreachableMessage(server));
     }
+    // Any other verdict line that carries the transport's own error (kubectl apply's openapi
+    // download: "… dial tcp 127.0.0.1:6443: connect: connection refused; if you choose to ignore
+    // these errors, turn validation off with --validate=false") is about the server, not the
+    // manifest: --validate=false would not help.
+    static const QRegularExpression dial(
+        u"dial tcp (\\S+?):? (?:connect: )?(?:connection refused|no route to host|i/o timeout)"_s);
+    if (const auto m = dial.match(text); m.hasMatch())
+        return make(KubeErrorKind::Unreachable, line, m.captured(1),
+                    unreachableMessage(m.captured(1)));
     if (text.contains(u"You must be logged in to the server"))
         return make(KubeErrorKind::Unauthorized, line, {}, unauthorizedMessage());
 

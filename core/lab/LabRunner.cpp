@@ -11,6 +11,7 @@
 #include "core/doctor/Doctor.h"
 #include "core/kube/IstioVersion.h"
 #include "core/kube/Istioctl.h"
+#include "core/kube/KubeError.h"
 #include "core/kube/KubeObjects.h"
 #include "core/kube/Kubectl.h"
 #include "core/kube/MutationGate.h"
@@ -64,6 +65,9 @@ QString firstLine(const QByteArray& bytes)
 
 QString failureText(const CommandResult& r)
 {
+    // A cluster that does not answer is said as such, with what to do (not kubectl's hint).
+    if (const KubeError e = KubeErrors::classify(r); e.kind == KubeErrorKind::Unreachable)
+        return e.message;
     QString why = firstLine(r.stderrData);
     if (why.isEmpty())
         why = r.message;

@@ -84,6 +84,7 @@ ConsoleArea::ConsoleArea(Transcript* transcript, QWidget* parent)
     view_->addAction(copyCommand_);
 
     auto* bar = new QToolBar(this);
+    bar_ = bar;
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(copyCommand_);
     bar->addAction(copyOutput_);
@@ -198,6 +199,12 @@ const TranscriptEntry* ConsoleArea::currentEntry() const
     if (current.isValid())
         return transcript_->entry(current.data(Transcript::EntryIdRole).toULongLong());
     return &transcript_->entries().constLast();
+}
+
+void ConsoleArea::setStrip(bool strip)
+{
+    strip_ = strip;
+    bar_->setVisible(!strip);
 }
 
 QString ConsoleArea::outputText() const

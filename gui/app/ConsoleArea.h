@@ -5,6 +5,7 @@
 
 class QAction;
 class QListView;
+class QToolBar;
 class QPlainTextEdit;
 class QStackedWidget;
 class QTimer;
@@ -34,6 +35,10 @@ public:
     QString outputText() const;
     // The selected entry, or the newest one when nothing is selected.
     const TranscriptEntry* currentEntry() const;
+    // A strip (until something runs): the commands only, no toolbar, so that what fits in a
+    // few lines is not a toolbar cut in half. The actions stay on the list's context menu.
+    void setStrip(bool strip);
+    bool isStrip() const { return strip_; }
 
 public Q_SLOTS:
     void copyCommand();
@@ -64,6 +69,8 @@ private:
     QAction* copyOutput_ = nullptr;
     QAction* exportMarkdown_ = nullptr;
     QAction* exportScript_ = nullptr;
+    QToolBar* bar_ = nullptr;
+    bool strip_ = false;
     bool followNewest_ = true;
     bool selectionOnNewest_ = true;
     quint64 shownEntry_ = 0;

@@ -91,6 +91,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     logs_->setTranscript(services_.transcript);
     cluster_ = new ClusterArea(this);
     traces_ = new TracesArea(this);
+    traces_->setClusterState(false, false);  // checkCluster() answers once the window is up
     console_ = new ConsoleArea(services_.transcript, this);
     addArea(lab_, tr("Lab"), u"labDock"_s, u"lab"_s);
     addArea(logs_, tr("Logs"), u"logsDock"_s, u"logs"_s);
@@ -176,8 +177,10 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent)
     restoreWindowState();
     arrangeDefaultLayout();
     if (services_.settings && !services_.settings->windowState().isEmpty() &&
-        restoreState(services_.settings->windowState(), kStateVersion))
-        expandConsole();            // the person's own layout
+        restoreState(services_.settings->windowState(), kStateVersion) &&
+        (services_.settings->consoleExpanded() || dock(Area::Console)->isFloating() ||
+         dockWidgetArea(dock(Area::Console)) != Qt::BottomDockWidgetArea))
+        expandConsole();            // the person's own layout (a strip stays a strip)
     bannerBar_->setVisible(false);  // the banner's visibility is ours, not the saved layout's
     updateDockTitleBars();
     QTimer::singleShot(0, this, &MainWindow::checkCluster);
@@ -278,6 +281,7 @@ void MainWindow::collapseConsole()
     // area without a central widget shares its spare height, so the strip is a maximum height
     // (lifted by expandConsole()).
     const int em = fontMetrics().height();
+    console_->setStrip(true);
     console_->setMaximumHeight(qMax(em * 3, console_->minimumHeight()));
 }
 
@@ -328,6 +332,7 @@ void MainWindow::expandConsole()
     if (consoleExpanded_)
         return;
     consoleExpanded_ = true;
+    console_->setStrip(false);
     console_->setMaximumHeight(QWIDGETSIZE_MAX);
     QDockWidget* console = dock(Area::Console);
     if (console->isFloating() || console->isHidden())
@@ -392,6 +397,7 @@ void MainWindow::saveWindowState()
         return;
     services_.settings->setWindowGeometry(saveGeometry());
     services_.settings->setWindowState(saveState(kStateVersion));
+    services_.settings->setConsoleExpanded(consoleExpanded_);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -696,7 +702,8 @@ void MainWindow::onClusterStatus(const ClusterStatus& status)
     cluster_->setStatus(status);
     lab_->setClusterStatus(status);
     updateDoctorOptions(status);
-    traces_->setNoContext(status.state == State::NoContext);
+    traces_->setClusterState(status.state != State::Unknown && status.state != State::Checking,
+                             status.state == State::NoContext);
     // Live logs follow in the context and namespace the toolbar shows, not kubectl's current one.
     if (!status.context.isEmpty()) {
         KubeTarget target;

@@ -44,7 +44,10 @@ QString LabStepView::markdownToHtml(const QString& markdown)
 {
     QTextDocument doc;
     doc.setMarkdown(markdown);
-    return doc.toHtml();
+    // toHtml() writes the font of the moment into <body style="font-family…; font-size…">; the
+    // label's own font (which presenter mode and the type size change) must decide instead.
+    static const QRegularExpression bodyStyle(u"<body style=\"[^\"]*\">"_s);
+    return doc.toHtml().replace(bodyStyle, u"<body>"_s);
 }
 
 LabStepView::LabStepView(LabRunner* runner, const QString& stepId, QWidget* parent)

@@ -68,6 +68,33 @@ QString theme(bool dark)
         dark ? u"dark"_s : u"light"_s);
 }
 
+QString embedSearchResults(const QString& embedQuery)
+{
+    // Capture phase on the document: before React's listeners on its root container.
+    return uR"js((function () {
+  var query = %1;
+  document.addEventListener('click', function (e) {
+    try {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+        return;
+      if (!/\/search$/.test(location.pathname))
+        return;
+      var a = e.target && e.target.closest ? e.target.closest('a[href]') : null;
+      if (!a || (a.target && a.target !== '_self'))
+        return;
+      var url = new URL(a.getAttribute('href'), location.href);
+      if (url.origin !== location.origin || !/\/trace\/[0-9a-fA-F]{1,32}$/.test(url.pathname))
+        return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      url.search = '?' + query;
+      url.hash = '';
+      location.assign(url.href);
+    } catch (err) {}
+  }, true);
+})();)js"_s.arg(jsString(embedQuery));
+}
+
 QString prefetchedTrace(const QString& traceIdUrlForm, const QByteArray& v1Json)
 {
     // Jaeger's UI binds window.fetch when its bundle starts (isomorphic-fetch), after this ran.

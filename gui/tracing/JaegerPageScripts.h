@@ -27,6 +27,12 @@ QString theme(bool dark);
 // JSON ObsLab already fetched, so the trace is fetched once; any other request goes to Jaeger.
 QString prefetchedTrace(const QString& traceIdUrlForm, const QByteArray& v1Json);
 
+// A click on a trace link of Jaeger's search page (its results) opens that trace embedded, with
+// `embedQuery` (uiEmbed=v0&…), in place of Jaeger's own in-page navigation to the full trace page:
+// the page fetches the trace once, and ObsLab follows the new address instead of loading the
+// trace a second time. Links with a target, modified clicks and other pages are left alone.
+QString embedSearchResults(const QString& embedQuery);
+
 // What the page shows, read by probeScript() (its result goes to parseProbe()). Drawn means
 // Jaeger's root holds elements with some text.
 struct PageProbe

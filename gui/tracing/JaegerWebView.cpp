@@ -24,6 +24,7 @@ namespace obslab {
 namespace {
 const QString kThemeScript = u"obslab-theme"_s;
 const QString kPrefetchScript = u"obslab-prefetched-trace"_s;
+const QString kEmbedResultsScript = u"obslab-embed-search-results"_s;
 const QString kGuardMapScript = u"obslab-module-guard-map"_s;
 }  // namespace
 
@@ -132,6 +133,13 @@ void JaegerWebView::setDarkTheme(bool dark)
 {
     dark_ = dark;
     installScript(kThemeScript, jaegerpagescripts::theme(dark));
+}
+
+void JaegerWebView::setSearchResultsQuery(const QString& embedQuery)
+{
+    installScript(kEmbedResultsScript, embedQuery.isEmpty()
+                                           ? QString()
+                                           : jaegerpagescripts::embedSearchResults(embedQuery));
 }
 
 void JaegerWebView::setPrefetchedTrace(const QString& traceIdUrlForm, const QByteArray& v1Json)

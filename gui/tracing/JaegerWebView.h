@@ -44,6 +44,8 @@ public:
     bool darkTheme() const { return dark_; }
     // The v1 JSON of one trace, served to the page's first request for /api/traces/{id} in each
     // document; an empty id or body forgets it.
+    // Search results open embedded with this query (see jaegerpagescripts::embedSearchResults).
+    void setSearchResultsQuery(const QString& embedQuery);
     void setPrefetchedTrace(const QString& traceIdUrlForm, const QByteArray& v1Json);
     bool hasPrefetchedTrace(const QString& traceIdUrlForm) const;
 

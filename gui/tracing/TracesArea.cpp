@@ -294,6 +294,7 @@ void TracesArea::ensureWebView()
             });
     connect(web_, &JaegerWebView::loadFailed, this, &TracesArea::onEmbeddedFailed);
     connect(web_, &JaegerWebView::pageUrlChanged, this, &TracesArea::onPageUrlChanged);
+    web_->setSearchResultsQuery(embeddedTraceUrl(u"1"_s).query(QUrl::FullyEncoded));
 }
 
 QUrl TracesArea::embeddedTraceUrl(const QString& traceId) const
@@ -367,9 +368,26 @@ void TracesArea::startLookup(Lookup kind, const QString& value)
         runLookup();
 }
 
+void TracesArea::setClusterState(bool checked, bool noContext)
+{
+    clusterChecked_ = checked;
+    noContext_ = noContext;
+    if (checked && waitingForCluster_) {
+        waitingForCluster_ = false;
+        whenForwarded();
+    }
+}
+
 void TracesArea::whenForwarded()
 {
     // No Jaeger URL in the settings: reach it through a managed port-forward to svc/tracing.
+    if (!clusterChecked_ && (!forward_ || !forward_->isActive())) {
+        waitingForCluster_ = true;
+        showBusy(tr("Checking the cluster…"),
+                 tr("Jaeger is reached through a port-forward in the kube context; the trace is "
+                    "asked for once the context is known."));
+        return;
+    }
     if (noContext_ && (!forward_ || !forward_->isActive())) {
         showFailure(ClusterGuidance::noContextSentence(),
                     tr("Jaeger is reached through a port-forward in the cluster. Choose a context, "
@@ -562,9 +580,12 @@ void TracesArea::onPageUrlChanged(const QUrl& url)
     }
     if (sameId(route.traceId) == sameId(shownId_))
         return;
+    // Another trace, embedded, opened by the page (a search result): ObsLab acts on it from now
+    // on and fetches it only when asked to (timeline, log lines).
     lookup_ = Lookup::Trace;
     lookupValue_ = route.traceId;
     shownId_ = route.traceId;
+    awaitedPage_ = url;
     updateHeader();
 }
 

@@ -63,7 +63,12 @@ public:
     void setPortForwardStarter(std::function<PortForward*()> start);
     // kubectl has no context: with no Jaeger URL set there is nothing to port-forward through,
     // and the area says so (not kubectl's "localhost:8080 refused" after retries).
-    void setNoContext(bool noContext) { noContext_ = noContext; }
+    void setNoContext(bool noContext) { setClusterState(true, noContext); }
+    // Whether the first cluster check has answered (the app opens at a trace, `--trace ID`,
+    // before it has): until then a lookup through the port-forward waits for it instead of
+    // trying Jaeger's default address.
+    void setClusterState(bool checked, bool noContext);
+    bool isWaitingForCluster() const { return waitingForCluster_; }
     PortForward* portForward() const { return forward_; }
 
     // Loads the file in the background; the timeline shows when it is read, the empty state
@@ -194,6 +199,8 @@ private:
     QPointer<JaegerReply> shownFetch_;  // the shown trace, when the page moved to another one
     std::function<PortForward*()> startForward_;
     bool noContext_ = false;
+    bool clusterChecked_ = true;  // the app sets false until its first cluster check answers
+    bool waitingForCluster_ = false;
     QPointer<PortForward> forward_;
     Navigator* navigator_ = nullptr;
     QMetaObject::Connection forwardReady_;

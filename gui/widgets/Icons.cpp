@@ -12,6 +12,9 @@ namespace obslab::Icons {
 
 QIcon icon(const QString& name)
 {
+    // No name: no icon (a button or banner without one), not a missing resource.
+    if (name.isEmpty())
+        return {};
     // Resource files are in memory; reading them is not disk I/O.
     static QHash<QString, QIcon> cache;
     if (const auto it = cache.constFind(name); it != cache.constEnd())

@@ -74,6 +74,11 @@ private Q_SLOTS:
     void rolloutStatus();
     void istioVersion_data();
     void istioVersion();
+    void istioVersionFromImage_data();
+    void istioVersionFromImage();
+    void istioVersionFromDeployment();
+    void kubectlDiffCommand_data();
+    void kubectlDiffCommand();
     void finishedCommands();
     void istioInstall_data();
     void istioInstall();
@@ -451,6 +456,9 @@ void TestKubeParsers::kubeError_data()
         << u"err-unreachable-1.20.txt"_s << KubeErrorKind::Unreachable << u"127.0.0.1:1"_s << 1;
     QTest::newRow("unreachable-klog-only")
         << u"err-unreachable-klog-only.txt"_s << KubeErrorKind::Unreachable << u""_s << 1;
+    QTest::newRow("apply-openapi-refused-1.32")
+        << u"err-apply-openapi-refused-1.32.txt"_s << KubeErrorKind::Unreachable
+        << u"127.0.0.1:40737"_s << 1;
     QTest::newRow("unable-to-connect")
         << u"err-unable-to-connect.txt"_s << KubeErrorKind::Unreachable << u""_s << 1;
     QTest::newRow("forbidden-rbac")
@@ -630,6 +638,83 @@ void TestKubeParsers::istioVersion()
     QCOMPARE(info.controlPlaneMissing, missing);
     if (!client.isEmpty())
         QVERIFY(IstioVersionInfo::minorOf(client) > 0);
+}
+
+void TestKubeParsers::istioVersionFromImage_data()
+{
+    QTest::addColumn<QString>("image");
+    QTest::addColumn<QString>("version");
+    QTest::newRow("docker-hub") << u"docker.io/istio/pilot:1.24.0"_s << u"1.24.0"_s;
+    QTest::newRow("distroless") << u"docker.io/istio/pilot:1.22.3-distroless"_s << u"1.22.3"_s;
+    QTest::newRow("v-prefix") << u"gcr.io/istio-release/pilot:v1.20.1"_s << u"1.20.1"_s;
+    QTest::newRow("registry-port") << u"registry.local:5000/istio/pilot:1.23.2"_s << u"1.23.2"_s;
+    QTest::newRow("registry-port-no-tag") << u"registry.local:5000/istio/pilot"_s << u""_s;
+    QTest::newRow("tag-and-digest")
+        << u"docker.io/istio/pilot:1.21.0@sha256:0123456789abcdef"_s << u"1.21.0"_s;
+    QTest::newRow("digest-only") << u"docker.io/istio/pilot@sha256:0123456789abcdef"_s << u""_s;
+    QTest::newRow("latest") << u"docker.io/istio/pilot:latest"_s << u""_s;
+    QTest::newRow("no-tag") << u"istio/pilot"_s << u""_s;
+    QTest::newRow("two-parts") << u"istio/pilot:1.24"_s << u""_s;
+    QTest::newRow("garbage-after") << u"istio/pilot:1.24.0garbage"_s << u""_s;
+    QTest::newRow("empty") << u""_s << u""_s;
+}
+
+void TestKubeParsers::istioVersionFromImage()
+{
+    QFETCH(QString, image);
+    QFETCH(QString, version);
+    QCOMPARE(IstioVersion::fromImage(image), version);
+}
+
+void TestKubeParsers::istioVersionFromDeployment()
+{
+    const QByteArray deployment = R"({"kind":"Deployment","spec":{"template":{"spec":{"containers":[
+        {"name":"discovery","image":"docker.io/istio/pilot:1.22.3-distroless"}]}}}})";
+    QCOMPARE(IstioVersion::fromIstiodDeployment(deployment), u"1.22.3"_s);
+    // `kubectl get deployment -l app=istiod -o json` answers a List; a first container with no
+    // version tag does not hide the next one.
+    const QByteArray list = R"({"kind":"List","items":[{"spec":{"template":{"spec":{"containers":[
+        {"image":"example.com/sidecar:latest"},{"image":"docker.io/istio/pilot:1.24.0"}]}}}}]})";
+    QCOMPARE(IstioVersion::fromIstiodDeployment(list), u"1.24.0"_s);
+    QCOMPARE(IstioVersion::fromIstiodDeployment(R"({"kind":"List","items":[]})"), QString());
+    QCOMPARE(IstioVersion::fromIstiodDeployment("not json"), QString());
+    QCOMPARE(
+        IstioVersion::fromIstiodDeployment(R"({"spec":{"template":{"spec":{"containers":"x"}}}})"),
+        QString());
+}
+
+void TestKubeParsers::kubectlDiffCommand_data()
+{
+    QTest::addColumn<QString>("program");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("diff");
+    QTest::newRow("plain") << u"kubectl"_s << QStringList{u"diff"_s, u"-f"_s, u"x.yaml"_s} << true;
+    QTest::newRow("full-path") << u"/usr/bin/kubectl"_s << QStringList{u"diff"_s, u"-f"_s, u"-"_s}
+                               << true;
+    QTest::newRow("context-first")
+        << u"kubectl"_s << QStringList{u"--context"_s, u"kind-lab"_s, u"diff"_s, u"-f"_s, u"a"_s}
+        << true;
+    QTest::newRow("namespace-first")
+        << u"kubectl"_s << QStringList{u"-n"_s, u"diff"_s, u"diff"_s, u"-f"_s, u"a"_s} << true;
+    QTest::newRow("equals-form") << u"kubectl"_s
+                                 << QStringList{u"--context=diff"_s, u"get"_s, u"pods"_s} << false;
+    QTest::newRow("timeout-first")
+        << u"kubectl"_s << QStringList{u"--request-timeout"_s, u"5s"_s, u"diff"_s, u"-f"_s, u"a"_s}
+        << true;
+    QTest::newRow("namespace-named-diff")
+        << u"kubectl"_s << QStringList{u"-n"_s, u"diff"_s, u"get"_s, u"pods"_s} << false;
+    QTest::newRow("get") << u"kubectl"_s << QStringList{u"get"_s, u"diff"_s} << false;
+    QTest::newRow("istioctl") << u"istioctl"_s << QStringList{u"diff"_s} << false;
+    QTest::newRow("look-alike-program") << u"kubectl-diff"_s << QStringList{u"diff"_s} << false;
+    QTest::newRow("no-verb") << u"kubectl"_s << QStringList{u"--context"_s, u"x"_s} << false;
+}
+
+void TestKubeParsers::kubectlDiffCommand()
+{
+    QFETCH(QString, program);
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, diff);
+    QCOMPARE(DiffResult::isKubectlDiff(program, arguments), diff);
 }
 
 void TestKubeParsers::finishedCommands()

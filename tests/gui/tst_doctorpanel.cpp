@@ -15,14 +15,20 @@
 #include "gui/app/MainWindow.h"
 #include "gui/doctor/DoctorPanel.h"
 
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTreeWidget>
+
+#include <memory>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
@@ -34,6 +40,7 @@ private Q_SLOTS:
     void initTestCase();
     void showsFindingsAsksAndFixes();
     void mainWindowShowDoctor();
+    void fixDialogFitsTheScreen();
 
 private:
     DoctorOptions options() const;
@@ -164,6 +171,46 @@ void TestDoctorPanel::mainWindowShowDoctor()
     window.showDoctor(u"workloads.sidecars"_s);
     QCOMPARE(window.doctorPanel()->selectedCheck(), u"workloads.sidecars"_s);
     qunsetenv("KUBECONFIG");
+}
+
+// However long what a fix runs (a whole manifest), the question dialog stays within 70 % of the
+// screen's height with Yes/Cancel on it, and the commands scroll in their own box.
+void TestDoctorPanel::fixDialogFitsTheScreen()
+{
+    QStringList manifest;
+    for (int i = 0; i < 400; ++i)
+        manifest << u"      - name: line-%1"_s.arg(i);
+    const QString question = u"Apply the fix for \"jaeger.addon\" to context kind-lab?\n\n"_s +
+                             u"kubectl apply -f - <<'EOF'\n"_s + manifest.join(u'\n') + u"\nEOF"_s;
+    QWidget parent;
+    parent.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&parent));
+    std::unique_ptr<QDialog> dialog(DoctorPanel::createFixDialog(question, &parent));
+    dialog->show();
+    QVERIFY(QTest::qWaitForWindowExposed(dialog.get()));
+    const QRect screen = dialog->screen()->availableGeometry();
+    QVERIFY2(dialog->height() <= screen.height() * 7 / 10,
+             qPrintable(u"%1 of %2 px"_s.arg(dialog->height()).arg(screen.height())));
+    QVERIFY(screen.contains(dialog->frameGeometry()));
+    auto* body = dialog->findChild<QPlainTextEdit*>(u"doctorFixDialogText"_s);
+    QVERIFY(body && body->isVisible());
+    QVERIFY(body->toPlainText().startsWith(u"kubectl apply -f -"_s));
+    QVERIFY(body->toPlainText().contains(u"line-399"_s));
+    QVERIFY(body->verticalScrollBar()->maximum() > 0);  // the rest scrolls
+    auto* buttons = dialog->findChild<QDialogButtonBox*>(u"doctorFixDialogButtons"_s);
+    QVERIFY(buttons && buttons->isVisible());
+    QVERIFY(dialog->rect().contains(buttons->geometry()));
+    // The safe answer is the default.
+    QVERIFY(buttons->button(QDialogButtonBox::Cancel)->isDefault());
+    dialog->close();
+
+    // A one-paragraph question has no empty box.
+    std::unique_ptr<QDialog> shortOne(
+        DoctorPanel::createFixDialog(u"Restart deployment/frontend?"_s, &parent));
+    shortOne->show();
+    QVERIFY(QTest::qWaitForWindowExposed(shortOne.get()));
+    QVERIFY(!shortOne->findChild<QPlainTextEdit*>(u"doctorFixDialogText"_s)->isVisible());
+    QVERIFY(shortOne->height() < screen.height() / 2);
 }
 
 QTEST_MAIN(TestDoctorPanel)

@@ -320,14 +320,15 @@ void TestJaegerWebView::searchAndInPageNavigation()
     QTRY_VERIFY_WITH_TIMEOUT(count(page, u".ResultItem"_s) >= 2, 10000);
     QCOMPARE(count(page, u".Page--topNav"_s), 0);
 
-    // A click on a result: Jaeger navigates inside the page, without the embed parameters;
-    // ObsLab follows and shows that trace embedded, and acts on it from then on.
+    // A click on a result opens that trace embedded (not Jaeger's full trace page); ObsLab
+    // follows it and acts on it from then on. The trace is fetched once, by the page.
     const QString href =
         evaluate(page, u"document.querySelector('a.ResultItemTitle--item').getAttribute('href')"_s)
             .toString();
     const QString clicked = href.section(u'/', -1);
     QVERIFY2(clicked != kTrace && clicked.size() >= 16, qPrintable(href));
     shown.clear();
+    sim_.post(u"jaeger/requests/clear"_s);
     evaluate(page, u"document.querySelector('a.ResultItemTitle--item').click(); true"_s);
     QVERIFY(shown.wait(30000));
     QCOMPARE(shown.last().first().toString(), clicked);
@@ -335,6 +336,7 @@ void TestJaegerWebView::searchAndInPageNavigation()
     QCOMPARE(QUrlQuery(page->url()).queryItemValue(u"uiEmbed"_s), u"v0"_s);
     QTRY_COMPARE_WITH_TIMEOUT(count(page, u".span-row"_s), 2, 10000);
     QCOMPARE(count(page, u".Page--topNav"_s), 0);
+    QCOMPARE(pageRequests(u"GET /jaeger/api/traces/"_s), 1);
     test::RecordingNavigator navigator;
     area_->setNavigator(&navigator);
     QSignalSpy logLines(&navigator, &test::RecordingNavigator::traceLinesRequested);

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void initTestCase();
     void linkTraceIds_data();
     void linkTraceIds();
+    void stepTextFollowsTheLabelFont();
     void brokenLabShowsItsErrors();
     void planDialogShowsWhatLabPlanShows();
     void stepsThroughTheLab();
@@ -93,6 +94,32 @@ void TestLabArea::linkTraceIds()
     QFETCH(QString, line);
     QFETCH(QString, html);
     QCOMPARE(LabStepView::linkTraceIds(line), html);
+}
+
+// Step text made while presenter mode enlarges the type must not keep that size afterwards: the
+// HTML carries no font of its own, so the label's font decides (inline code included).
+void TestLabArea::stepTextFollowsTheLabelFont()
+{
+    const QFont before = QApplication::font();
+    QFont big = before;
+    big.setPointSizeF(31);
+    QApplication::setFont(big);
+    const QString html = LabStepView::markdownToHtml(u"Run `kubectl get pods` **now**."_s);
+    QApplication::setFont(before);
+    QVERIFY2(!html.contains(u"31pt"_s), qPrintable(html));
+    QVERIFY2(!html.contains(u"font-size"_s), qPrintable(html));
+    QVERIFY(html.contains(u"kubectl get pods"_s));
+    QLabel label;
+    label.setTextFormat(Qt::RichText);
+    label.setText(html);
+    QFont small = label.font();
+    small.setPointSizeF(9);
+    label.setFont(small);
+    const int smallWidth = label.sizeHint().width();
+    small.setPointSizeF(18);
+    label.setFont(small);
+    QVERIFY2(label.sizeHint().width() > smallWidth * 3 / 2,
+             qPrintable(u"%1 → %2"_s.arg(smallWidth).arg(label.sizeHint().width())));
 }
 
 QString TestLabArea::writeLab(const QString& name, const QByteArray& text)

@@ -6,6 +6,7 @@
 #include "core/process/CommandRunner.h"
 #include "core/process/Transcript.h"
 #include "core/rehearsal/Recording.h"
+#include "gui/app/ConsoleArea.h"
 #include "gui/app/ContextBar.h"
 #include "gui/app/JobsPopup.h"
 #include "gui/app/MainWindow.h"
@@ -13,6 +14,7 @@
 #include "gui/cluster/ClusterArea.h"
 #include "gui/logs/LogsArea.h"
 #include "gui/presenter/RehearsalPanel.h"
+#include "gui/tracing/TracesArea.h"
 #include "gui/widgets/Banner.h"
 #include "gui/widgets/EmptyState.h"
 
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void kubectlMissing();
     void fakeKubectlShowsContext();
     void unreachableOffersSampleLog();
+    void traceBeforeTheClusterCheck();
     void filesFromCommandLine();
     void statusBarStopsJobs();
     void versionSkewWarns();
@@ -154,6 +157,25 @@ void TestMainWindow::stateRoundTrip()
     QVERIFY(restored->dock(MainWindow::Area::Traces)->isHidden());
     QVERIFY(!restored->dock(MainWindow::Area::Logs)->isHidden());
     QCOMPARE(restored->size(), QSize(760, 560));
+    // The Console moved by the person is theirs: no strip.
+    QVERIFY(!restored->findChild<ConsoleArea*>()->isStrip());
+    restored.reset();
+
+    // A window closed while the Console was still the first-run strip opens with the strip
+    // (toolbar hidden), not with a toolbar squeezed into the strip's height.
+    settings_->setWindowState({});
+    {
+        auto window = makeWindow();
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QTRY_VERIFY(window->findChild<ConsoleArea*>()->isStrip());
+        window->saveWindowState();
+    }
+    QVERIFY(!settings_->consoleExpanded());
+    auto again = makeWindow();
+    again->show();
+    QVERIFY(QTest::qWaitForWindowExposed(again.get()));
+    QTRY_VERIFY(again->findChild<ConsoleArea*>()->isStrip());
 }
 
 void TestMainWindow::viewMenuToggles()
@@ -219,6 +241,22 @@ void TestMainWindow::fakeKubectlShowsContext()
     refresh->trigger();
     QTRY_COMPARE(transcript_->rowCount(), 10);
     QTRY_COMPARE(window->clusterContext()->status().state, ClusterStatus::State::Reachable);
+}
+
+// `obslab --trace ID` asks for the trace before the first cluster check has answered: the Traces
+// area waits for it and then, with no context, says so — never Jaeger's default address refused.
+void TestMainWindow::traceBeforeTheClusterCheck()
+{
+    settings_->setKubectlPath(test::writeFakeKubectl(dir_->path(), QString(), QString()));
+    auto window = makeWindow();
+    window->showTrace(u"1db4f8b5762d236c"_s);
+    QVERIFY(window->tracesArea()->isWaitingForCluster());
+    window->show();
+    QTRY_COMPARE(window->clusterContext()->status().state, ClusterStatus::State::NoContext);
+    QTRY_VERIFY(!window->tracesArea()->isWaitingForCluster());
+    const QString text = window->tracesArea()->emptyState()->text();
+    QVERIFY2(text.contains(u"No Kubernetes context"_s), qPrintable(text));
+    QVERIFY2(!text.contains(u"localhost:16686"_s), qPrintable(text));
 }
 
 void TestMainWindow::unreachableOffersSampleLog()

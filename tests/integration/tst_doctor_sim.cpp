@@ -8,15 +8,18 @@
 #include "core/cli/Cli.h"
 #include "core/doctor/Doctor.h"
 #include "core/doctor/DoctorChecks.h"
+#include "core/kube/ClusterGuidance.h"
 #include "core/kube/MutationGuard.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
 
 #include <QBuffer>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -75,6 +78,8 @@ private Q_SLOTS:
     void initTestCase();
     void unreachableAnswersFast();
     void cliUnreachable();
+    void noContext();
+    void clusterGoneMidRun();
     void scenarios_data();
     void scenarios();
 
@@ -256,6 +261,121 @@ void TestDoctorSim::cliUnreachable()
     QVERIFY(!shown.contains("\xc2\x9b"));
 }
 
+// The API server stops answering while the doctor reads: the verdict is "inconclusive" (not a
+// list of failed checks that blame the mesh), in the app's Doctor and in `obslab doctor` (exit 3,
+// JSON result "inconclusive"), and neither waits for more than its timeouts.
+// An empty kubeconfig (a fresh machine: KUBECONFIG names an empty file, or none exists) has no
+// current context: the doctor says that — not kubectl's "localhost:8080 was refused" — in the
+// app and in the CLI alike, at once.
+void TestDoctorSim::noContext()
+{
+    if (!firstShard())
+        QSKIP("runs in shard 1");
+    const QString kubectl = QStandardPaths::findExecutable(u"kubectl"_s);
+    if (kubectl.isEmpty())
+        QSKIP("no kubectl on PATH");
+    QTemporaryDir dir;
+    QDir().mkpath(dir.path() + u"/home"_s);
+    const QByteArray oldHome = qgetenv("HOME");
+    const QByteArray oldKubeconfig = qgetenv("KUBECONFIG");
+    qputenv("HOME", (dir.path() + u"/home"_s).toUtf8());
+    QFile empty(dir.path() + u"/empty-kubeconfig"_s);
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    for (const QString& kubeconfig : {empty.fileName(), QString()}) {
+        // Set to an empty file, then unset with no ~/.kube/config.
+        if (kubeconfig.isEmpty())
+            qunsetenv("KUBECONFIG");
+        else
+            qputenv("KUBECONFIG", kubeconfig.toUtf8());
+        DoctorOptions o;
+        o.target.kubectl = kubectl;
+        o.istioctl = istioctlPath();
+        Doctor doctor(&runner_);
+        QSignalSpy finished(&doctor, &Doctor::finished);
+        QElapsedTimer timer;
+        timer.start();
+        doctor.run(o);
+        QVERIFY(finished.wait(30000));
+        qInfo("no context: the app's doctor answered in %lld ms", timer.elapsed());
+        const DoctorFinding* reachable =
+            DoctorFindings::find(doctor.findings(), u"cluster.reachable"_s);
+        QVERIFY(reachable);
+        QCOMPARE(reachable->severity, DoctorFinding::Severity::Fail);
+        QCOMPARE(reachable->summary, ClusterGuidance::noContextSentence());
+        QVERIFY(reachable->fixCommand.contains(u"kubectl config use-context"_s));
+        QCOMPARE(doctor.outcome().verdict, DoctorOutcome::Verdict::Failed);
+
+        QBuffer out;
+        QBuffer err;
+        out.open(QIODevice::WriteOnly);
+        err.open(QIODevice::WriteOnly);
+        cli::CliContext ctx{nullptr, &out, &err};
+        const int rc = cli::Dispatcher().run(
+            {u"doctor"_s, u"--kubectl"_s, kubectl, u"--istioctl"_s, istioctlPath()}, ctx);
+        QCOMPARE(rc, int(cli::ExitFailure));
+        const QString text = QString::fromUtf8(out.data());
+        QVERIFY2(text.contains(u"No Kubernetes context"_s), qPrintable(text));
+        QVERIFY2(!text.contains(u"localhost:8080"_s), qPrintable(text));
+    }
+    qputenv("HOME", oldHome);
+    if (oldKubeconfig.isNull())
+        qunsetenv("KUBECONFIG");
+    else
+        qputenv("KUBECONFIG", oldKubeconfig);
+}
+
+void TestDoctorSim::clusterGoneMidRun()
+{
+    const QString shard = qEnvironmentVariable("OBSLAB_DOCTOR_SHARD");
+    if (!shard.isEmpty() && !shard.startsWith(u"2/"))
+        QSKIP("runs in shard 2");
+    for (const bool cli : {false, true}) {
+        SimMesh sim;
+        const QString why = sim.start(u"healthy-legacy"_s, {u"--no-traffic"_s});
+        if (why.startsWith(u"skip: "))
+            QSKIP(qPrintable(why));
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        // A few kubectl runs get through (the doctor's first read among them), then the server
+        // refuses connections.
+        QVERIFY(!sim.control(u"api/outage"_s, QJsonObject{{u"after_connections"_s, 6}}).isEmpty());
+        QElapsedTimer timer;
+        timer.start();
+        if (!cli) {
+            Doctor doctor(&runner_);
+            QSignalSpy finished(&doctor, &Doctor::finished);
+            doctor.run(options(sim));
+            QVERIFY(finished.wait(90000));
+            QCOMPARE(doctor.outcome().verdict, DoctorOutcome::Verdict::Inconclusive);
+            QVERIFY2(doctor.outcome().reason.contains(u"stopped answering"_s),
+                     qPrintable(doctor.outcome().reason));
+            QVERIFY(doctor.outcome().reason.contains(u"kubectl cluster-info"_s));
+            // The first read got through, so it is not "the cluster is unreachable".
+            const DoctorFinding* reachable =
+                DoctorFindings::find(doctor.findings(), u"cluster.reachable"_s);
+            QVERIFY(reachable);
+            QCOMPARE(reachable->severity, DoctorFinding::Severity::Pass);
+        } else {
+            QBuffer out;
+            QBuffer err;
+            out.open(QIODevice::WriteOnly);
+            err.open(QIODevice::WriteOnly);
+            cli::CliContext ctx{nullptr, &out, &err};
+            const int rc = cli::Dispatcher().run(
+                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
+                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
+                 u"--istioctl"_s, istioctlPath(), u"--jaeger"_s, sim.jaegerUrl(), u"--output"_s,
+                 u"json"_s},
+                ctx);
+            QVERIFY2(rc == 3, out.data().constData());
+            const QJsonObject json = QJsonDocument::fromJson(out.data()).object();
+            QCOMPARE(json.value(u"result"_s).toString(), u"inconclusive"_s);
+            QVERIFY(json.value(u"reason"_s).toString().contains(u"stopped answering"_s));
+        }
+        qInfo("%s: inconclusive after %lld ms", cli ? "cli" : "app", timer.elapsed());
+    }
+}
+
 void TestDoctorSim::scenarios_data()
 {
     QTest::addColumn<QString>("scenario");
@@ -334,6 +454,35 @@ void TestDoctorSim::scenarios()
             QVERIFY2(rc == cli::ExitOk, out.data().constData());
             QCOMPARE(json.value(u"result"_s).toString(), u"pass"_s);
             QCOMPARE(json.value(u"checks"_s).toArray().size(), DoctorChecks::all().size());
+
+            // With no Jaeger URL anywhere, the CLI and the app (which knows it runs no
+            // port-forward) decide every check the same way, in the same words.
+            out.setData({});
+            out.open(QIODevice::WriteOnly);
+            const int noJaeger = cli::Dispatcher().run(
+                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
+                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
+                 u"--istioctl"_s, istioctlPath(), u"--output"_s, u"json"_s},
+                ctx);
+            QVERIFY2(noJaeger == cli::ExitOk, out.data().constData());
+            QMap<QString, QString> cliChecks;
+            const QJsonArray checks =
+                QJsonDocument::fromJson(out.data()).object().value(u"checks"_s).toArray();
+            for (const QJsonValue& c : checks) {
+                const QJsonObject o = c.toObject();
+                cliChecks.insert(o.value(u"id"_s).toString(), o.value(u"severity"_s).toString() +
+                                                                  u": "_s +
+                                                                  o.value(u"summary"_s).toString());
+            }
+            DoctorOptions app = options(sim);
+            app.jaegerUrl = QUrl();
+            QMap<QString, QString> appChecks;
+            for (const DoctorFinding& f : runDoctor(sim, app))
+                appChecks.insert(f.id,
+                                 DoctorFindings::severityName(f.severity) + u": "_s + f.summary);
+            QCOMPARE(appChecks.size(), DoctorChecks::all().size());
+            QCOMPARE(cliChecks, appChecks);
+            QVERIFY(appChecks.value(u"jaeger.reachable"_s).startsWith(u"skipped: "_s));
         }
         return;
     }

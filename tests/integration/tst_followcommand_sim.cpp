@@ -6,6 +6,7 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void textAndNdjson();
     void sigtermEndsEveryKubectl();
     void sigkillTakesKubectlAlong();
+    void givesUpWhenTheApiServerStops();
 
 private:
     QStringList followArgs() const;
@@ -227,6 +229,42 @@ void TestFollowCommandSim::sigkillTakesKubectlAlong()
     QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);  // no handler, no destructor runs
     QVERIFY(finished.wait(20000));
     // Orphans would be re-parented and live on; PR_SET_PDEATHSIG ends them.
+    for (qint64 kid : kids)
+        QTRY_VERIFY_WITH_TIMEOUT(!alive(kid), 10000);
+}
+
+// The API server goes away for good (its own sim, stopped): follow keeps trying for --give-up,
+// then says so and exits 3, leaving no kubectl behind.
+void TestFollowCommandSim::givesUpWhenTheApiServerStops()
+{
+    SimMesh sim;
+    const QString error = sim.start(u"healthy-telemetry"_s, {u"--no-traffic"_s});
+    if (error.startsWith(u"skip: "))
+        QSKIP(qPrintable(error.mid(6)));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QProcess process;
+    process.setProgram(QStringLiteral(OBSLAB_CLI_RUNNER));
+    process.setArguments({u"follow"_s, u"app=backend"_s, u"-n"_s, u"default"_s, u"--context"_s,
+                          u"obslab-sim"_s, u"--kubeconfig"_s, sim.target().kubeconfig,
+                          u"--kubectl"_s, sim.kubectl(), u"--give-up"_s, u"4s"_s});
+    process.start();
+    QVERIFY(process.waitForStarted(10000));
+    QByteArray out;
+    QVERIFY(QTest::qWaitFor(
+        [&] { return (out += process.readAllStandardOutput()).contains(" istio-proxy "); }, 30000));
+    const QList<qint64> kids = childrenOf(process.processId());
+    QVERIFY(!kids.isEmpty());
+    QElapsedTimer gone;
+    gone.start();
+    sim.stop();
+    QSignalSpy finished(&process, &QProcess::finished);
+    QVERIFY(finished.wait(90000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY2(process.exitCode() == 3, err.constData());
+    QVERIFY2(err.contains("gave up after"), err.constData());
+    // Not before --give-up.
+    QVERIFY2(gone.elapsed() >= 4000, QByteArray::number(gone.elapsed()).constData());
     for (qint64 kid : kids)
         QTRY_VERIFY_WITH_TIMEOUT(!alive(kid), 10000);
 }

@@ -14,9 +14,12 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -71,6 +74,18 @@ public:
     QString kubeconfig() const { return dir_ + u"/sim/kubeconfig"_s; }
     QString jaegerUi() const { return ports_.value(u"jaeger_ui"_s).toString(); }
     int jaegerPort() const { return ports_.value(u"jaeger_port"_s).toInt(); }
+    // POST /_sim/PATH on the sim's control endpoint; whether it answered 200.
+    bool control(const QString& path, const QJsonObject& body) const
+    {
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(ports_.value(u"api"_s).toString() + u"/_sim/"_s + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        QNetworkReply* reply = network.post(request, QJsonDocument(body).toJson());
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        const bool ok = done.wait(10000) && reply->error() == QNetworkReply::NoError;
+        reply->deleteLater();
+        return ok;
+    }
 
 private:
     QProcess process_;
@@ -104,6 +119,7 @@ private Q_SLOTS:
     void noTraceIdInLogFailsTheLogsCheck();
     void runnerStatesAndResume();
     void portForwardFeedsTheJaegerChecks();
+    void clusterGoneMidRun();
 
 private:
     Run run(const Sim& sim, const QStringList& extra, bool jaegerUrl = true);
@@ -329,6 +345,25 @@ void TestLabSim::portForwardFeedsTheJaegerChecks()
     }
     QCOMPARE(forwards.activeCount(), 1);
     forwards.stopAll();
+}
+
+// The API server goes away after the first steps: the run ends (no hang: --check-timeout bounds
+// the checks), the failed step is named, and what to do about the cluster is said.
+void TestLabSim::clusterGoneMidRun()
+{
+    Sim sim;
+    QVERIFY(sim.start(u"workshop-start"_s, dir_.path() + u"/gone"_s));
+    QVERIFY(sim.control(u"api/outage"_s, QJsonObject{{u"after_connections"_s, 12}}));
+    QElapsedTimer timer;
+    timer.start();
+    const Run r = run(sim, {u"--yes"_s, u"--check-timeout"_s, u"5"_s}, true);
+    qInfo().noquote() << r.out.right(3000) << r.err;
+    qInfo("the run ended after %lld ms", timer.elapsed());
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.out.contains(u"Failed at step "_s));
+    QVERIFY(!r.out.contains(u"Passed: "_s));
+    QVERIFY2(r.out.contains(u"does not answer. Start the cluster"_s),
+             qPrintable(r.out.right(3000)));
 }
 
 QTEST_GUILESS_MAIN(TestLabSim)

@@ -35,7 +35,32 @@ class ApiServer(ThreadingHTTPServer):
 
     def __init__(self, addr, sim):
         self.sim = sim
+        self.outage_lock = threading.Lock()
+        self.connections_left = None  # None: no outage planned
         super().__init__(addr, ApiHandler)
+
+    def plan_outage(self, after):
+        """Stop listening once `after` more client connections were accepted (each kubectl run
+        opens one): later connections are refused, as by an API server that went away."""
+        with self.outage_lock:
+            self.connections_left = max(0, int(after))
+        if self.connections_left == 0:
+            self.stop_listening()
+
+    def stop_listening(self):
+        # Connections already open finish; the listening socket closes, so new ones are refused.
+        threading.Thread(target=self.shutdown, daemon=True).start()
+        self.socket.close()
+
+    def verify_request(self, request, client_address):
+        with self.outage_lock:
+            if self.connections_left is None:
+                return True
+            self.connections_left -= 1
+            last = self.connections_left == 0
+        if last:
+            self.stop_listening()
+        return self.connections_left >= 0
 
 
 class ApiHandler(BaseHTTPRequestHandler):

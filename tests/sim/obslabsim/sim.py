@@ -184,6 +184,9 @@ class Sim:
             if not pod:
                 raise ApiError(404, "NotFound", 'pods "%s" not found' % q["pod"])
             return 200, {"tracing": mesh.tracing_for(pod), "access_log": mesh.access_log_for(pod)}
+        if method == "POST" and route == "api/outage":
+            self.api.plan_outage(body.get("after_connections", 0))
+            return 200, {"after_connections": int(body.get("after_connections", 0))}
         if method == "POST" and route == "shutdown":
             self.shutdown_requested.set()
             return 200, {"stopping": True}
