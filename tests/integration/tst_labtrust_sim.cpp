@@ -255,6 +255,8 @@ void TestLabTrustSim::everyAllowedCommandAndNothingElse()
         // Only kubectl and istioctl; never a tripwire.
         QVERIFY2(e.name == u"kubectl" || e.name == u"istioctl", qPrintable(what));
         QVERIFY2(e.stdin == u"eof" || e.stdin == u"data", qPrintable(e.stdin + u": "_s + what));
+        // Scrubbed environment for everything the run started (ObsLab's own calls included).
+        QVERIFY2(e.env.isEmpty(), qPrintable(e.env + u" reached: "_s + what));
         const QString verb = e.args.value(0);
         if (e.name == u"kubectl" && verb == u"config" && !labStarted) {
             // ObsLab's own look at the kubeconfig to find the context, before the lab: reads.
@@ -264,8 +266,7 @@ void TestLabTrustSim::everyAllowedCommandAndNothingElse()
             continue;
         }
         labStarted = true;
-        // A lab command: scrubbed environment, stdin closed unless it carries the manifest.
-        QVERIFY2(e.env.isEmpty(), qPrintable(e.env + u" reached: "_s + what));
+        // A lab command: stdin closed unless it carries the manifest.
         const QStringList words = labWords(e.args, labNs);
         QCOMPARE(e.stdin == u"data", words.contains(u"-"_s));
         // The run printed it: the same words, shell-quoted, on a "$ " line.
