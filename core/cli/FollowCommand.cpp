@@ -7,6 +7,7 @@
 #include "core/kube/KubeTarget.h"
 #include "core/kube/Kubectl.h"
 #include "core/kube/PodFollower.h"
+#include "core/logs/LogSession.h"
 #include "core/process/Command.h"
 #include "core/process/CommandRunner.h"
 
@@ -258,46 +259,48 @@ int run(const QStringList& args, const CliContext& ctx)
     follow.giveUpAfter = std::chrono::milliseconds(options.giveUpMs);
 
     const bool colour = !options.ndjson && isTerminal(ctx.out);
-    PodFollower follower(target, follow);
+    // The session follows; nothing is spooled to disk (the lines are printed as they come).
+    LogSession session;
     QEventLoop loop;
     int code = ExitOk;
+    QObject::connect(&session, &LogSession::linesFollowed, &loop,
+                     [&](int, const QVector<kube::FollowedLine>& lines) {
+                         QByteArray out;
+                         for (const auto& line : lines) {
+                             if (options.ndjson) {
+                                 QJsonObject o{
+                                     {u"pod"_s, line.pod},
+                                     {u"container"_s, line.container},
+                                     {u"timestamp"_s, QString::fromLatin1(line.timestamp)},
+                                     {u"text"_s, QString::fromUtf8(line.text)}};
+                                 out += QJsonDocument(o).toJson(QJsonDocument::Compact);
+                             } else {
+                                 // Everything here came from the cluster: control characters
+                                 // (an ESC ] title, ESC [ 2 J, colours, C1) are made visible, as
+                                 // `obslab logs` does; the only escapes written are our colours.
+                                 const auto shown = [&out](QByteArrayView bytes) {
+                                     LineJsonWriter::appendDisplayText(out, bytes, bytes.size());
+                                 };
+                                 if (colour)
+                                     out += colourFor(line.pod);
+                                 shown(line.pod.toUtf8());
+                                 out += colour ? "\x1b[0m " : " ";
+                                 shown(line.container.toUtf8());
+                                 out += ' ';
+                                 if (options.timestamps && !line.timestamp.isEmpty()) {
+                                     shown(line.timestamp);
+                                     out += ' ';
+                                 }
+                                 shown(line.text);
+                             }
+                             out += '\n';
+                         }
+                         ctx.write(out);
+                         flushOut(ctx.out);
+                     });
     QObject::connect(
-        &follower, &PodFollower::linesReady, &loop, [&](const QVector<kube::FollowedLine>& lines) {
-            QByteArray out;
-            for (const auto& line : lines) {
-                if (options.ndjson) {
-                    QJsonObject o{{u"pod"_s, line.pod},
-                                  {u"container"_s, line.container},
-                                  {u"timestamp"_s, QString::fromLatin1(line.timestamp)},
-                                  {u"text"_s, QString::fromUtf8(line.text)}};
-                    out += QJsonDocument(o).toJson(QJsonDocument::Compact);
-                } else {
-                    // Everything here came from the cluster: control characters (an ESC ] title
-                    // sequence, ESC [ 2 J, colours, C1) are made visible, as `obslab logs` does;
-                    // the only escape sequences written are our own colours.
-                    const auto shown = [&out](QByteArrayView bytes) {
-                        LineJsonWriter::appendDisplayText(out, bytes, bytes.size());
-                    };
-                    if (colour)
-                        out += colourFor(line.pod);
-                    shown(line.pod.toUtf8());
-                    out += colour ? "\x1b[0m " : " ";
-                    shown(line.container.toUtf8());
-                    out += ' ';
-                    if (options.timestamps && !line.timestamp.isEmpty()) {
-                        shown(line.timestamp);
-                        out += ' ';
-                    }
-                    shown(line.text);
-                }
-                out += '\n';
-            }
-            ctx.write(out);
-            flushOut(ctx.out);
-        });
-    QObject::connect(
-        &follower, &PodFollower::podStateChanged, &loop,
-        [&](const QString& pod, PodFollower::PodState state, const QString& why) {
+        &session, &LogSession::podStateChanged, &loop,
+        [&](int, const QString& pod, PodFollower::PodState state, const QString& why) {
             const QString tail = why.isEmpty() ? QString() : u" (%1)"_s.arg(why);
             switch (state) {
             case PodFollower::PodState::Following:
@@ -316,16 +319,17 @@ int run(const QStringList& args, const CliContext& ctx)
                 break;
             }
         });
-    QObject::connect(&follower, &PodFollower::warning, &loop, [&](const QString& message) {
+    QObject::connect(&session, &LogSession::followWarning, &loop, [&](int, const QString& message) {
         ctx.printError(terminalText(message) + u'\n');
     });
-    QObject::connect(&follower, &PodFollower::failed, &loop, [&](const QString& message) {
-        ctx.printError(terminalText(u"obslab follow: %1\n"_s.arg(message)));
-        code = follower.gaveUp() ? ExitIncomplete : ExitFailure;
-    });
+    QObject::connect(&session, &LogSession::followFailed, &loop,
+                     [&](int, const QString& message, bool gaveUp) {
+                         ctx.printError(terminalText(u"obslab follow: %1\n"_s.arg(message)));
+                         code = gaveUp ? ExitIncomplete : ExitFailure;
+                     });
     // A selector that matches nothing says so (once) and keeps waiting for pods to appear.
     bool anyPod = false;
-    QObject::connect(&follower, &PodFollower::podAppeared, &loop, [&] { anyPod = true; });
+    QObject::connect(&session, &LogSession::podAppeared, &loop, [&] { anyPod = true; });
     CommandRunner runner;
     Kubectl::GetOptions get;
     get.selector = options.selector;
@@ -344,7 +348,9 @@ int run(const QStringList& args, const CliContext& ctx)
                                                       ? QString()
                                                       : u" (context %1)"_s.arg(options.context)));
     });
-    QObject::connect(&follower, &PodFollower::stopped, &loop, &QEventLoop::quit);
+    QObject::connect(&session, &LogSession::followStopped, &loop, &QEventLoop::quit);
+    const int source = session.follow(options.selector, target, follow, nullptr,
+                                      LogSession::Spool::LinesOnly, nullptr);
 
     SignalGuard signals;
     std::unique_ptr<QSocketNotifier> notifier;
@@ -354,10 +360,10 @@ int run(const QStringList& args, const CliContext& ctx)
             char buffer[16];
             while (::read(signals.readFd(), buffer, sizeof buffer) > 0) {
             }
-            follower.stop();
+            session.stopFollowing(source);
         });
     }
-    follower.start();
+    session.startFollowing(source);
     loop.exec();
     flushOut(ctx.out);
     return code;

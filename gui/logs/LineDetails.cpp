@@ -1,6 +1,5 @@
 #include "gui/logs/LineDetails.h"
 
-#include "core/logs/AccessLogParser.h"
 #include "core/logs/LineRecord.h"
 #include "gui/logs/LogColors.h"
 
@@ -43,11 +42,11 @@ QString timeHtml(qint64 ms, bool utc)
 
 }  // namespace
 
-QString LineDetails::html(const QByteArray& line, qint64 lineNumber, bool utc,
+QString LineDetails::html(const DecodedLine& decoded, qint64 lineNumber, bool utc,
                           const QPalette& palette, qint64 wholeLength)
 {
-    ParsedLine p;
-    AccessLogParser::parse(line, p);
+    const QByteArray& line = decoded.bytes;
+    const ParsedLine& p = decoded.parsed;
     const QString muted = palette.color(QPalette::PlaceholderText).name();
     QString out = u"<table cellspacing=0 cellpadding=0>"_s;
     auto add = [&](const QString& name, const QString& value) {

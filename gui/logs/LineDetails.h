@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/logs/DecodedLine.h"
+
 #include <QByteArray>
 #include <QPalette>
 #include <QString>
@@ -12,10 +14,10 @@ namespace obslab {
 // `obslab-line:N` (the whole-line viewer for line N, 0-based).
 // Bounded whatever the line: each value is cut at kFieldChars characters (with how many more
 // there are), and a line longer than that, or than the engine's cap (wholeLength, its length in
-// bytes, larger than line.size()), gets its length and the link to open it whole.
+// bytes, larger than the line's bytes), gets its length and the link to open it whole.
 struct LineDetails
 {
-    static QString html(const QByteArray& line, qint64 lineNumber, bool utc,
+    static QString html(const DecodedLine& line, qint64 lineNumber, bool utc,
                         const QPalette& palette, qint64 wholeLength = -1);
     static constexpr qsizetype kFieldChars = 2000;
 };

@@ -1,6 +1,6 @@
 #include "gui/logs/LogTableModel.h"
 
-#include "core/logs/AccessLogParser.h"
+#include "core/logs/DecodedLine.h"
 #include "core/logs/LineService.h"
 #include "core/logs/LogFilter.h"
 #include "core/logs/LogStats.h"
@@ -328,9 +328,9 @@ const LogTableModel::Row* LogTableModel::row(qint64 line) const
         return nullptr;
     if (const Row* cached = cache_.object(line))
         return cached;
-    const QByteArray bytes = file_->line(line);
-    ParsedLine p;
-    AccessLogParser::parse(bytes, p);
+    const DecodedLine decoded = DecodedLine::of(*file_, line);
+    const QByteArray& bytes = decoded.bytes;
+    const ParsedLine& p = decoded.parsed;
     auto* r = new Row;
     r->kind = p.kind;
     r->level = p.level;

@@ -1,17 +1,17 @@
 #include "gui/logs/LogsArea.h"
 
 #include "core/common/AppSettings.h"
-#include "core/kube/PodFollower.h"
-#include "core/logs/LiveLogStore.h"
+#include "core/logs/DecodedLine.h"
 #include "core/logs/LogFile.h"
 #include "core/logs/LogFilter.h"
-#include "core/logs/LogMerge.h"
+#include "core/logs/LogSession.h"
 #include "core/process/Transcript.h"
 #include "gui/common/Navigator.h"
 #include "gui/logs/LineDetails.h"
 #include "gui/logs/LogExport.h"
 #include "gui/logs/LogRowDelegate.h"
 #include "gui/logs/LogTableModel.h"
+#include "gui/logs/LogsToolbar.h"
 #include "gui/logs/TraceLane.h"
 #include "gui/logs/WholeLineViewer.h"
 #include "gui/widgets/Banner.h"
@@ -26,10 +26,8 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIntValidator>
@@ -38,7 +36,6 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QShortcut>
@@ -47,9 +44,7 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <climits>
@@ -61,20 +56,6 @@ namespace obslab {
 
 namespace {
 
-QToolButton* toolButton(QWidget* parent, const QString& text, const QString& tip,
-                        const QString& icon = {})
-{
-    auto* b = new QToolButton(parent);
-    b->setText(text);
-    b->setToolTip(tip);
-    b->setAutoRaise(true);
-    if (!icon.isEmpty()) {
-        b->setIcon(Icons::icon(icon));
-        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    }
-    return b;
-}
-
 QString isoTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
@@ -84,6 +65,7 @@ QString isoTime(qint64 ms)
 
 LogsArea::LogsArea(QWidget* parent)
     : QWidget(parent)
+    , session_(new LogSession(this))
     , stack_(new QStackedWidget(this))
     , empty_(new EmptyState(this))
 {
@@ -105,6 +87,7 @@ LogsArea::LogsArea(QWidget* parent)
 
     stack_->addWidget(empty_);
     buildViewer();
+    connectSession();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -113,9 +96,6 @@ LogsArea::LogsArea(QWidget* parent)
     createShortcuts();
     updateFonts();
 
-    histogramTimer_.setSingleShot(true);
-    histogramTimer_.setInterval(700);
-    connect(&histogramTimer_, &QTimer::timeout, this, &LogsArea::computeHistogram);
     statusTimer_.setSingleShot(true);
     statusTimer_.setInterval(100);
     connect(&statusTimer_, &QTimer::timeout, this, &LogsArea::updateStatus);
@@ -129,21 +109,13 @@ LogsArea::~LogsArea()
     const QList<QObject*> children = findChildren<QObject*>();
     for (QObject* child : children)
         child->disconnect(this);
-    stopHistogram();
-    stopExport();
+    session_->stopJobs();
     // The filter and the trace lane watch the files: let them go first.
-    delete filter_;
-    filter_ = nullptr;
+    session_->setCurrent(-1);
     lane_->clear();
     model_->setLogFile(nullptr);
-    for (Source& s : sources_) {
-        delete s.follower;
-        delete s.merge;  // stops its worker before the file it writes goes
-        if (s.live)
-            delete s.live;  // owns its LogFile
-        else
-            delete s.file;
-    }
+    delete session_;
+    session_ = nullptr;
 }
 
 void LogsArea::buildViewer()
@@ -154,97 +126,27 @@ void LogsArea::buildViewer()
     banner_->hide();
     connect(banner_, &Banner::dismissed, banner_, &QWidget::hide);
 
-    sourceBox_ = new QComboBox(page);
-    sourceBox_->setObjectName(u"logSources"_s);
-    sourceBox_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    sourceBox_->setMinimumContentsLength(18);
-    sourceBox_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    sourceBox_->setMinimumWidth(fontMetrics().horizontalAdvance(u'x') * 6);
-    connect(sourceBox_, &QComboBox::activated, this, &LogsArea::showSource);
-    progress_ = new QProgressBar(page);
-    progress_->setObjectName(u"indexProgress"_s);
-    progress_->setRange(0, 1000);
-    progress_->setTextVisible(true);
-    progress_->setMaximumWidth(fontMetrics().horizontalAdvance(u'x') * 28);
-    progress_->hide();
-    cancelIndexing_ =
-        toolButton(page, tr("Stop"), tr("Stop indexing; what is read stays"), u"stop"_s);
-    cancelIndexing_->setObjectName(u"cancelIndexing"_s);
-    cancelIndexing_->hide();
-    connect(cancelIndexing_, &QToolButton::clicked, this, [this] {
+    toolbar_ = new LogsToolbar(page);
+    connect(toolbar_, &LogsToolbar::sourceActivated, this, &LogsArea::showSource);
+    connect(toolbar_, &LogsToolbar::cancelIndexingRequested, this, [this] {
         if (LogFile* f = logFile())
             f->cancelIndexing();
-        progress_->hide();
-        cancelIndexing_->hide();
+        toolbar_->setBusy(false);
         updateStatus();
     });
-    followButton_ =
-        toolButton(page, tr("Follow"), tr("Keep the newest line in view as lines arrive (Space)"));
-    followButton_->setObjectName(u"followButton"_s);
-    followButton_->setCheckable(true);
-    connect(followButton_, &QToolButton::toggled, this, &LogsArea::setFollowing);
-    rawButton_ = toolButton(page, tr("Raw"), tr("Show each line as it is written"));
-    rawButton_->setCheckable(true);
-    connect(rawButton_, &QToolButton::toggled, this, &LogsArea::setRawMode);
-    utcButton_ = toolButton(page, tr("UTC"), tr("Show times in UTC or in local time"));
-    utcButton_->setObjectName(u"utcButton"_s);
-    connect(utcButton_, &QToolButton::clicked, this, [this] { setUtc(!model_->isUtc()); });
-    laneButton_ =
-        toolButton(page, tr("Trace lane"),
-                   tr("Every line of the current line's trace, across pods (Ctrl+T)"), u"traces"_s);
-    connect(laneButton_, &QToolButton::clicked, this, &LogsArea::openTraceLaneForCurrent);
-    exportButton_ = toolButton(page, tr("Export"), tr("Save or copy lines"), u"export"_s);
-    exportButton_->setPopupMode(QToolButton::InstantPopup);
-    auto* exportMenu = new QMenu(exportButton_);
-    exportMenu->addAction(tr("Save Shown Lines As…"), this, [this] {
-        auto* dialog = new QFileDialog(this, tr("Save the lines shown"));
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setAcceptMode(QFileDialog::AcceptSave);
-        dialog->setNameFilters({tr("Logs (*.log *.txt)"), tr("All files (*)")});
-        dialog->selectFile(u"filtered.log"_s);
-        connect(dialog, &QFileDialog::fileSelected, this, &LogsArea::exportLines);
-        dialog->open();
-    });
-    exportMenu->addAction(tr("Copy Selected Lines"), QKeySequence::Copy, this,
-                          [this] { QApplication::clipboard()->setText(selectedAsText()); });
-    exportMenu->addAction(tr("Copy Selected as Markdown Table"), QKeySequence(u"Ctrl+Shift+C"_s),
-                          this,
-                          [this] { QApplication::clipboard()->setText(selectedAsMarkdown()); });
-    exportButton_->setMenu(exportMenu);
-
-    stopLive_ = toolButton(page, tr("Stop following"),
-                           tr("Stop the kubectl logs streams; the lines stay"), u"stop"_s);
-    stopLive_->setObjectName(u"stopLive"_s);
-    stopLive_->hide();
-    connect(stopLive_, &QToolButton::clicked, this, [this] {
-        if (current_ >= 0 && sources_.at(current_).follower)
-            sources_.at(current_).follower->stop();
-        stopLive_->hide();
-    });
-    saveSession_ = exportMenu->addAction(tr("Save Live Session As…"), this, [this] {
-        auto* dialog = new QFileDialog(this, tr("Save everything followed"));
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setAcceptMode(QFileDialog::AcceptSave);
-        dialog->selectFile(u"session.log"_s);
-        connect(dialog, &QFileDialog::fileSelected, this,
-                [this](const QString& path) { saveSession(path); });
-        dialog->open();
-    });
-    saveSession_->setVisible(false);
-
-    auto* top = new QHBoxLayout;
-    top->setContentsMargins(4, 2, 4, 0);
-    top->setSpacing(4);
-    top->addWidget(sourceBox_);
-    top->addWidget(progress_);
-    top->addWidget(cancelIndexing_);
-    top->addWidget(stopLive_);
-    top->addStretch(1);
-    top->addWidget(laneButton_);
-    top->addWidget(rawButton_);
-    top->addWidget(utcButton_);
-    top->addWidget(followButton_);
-    top->addWidget(exportButton_);
+    connect(toolbar_, &LogsToolbar::followToggled, this, &LogsArea::setFollowing);
+    connect(toolbar_, &LogsToolbar::rawToggled, this, &LogsArea::setRawMode);
+    connect(toolbar_, &LogsToolbar::utcToggleRequested, this, [this] { setUtc(!model_->isUtc()); });
+    connect(toolbar_, &LogsToolbar::laneRequested, this, &LogsArea::openTraceLaneForCurrent);
+    connect(toolbar_, &LogsToolbar::exportRequested, this, &LogsArea::exportLines);
+    connect(toolbar_, &LogsToolbar::copyRequested, this,
+            [this] { QApplication::clipboard()->setText(selectedAsText()); });
+    connect(toolbar_, &LogsToolbar::copyMarkdownRequested, this,
+            [this] { QApplication::clipboard()->setText(selectedAsMarkdown()); });
+    connect(toolbar_, &LogsToolbar::stopLiveRequested, this,
+            [this] { session_->stopFollowing(session_->current()); });
+    connect(toolbar_, &LogsToolbar::saveSessionRequested, this,
+            [this](const QString& path) { saveSession(path); });
 
     filterBar_ = new FilterBar(page);
     connect(filterBar_, &FilterBar::queryApplied, this, &LogsArea::onQuery);
@@ -280,7 +182,7 @@ void LogsArea::buildViewer()
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table_->horizontalHeader()->setHighlightSections(false);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
-    table_->addActions(exportMenu->actions());
+    table_->addActions(toolbar_->exportMenu()->actions());
     auto* wholeLine = new QAction(tr("Open Whole Line"), table_);
     wholeLine->setObjectName(u"openWholeLine"_s);
     connect(wholeLine, &QAction::triggered, this, [this] {
@@ -385,7 +287,7 @@ void LogsArea::buildViewer()
     auto* layout = new QVBoxLayout(page);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addLayout(top);
+    layout->addWidget(toolbar_);
     layout->addWidget(filterBar_);
     layout->addWidget(histogram_);
     layout->addWidget(vertical_, 1);
@@ -446,41 +348,6 @@ void LogsArea::setTranscript(Transcript* transcript)
     transcript_ = transcript;
 }
 
-QString LogsArea::sampleLogPath()
-{
-    return u":/samples/istio-proxy-sample.log"_s;
-}
-
-QStringList LogsArea::files() const
-{
-    QStringList out;
-    for (const Source& s : sources_)
-        out << s.path;
-    return out;
-}
-
-QString LogsArea::currentFile() const
-{
-    return current_ >= 0 ? sources_.at(current_).path : QString();
-}
-
-LogFile* LogsArea::logFile() const
-{
-    return current_ >= 0 ? sources_.at(current_).file : nullptr;
-}
-
-QString LogsArea::localCopyOf(const QString& resource)
-{
-    // LogFile reads with pread: a bundled resource becomes a real (temporary) file first.
-    if (!tempDir_.isValid())
-        return {};
-    const QString target = tempDir_.filePath(QFileInfo(resource).fileName());
-    if (!QFileInfo::exists(target) && !QFile::copy(resource, target))
-        return {};
-    QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner);
-    return target;
-}
-
 void LogsArea::showError(const QString& html)
 {
     banner_->setMessage(Tone::Danger, u"error"_s, html);
@@ -492,311 +359,25 @@ void LogsArea::showError(const QString& html)
     banner_->show();
 }
 
-void LogsArea::openFiles(const QStringList& paths)
+void LogsArea::showWarning(const QString& html)
 {
-    QStringList added;
-    int first = -1;
-    QStringList problems;
-    QList<QPair<QString, QString>> fresh;  // (path as given, file on disk)
-    for (const QString& given : paths) {
-        const bool resource = given.startsWith(u':');
-        const QString path = resource ? given : QFileInfo(given).absoluteFilePath();
-        const auto existing = std::find_if(sources_.cbegin(), sources_.cend(),
-                                           [&](const Source& s) { return s.path == path; });
-        if (existing != sources_.cend()) {
-            if (first < 0)
-                first = int(existing - sources_.cbegin());
-            continue;
-        }
-        if (std::any_of(fresh.cbegin(), fresh.cend(),
-                        [&](const auto& f) { return f.first == path; }))
-            continue;
-        const QString disk = resource ? localCopyOf(path) : path;
-        if (disk.isEmpty()) {
-            problems << tr("<b>%1</b>: the bundled sample could not be copied to %2")
-                            .arg(QFileInfo(path).fileName().toHtmlEscaped(),
-                                 tempDir_.path().toHtmlEscaped());
-            continue;
-        }
-        if (!QFileInfo(disk).isFile() || !QFileInfo(disk).isReadable()) {
-            problems << tr("<b>%1</b>: %2")
-                            .arg(QFileInfo(path).fileName().toHtmlEscaped(),
-                                 (!QFileInfo::exists(disk)  ? tr("no such file")
-                                  : QFileInfo(disk).isDir() ? tr("it is a folder")
-                                                            : tr("it cannot be read (permissions)"))
-                                     .toHtmlEscaped());
-            continue;
-        }
-        fresh.append({path, disk});
-    }
-    if (fresh.size() >= 2) {
-        // Several files at once: one log, merged by time, each line prefixed with its file.
-        QStringList disks;
-        QStringList given;
-        for (const auto& f : std::as_const(fresh)) {
-            given << f.first;
-            disks << f.second;
-        }
-        auto* file = new LogFile(this);
-        auto* merge = new LogMerge(this);
-        if (merge->open(disks, file)) {
-            Source source;
-            source.path = given.join(u'\n');
-            source.title = LogMerge::displayName(disks);
-            source.file = file;
-            source.merge = merge;
-            connect(
-                merge, &LogMerge::progressChanged, this, [this, file](qint64 done, qint64 total) {
-                    if (file != logFile())
-                        return;
-                    progress_->setVisible(done < total);
-                    cancelIndexing_->setVisible(done < total);
-                    progress_->setFormat(tr("Merging %p%"));
-                    progress_->setValue(total > 0 ? int(1000.0 * double(done) / double(total)) : 0);
-                });
-            connect(merge, &LogMerge::finished, this,
-                    [this, file](const QStringList& mergeProblems, bool) {
-                        if (file == logFile()) {
-                            progress_->hide();
-                            cancelIndexing_->hide();
-                        }
-                        if (!mergeProblems.isEmpty()) {
-                            banner_->setMessage(
-                                Tone::Warning, u"warning"_s,
-                                tr("Some lines could not be merged:<br>%1")
-                                    .arg(mergeProblems.join(u"<br>"_s).toHtmlEscaped()));
-                            banner_->clearActions();
-                            banner_->show();
-                        }
-                    });
-            const int index = addSource(source);
-            if (first < 0)
-                first = index;
-            added << given;
-        } else {
-            problems << merge->errorString().toHtmlEscaped();
-            delete merge;
-            delete file;
-        }
-    } else if (fresh.size() == 1) {
-        const auto& [path, disk] = fresh.constFirst();
-        auto* file = new LogFile(this);
-        if (!file->open(disk)) {
-            problems << tr("<b>%1</b>: %2")
-                            .arg(QFileInfo(path).fileName().toHtmlEscaped(),
-                                 file->errorString().toHtmlEscaped());
-            delete file;
-        } else {
-            Source source;
-            source.path = path;
-            source.title =
-                path == sampleLogPath() ? tr("Sample istio-proxy log") : QFileInfo(path).fileName();
-            source.file = file;
-            const int index = addSource(source);
-            if (first < 0)
-                first = index;
-            added << path;
-        }
-    }
-    if (!problems.isEmpty())
-        showError(tr("Could not open %1").arg(problems.join(u"<br>"_s)));
-    else if (first >= 0)
-        banner_->hide();
-    if (first >= 0) {
-        stack_->setCurrentIndex(1);
-        showSource(first);
-    }
-    if (!added.isEmpty())
-        Q_EMIT filesOpened(added);
-}
-
-int LogsArea::addSource(Source source)
-{
-    LogFile* file = source.file;
-    sources_.append(source);
-    sourceBox_->addItem(Icons::icon(source.live ? u"running"_s : u"logs"_s), source.title);
-    sourceBox_->setItemData(sourceBox_->count() - 1, source.path, Qt::ToolTipRole);
-    connect(file, &LogFile::linesAppended, this, [this, file] {
-        for (Source& s : sources_) {
-            if (s.file == file && !s.shown && file == logFile()) {
-                s.shown = true;
-                Q_EMIT fileShown(s.path);
-            }
-        }
-    });
-    return int(sources_.size()) - 1;
-}
-
-int LogsArea::addLiveSource(const QString& title, LiveLogStore* store, PodFollower* follower)
-{
-    store->setParent(this);
-    if (follower) {
-        follower->setParent(this);
-        connect(follower, &PodFollower::linesReady, store,
-                [store](const QVector<kube::FollowedLine>& lines) { store->appendAll(lines); });
-        connect(follower, &PodFollower::warning, this, [this](const QString& message) {
-            banner_->setMessage(Tone::Warning, u"warning"_s, message.toHtmlEscaped());
-            banner_->clearActions();
-            banner_->show();
-        });
-        connect(follower, &PodFollower::failed, this, [this](const QString& message) {
-            showError(tr("Following stopped: %1").arg(message.toHtmlEscaped()));
-        });
-        connect(follower, &PodFollower::podAppeared, this,
-                [this](const QString& pod) { status_->setText(tr("Following pod %1").arg(pod)); });
-        connect(follower, &PodFollower::stopped, this, &LogsArea::updateLiveControls);
-    }
-    connect(store, &LiveLogStore::writeFailed, this, [this](const QString& message) {
-        showError(tr("Followed lines cannot be written to disk (%1); they are kept in memory and "
-                     "written when the disk accepts them again.")
-                      .arg(message.toHtmlEscaped()));
-    });
-    connect(store, &LiveLogStore::saved, this, [this](const QString& path, const QString& error) {
-        if (error.isEmpty())
-            status_->setText(tr("Session saved to %1").arg(path));
-        else
-            showError(tr("The session could not be saved: %1").arg(error.toHtmlEscaped()));
-        Q_EMIT sessionSaved(path, error);
-    });
-    Source source;
-    source.path = u"live:"_s + title;
-    source.title = title;
-    source.file = store->logFile();
-    source.live = store;
-    source.follower = follower;
-    const int index = addSource(source);
-    stack_->setCurrentIndex(1);
-    showSource(index);
-    setFollowing(true);
-    return index;
-}
-
-bool LogsArea::saveSession(const QString& path)
-{
-    if (current_ < 0 || !sources_.at(current_).live)
-        return false;
-    return sources_.at(current_).live->saveAs(path);
-}
-
-void LogsArea::updateLiveControls()
-{
-    const Source* s = current_ >= 0 ? &sources_.at(current_) : nullptr;
-    const bool live = s && s->live;
-    stopLive_->setVisible(live && s->follower && s->follower->isRunning());
-    saveSession_->setEnabled(live);
-    saveSession_->setVisible(live);
-}
-
-void LogsArea::showSource(int index)
-{
-    if (index < 0 || index >= sources_.size())
-        return;
-    if (index == current_) {
-        sourceBox_->setCurrentIndex(index);
-        return;
-    }
-    stopHistogram();
-    stopExport();
-    if (LogFile* old = logFile())
-        old->disconnect(this, nullptr);
-    current_ = index;
-    sourceBox_->setCurrentIndex(index);
-    sourceBox_->setVisible(sources_.size() > 1 || !sources_.isEmpty());
-    attachFile(sources_.at(index).file);
-    Source& s = sources_[index];
-    model_->setMarkPodReplacements(s.live != nullptr);
-    updateLiveControls();
-    if (!s.shown && s.file->lineCount() > 0) {
-        s.shown = true;
-        Q_EMIT fileShown(s.path);
-    }
-}
-
-void LogsArea::attachFile(LogFile* file)
-{
-    lane_->clear();
-    lane_->hide();
-    delete filter_;
-    filter_ = nullptr;
-    model_->setFilter(nullptr);
-    model_->setLogFile(file);
-    histogram_->setHistogram({});
-    histogram_->setSelection(0, 0);
-    if (!file)
-        return;
-    filter_ = new LogFilter(file, this);
-    model_->setFilter(filter_);
-    connect(filter_, &LogFilter::progressChanged, this, [this] { scheduleStatus(); });
-    connect(filter_, &LogFilter::finished, this, [this] { scheduleStatus(); });
-    connect(filter_, &LogFilter::matchesAppended, this, [this] { scheduleStatus(); });
-
-    connect(file, &LogFile::progressChanged, this, [this](qint64 done, qint64 total) {
-        const bool busy = total > 0 && done < total;
-        progress_->setVisible(busy);
-        cancelIndexing_->setVisible(busy);
-        if (total > 0)
-            progress_->setValue(int(1000.0 * double(done) / double(total)));
-        progress_->setFormat(tr("Indexing %p%"));
-        scheduleStatus();
-    });
-    connect(file, &LogFile::indexingFinished, this, [this] {
-        progress_->hide();
-        cancelIndexing_->hide();
-        computeHistogram();
-        scheduleStatus();
-    });
-    connect(file, &LogFile::linesAppended, this, [this] {
-        scheduleHistogram();
-        scheduleStatus();
-    });
-    connect(
-        file, &LogFile::aboutToClose, this,
-        [this] {
-            stopHistogram();
-            stopExport();
-        },
-        Qt::DirectConnection);
-    connect(file, &LogFile::rotated, this, [this](const QString& message) {
-        banner_->setMessage(Tone::Info, u"refresh"_s,
-                            tr("The log was rotated: %1. Lines read so far are kept; the new "
-                               "file is followed.")
-                                .arg(message.toHtmlEscaped()));
-        banner_->clearActions();
-        banner_->show();
-    });
-    connect(file, &LogFile::reset, this, [this](const QString& reason) {
-        banner_->setMessage(Tone::Warning, u"warning"_s,
-                            tr("The log was truncated (%1); reading it again from the start.")
-                                .arg(reason.toHtmlEscaped()));
-        banner_->clearActions();
-        banner_->show();
-    });
-    connect(file, &LogFile::failed, this, [this](const QString& message) {
-        showError(tr("Reading the log failed: %1").arg(message.toHtmlEscaped()));
-    });
-    const bool busy = file->state() == LogFile::State::Indexing;
-    progress_->setVisible(busy);
-    cancelIndexing_->setVisible(busy);
-    onQuery(query_);
-    if (file->state() == LogFile::State::Ready)
-        computeHistogram();
-    if (model_->rowCount() > 0)
-        table_->selectRow(0);
-    updateStatus();
+    banner_->setMessage(Tone::Warning, u"warning"_s, html);
+    banner_->clearActions();
+    banner_->show();
 }
 
 void LogsArea::onQuery(const LogQuery& query)
 {
     query_ = query;
-    if (!filter_)
+    if (!logFilter())
         return;
     if (query.isEmpty()) {
-        filter_->cancel();
+        logFilter()->cancel();
         model_->setMode(LogTableModel::Mode::All);
     } else {
         const qint64 keep = model_->lineAt(table_->currentIndex().row());
         applyMode();
-        filter_->start(query);
+        logFilter()->start(query);
         if (keep >= 0 && filterBar_->mode() == FilterBar::Mode::Highlight)
             goToLine(keep);
     }
@@ -866,12 +447,11 @@ void LogsArea::onRowsInserted()
 void LogsArea::setFollowing(bool follow)
 {
     if (follow_ == follow) {
-        followButton_->setChecked(follow);
+        toolbar_->setFollowing(follow);
         return;
     }
     follow_ = follow;
-    followButton_->setChecked(follow);
-    followButton_->setText(follow ? tr("Following") : tr("Follow"));
+    toolbar_->setFollowing(follow);
     if (follow_) {
         autoScrolling_ = true;
         table_->scrollToBottom();
@@ -883,7 +463,7 @@ void LogsArea::setFollowing(bool follow)
 void LogsArea::setRawMode(bool raw)
 {
     const qint64 keep = model_->lineAt(table_->currentIndex().row());
-    rawButton_->setChecked(raw);
+    toolbar_->setRaw(raw);
     delegate_->setRawMode(raw);
     model_->setRawMode(raw);
     updateFonts();
@@ -896,147 +476,10 @@ void LogsArea::setUtc(bool utc)
     model_->setUtc(utc);
     histogram_->setUtc(utc);
     lane_->setUtc(utc);
-    utcButton_->setText(utc ? tr("UTC") : tr("Local"));
+    toolbar_->setUtc(utc);
     if (settings_)
         settings_->raw().setValue(u"logs/utc"_s, utc);
     updateDetails();
-}
-
-void LogsArea::goToLine(qint64 line)
-{
-    const int row = model_->rowForLine(line);
-    if (row < 0)
-        return;
-    const QModelIndex index = model_->index(row, 0);
-    table_->setCurrentIndex(index);
-    table_->selectRow(row);
-    table_->scrollTo(index, QAbstractItemView::PositionAtCenter);
-    updateDetails();
-}
-
-void LogsArea::jumpToMatch(bool forward)
-{
-    const qint64 current = model_->lineAt(table_->currentIndex().row());
-    if (model_->mode() == LogTableModel::Mode::Filtered) {
-        const int row = table_->currentIndex().row() + (forward ? 1 : -1);
-        if (row >= 0 && row < model_->rowCount())
-            goToLine(model_->lineAt(row));
-        return;
-    }
-    if (model_->mode() != LogTableModel::Mode::Highlighted)
-        return;
-    qint64 next = model_->nextMatch(current, forward);
-    if (next < 0)  // wrap around, like an editor's find
-        next = model_->nextMatch(forward ? -1 : std::numeric_limits<qint64>::max(), forward);
-    if (next >= 0)
-        goToLine(next);
-}
-
-void LogsArea::openTraceLaneForCurrent()
-{
-    const QModelIndex index = table_->currentIndex();
-    if (!index.isValid())
-        return;
-    const QString trace = index.data(LogTableModel::TraceIdRole).toString();
-    if (!trace.isEmpty()) {
-        openTraceLane(trace);
-        return;
-    }
-    const QString request = index.data(LogTableModel::RequestIdRole).toString();
-    if (!request.isEmpty())
-        openRequestLane(request);
-    else
-        status_->setText(tr("This line has neither a trace id nor a request id."));
-}
-
-void LogsArea::openTraceLane(const QString& traceId)
-{
-    if (!logFile())
-        return;
-    lane_->showTrace(logFile(), traceId);
-    showLaneKeepingLine();
-}
-
-void LogsArea::showLaneKeepingLine()
-{
-    // The lane takes at most a third of the height, and the selected line stays in view (in the
-    // middle) once the splitter has made room for the lane.
-    const bool opening = lane_->isHidden();
-    lane_->show();
-    if (opening) {
-        const int total = vertical_->height();
-        const int lane = qMin(lane_->sizeHint().height(), total / 3);
-        vertical_->setSizes({total - lane, lane});
-    }
-    QTimer::singleShot(0, this, [this] {
-        const QModelIndex current = table_->currentIndex();
-        if (current.isValid())
-            table_->scrollTo(current, QAbstractItemView::PositionAtCenter);
-    });
-}
-
-void LogsArea::openRequestLane(const QString& requestId)
-{
-    if (!logFile())
-        return;
-    lane_->showRequest(logFile(), requestId);
-    showLaneKeepingLine();
-}
-
-void LogsArea::showTraceLines(const QString& traceId, const QStringList& requestIds)
-{
-    if (!logFile()) {
-        stack_->setCurrentIndex(1);
-        banner_->setMessage(Tone::Info, u"info"_s,
-                            tr("Open the log of the pods this trace went through to see its lines "
-                               "(trace %1).")
-                                .arg(traceId.toHtmlEscaped()));
-        banner_->clearActions();
-        banner_->addAction(tr("Open a log…"), [this] {
-            if (navigator_)
-                navigator_->openLogDialog();
-        });
-        banner_->show();
-        return;
-    }
-    QStringList terms;
-    if (!traceId.isEmpty())
-        terms << u"trace:"_s + traceId;
-    for (const QString& r : requestIds)
-        terms << u"req:"_s + r;
-    filterBar_->setMode(FilterBar::Mode::Filter);
-    filterBar_->setText(terms.join(u" OR "_s));
-    if (!traceId.isEmpty())
-        openTraceLane(traceId);
-    else if (!requestIds.isEmpty())
-        openRequestLane(requestIds.constFirst());
-}
-
-void LogsArea::followSelector(const QString& namespaceName, const QString& selector,
-                              const QString& container)
-{
-    KubeTarget target = kubeTarget_;
-    if (!kubeTargetSet_ && settings_ && !settings_->kubectlPath().isEmpty())
-        target.kubectl = settings_->kubectlPath();
-    if (!namespaceName.isEmpty())
-        target.ns = namespaceName;
-    FollowOptions options;
-    options.selector = selector;
-    if (!container.isEmpty())
-        options.container = container;
-    const QString title = tr("Live: %1 in %2").arg(selector, target.ns);
-    auto* store = new LiveLogStore(this);
-    if (!store->start(title)) {
-        showError(tr("Cannot follow %1: %2")
-                      .arg(selector.toHtmlEscaped(), store->errorString().toHtmlEscaped()));
-        stack_->setCurrentIndex(1);
-        delete store;
-        return;
-    }
-    auto* follower = new PodFollower(target, options, transcript_, this);
-    addLiveSource(title, store, follower);
-    follower->start();
-    updateLiveControls();
 }
 
 void LogsArea::scheduleStatus()
@@ -1066,13 +509,13 @@ void LogsArea::updateStatus()
         parts << tr("following — scroll up or press Space to pause");
     status_->setText(parts.join(u"  ·  "_s));
 
-    if (query_.isEmpty() || !filter_) {
+    if (query_.isEmpty() || !logFilter()) {
         filterBar_->setStatus(QString());
         return;
     }
-    QString s = tr("%1 matches").arg(locale.toString(qint64(filter_->matches().size())));
-    if (filter_->isRunning() && file->lineCount() > 0)
-        s += u"  "_s + tr("(%1%)").arg(100 * filter_->linesFiltered() / file->lineCount());
+    QString s = tr("%1 matches").arg(locale.toString(qint64(logFilter()->matches().size())));
+    if (logFilter()->isRunning() && file->lineCount() > 0)
+        s += u"  "_s + tr("(%1%)").arg(100 * logFilter()->linesFiltered() / file->lineCount());
     filterBar_->setStatus(s);
 }
 
@@ -1085,107 +528,20 @@ void LogsArea::updateDetails()
         return;
     }
     const qint64 line = model_->lineAt(index.row());
-    details_->setHtml(LineDetails::html(file->line(line), line, model_->isUtc(), palette(),
-                                        file->lineLength(line)));
+    details_->setHtml(LineDetails::html(DecodedLine::of(*file, line), line, model_->isUtc(),
+                                        palette(), file->lineLength(line)));
     const qint64 t = file->timeMs(line);
     histogram_->setCursorTime(t == ParsedLine::kMissing ? -1 : t);
 }
 
-WholeLineViewer* LogsArea::openWholeLine(qint64 line)
-{
-    LogFile* file = logFile();
-    if (!file || line < 0 || line >= file->lineCount())
-        return nullptr;
-    auto* viewer = new WholeLineViewer(file, line, this);
-    viewer->setAttribute(Qt::WA_DeleteOnClose);
-    viewer->show();
-    return viewer;
-}
-
-void LogsArea::scheduleHistogram()
-{
-    if (!histogramTimer_.isActive())
-        histogramTimer_.start();
-}
-
 void LogsArea::computeHistogram()
 {
-    LogFile* file = logFile();
-    if (!file || !file->isIndexing())
-        return;
-    if (histogramRunning_) {
-        histogramAgain_ = true;
-        return;
-    }
-    histogramRunning_ = true;
-    histogramAgain_ = false;
-    histogramCancel_ = std::make_shared<std::atomic<bool>>(false);
-    auto cancel = histogramCancel_;
-    auto snap = std::make_shared<LogFile::Snapshot>(file->snapshot());
-    const int buckets = std::max(40, histogram_->width() / 4);
-    histogramJob_ = QtConcurrent::run(
-        [snap, cancel, buckets] { return LogHistogram::compute(*snap, buckets, *cancel); });
-    auto* watcher = new QFutureWatcher<LogHistogram>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, cancel] {
-        watcher->deleteLater();
-        histogramRunning_ = false;
-        if (cancel->load())
-            return;
-        histogram_->setHistogram(watcher->result());
-        Q_EMIT histogramUpdated();
-        if (histogramAgain_)
-            scheduleHistogram();
-    });
-    watcher->setFuture(histogramJob_);
-}
-
-void LogsArea::stopHistogram()
-{
-    histogramTimer_.stop();
-    if (histogramCancel_)
-        histogramCancel_->store(true);
-    histogramJob_.waitForFinished();
-    histogramRunning_ = false;
-}
-
-void LogsArea::stopExport()
-{
-    if (exportCancel_)
-        exportCancel_->store(true);
-    exportJob_.waitForFinished();
+    session_->computeHistogram();
 }
 
 void LogsArea::exportLines(const QString& path)
 {
-    LogFile* file = logFile();
-    if (!file || path.isEmpty())
-        return;
-    stopExport();
-    auto snap = std::make_shared<LogFile::Snapshot>(file->snapshot());
-    std::shared_ptr<std::vector<qint64>> lines;
-    if (model_->mode() == LogTableModel::Mode::Filtered && filter_)
-        lines = std::make_shared<std::vector<qint64>>(filter_->matches());
-    exportCancel_ = std::make_shared<std::atomic<bool>>(false);
-    auto cancel = exportCancel_;
-    QPointer<LogsArea> self(this);
-    exportJob_ = QtConcurrent::run([snap, lines, path, cancel, self] {
-        const Result<qint64> result = LogExport::writeLines(*snap, lines.get(), path, *cancel);
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, path, result] {
-                if (!self)
-                    return;
-                if (result) {
-                    self->status_->setText(
-                        tr("Saved %1 lines to %2").arg(QLocale().toString(result.value()), path));
-                    Q_EMIT self->exportFinished(path, result.value(), QString());
-                } else {
-                    self->showError(result.error().message.toHtmlEscaped());
-                    Q_EMIT self->exportFinished(path, -1, result.error().message);
-                }
-            },
-            Qt::QueuedConnection);
-    });
+    session_->exportLines(path, model_->mode() == LogTableModel::Mode::Filtered);
 }
 
 QList<int> LogsArea::selectedRows() const
@@ -1245,24 +601,6 @@ void LogsArea::updateFonts()
             h->resizeSection(c, ch * widths[c] + 12);
         }
     }
-}
-
-void LogsArea::dragEnterEvent(QDragEnterEvent* event)
-{
-    const auto urls = event->mimeData()->urls();
-    if (std::any_of(urls.cbegin(), urls.cend(), [](const QUrl& u) { return u.isLocalFile(); }))
-        event->acceptProposedAction();
-}
-
-void LogsArea::dropEvent(QDropEvent* event)
-{
-    QStringList paths;
-    for (const QUrl& url : event->mimeData()->urls()) {
-        if (url.isLocalFile())
-            paths << url.toLocalFile();
-    }
-    openFiles(paths);
-    event->acceptProposedAction();
 }
 
 void LogsArea::changeEvent(QEvent* event)

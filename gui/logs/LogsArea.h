@@ -5,25 +5,19 @@
 #include "gui/logs/HistogramStrip.h"
 
 #include "core/common/TempDirs.h"
-#include <QFuture>
-#include <QPointer>
 
+#include <QPointer>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QWidget>
 
-#include <atomic>
-#include <memory>
-
-class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QSplitter;
 class QStackedWidget;
 class QTableView;
 class QTextBrowser;
-class QToolButton;
 
 namespace obslab {
 
@@ -34,7 +28,8 @@ class EmptyState;
 class LiveLogStore;
 class LogFile;
 class LogFilter;
-class LogMerge;
+class LogSession;
+class LogsToolbar;
 class Navigator;
 class PodFollower;
 class Transcript;
@@ -46,6 +41,10 @@ class TraceLane;
 // rotated files), a filter bar (filter or highlight mode), a histogram of the traffic, the
 // selected line decoded, and a trace lane that follows one request across pods.
 // Opening is asynchronous: the first screen shows as soon as the first block is indexed.
+// What is open, and the jobs on it (filter, histogram, export, live follows), is the area's
+// LogSession (core); the area shows it. Its code is in LogsArea.cpp (the viewer),
+// LogsAreaSources.cpp (opening and showing sources), LogsAreaLive.cpp
+// (live sources) and LogsAreaLanes.cpp (trace lanes and navigation), the top row in LogsToolbar.
 class LogsArea : public QWidget
 {
     Q_OBJECT
@@ -66,8 +65,9 @@ public:
         kubeTargetSet_ = true;
     }
 
-    // Shows a live source (lines appended to store, e.g. by follower); takes ownership of both
-    // (follower may be null). Follows the end; pod replacements are marked. Returns its index.
+    // Shows a live source (lines appended to store, e.g. by follower); the session takes
+    // ownership of both (follower may be null) and feeds the store from the follower. Follows the
+    // end; pod replacements are marked. Returns its index.
     int addLiveSource(const QString& title, LiveLogStore* store, PodFollower* follower);
     // Saves everything followed in the current live source to path (async; status bar says when).
     bool saveSession(const QString& path);
@@ -90,7 +90,8 @@ public:
     QTextBrowser* details() const { return details_; }
     Banner* banner() const { return banner_; }
     LogFile* logFile() const;
-    LogFilter* logFilter() const { return filter_; }
+    LogFilter* logFilter() const;
+    LogSession* session() const { return session_; }
     // The text of rows [first, first + count) as shown (raw lines), for tests and copy.
     QString visibleText(int first = 0, int count = 50) const;
 
@@ -135,30 +136,19 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    struct Source
-    {
-        QString path;  // as given (":/…" for the bundled sample)
-        QString title;
-        LogFile* file = nullptr;
-        LogMerge* merge = nullptr;     // several files merged by time
-        LiveLogStore* live = nullptr;  // followed from the cluster
-        PodFollower* follower = nullptr;
-        bool shown = false;
-    };
     void buildViewer();
     void createShortcuts();
     void showSource(int index);
     void attachFile(LogFile* file);
+    void connectSession();
+    void connectLiveSession();
     void onQuery(const LogQuery& query);
     void applyMode();
     void updateStatus();
     void scheduleStatus();
     void updateDetails();
     void updateFonts();
-    void scheduleHistogram();
     void computeHistogram();
-    void stopHistogram();
-    void stopExport();
     void showError(const QString& html);
     void showLaneKeepingLine();
     void onRowsInserted();
@@ -166,38 +156,29 @@ private:
     QList<int> selectedRows() const;
     void setTimeRange(qint64 fromMs, qint64 toMs);
 
-    int addSource(Source source);
+    int addSource(int index);
     void updateLiveControls();
+    void showWarning(const QString& html);
 
     QPointer<AppSettings> settings_;
     QPointer<Transcript> transcript_;
     Navigator* navigator_ = nullptr;
     KubeTarget kubeTarget_;
     bool kubeTargetSet_ = false;
-    QList<Source> sources_;
-    int current_ = -1;
+    LogSession* session_ = nullptr;
+    QSet<int> shown_;  // sources whose first lines were shown (fileShown emitted)
     LogQuery query_;
     QTemporaryDir tempDir_{TempDirs::pattern()};
 
     QStackedWidget* stack_ = nullptr;
     EmptyState* empty_ = nullptr;
     Banner* banner_ = nullptr;
-    QComboBox* sourceBox_ = nullptr;
-    QProgressBar* progress_ = nullptr;
-    QToolButton* cancelIndexing_ = nullptr;
-    QToolButton* followButton_ = nullptr;
-    QToolButton* rawButton_ = nullptr;
-    QToolButton* utcButton_ = nullptr;
-    QToolButton* exportButton_ = nullptr;
-    QToolButton* laneButton_ = nullptr;
-    QToolButton* stopLive_ = nullptr;
-    QAction* saveSession_ = nullptr;
+    LogsToolbar* toolbar_ = nullptr;
     FilterBar* filterBar_ = nullptr;
     HistogramStrip* histogram_ = nullptr;
     QTableView* table_ = nullptr;
     LogTableModel* model_ = nullptr;
     LogRowDelegate* delegate_ = nullptr;
-    LogFilter* filter_ = nullptr;
     QTextBrowser* details_ = nullptr;
     TraceLane* lane_ = nullptr;
     QSplitter* vertical_ = nullptr;
@@ -207,14 +188,7 @@ private:
     QList<QAction*> keyActions_;
     bool follow_ = false;
     bool autoScrolling_ = false;
-    QTimer histogramTimer_;
     QTimer statusTimer_;
-    std::shared_ptr<std::atomic<bool>> histogramCancel_;
-    QFuture<LogHistogram> histogramJob_;
-    bool histogramRunning_ = false;
-    bool histogramAgain_ = false;
-    std::shared_ptr<std::atomic<bool>> exportCancel_;
-    QFuture<void> exportJob_;
 };
 
 }  // namespace obslab

@@ -1,6 +1,6 @@
 #include "gui/presenter/RehearsalPanel.h"
 
-#include "core/logs/AccessLogParser.h"
+#include "core/logs/DecodedLine.h"
 #include "core/logs/ParsedLine.h"
 #include "core/process/Transcript.h"
 #include "core/rehearsal/Handout.h"
@@ -361,23 +361,19 @@ void RehearsalPanel::noteEmptyRun(int step)
 
 void RehearsalPanel::appendLogLine(int step, const RecordedLogLine& line)
 {
-    // Trace ids highlighted as the Logs area does: the spans come from core's parser.
-    ParsedLine parsed;
-    AccessLogParser::parse(line.text, parsed);
+    // Trace ids highlighted as the Logs area does: where they are comes from core.
+    const DecodedLine decoded = DecodedLine::of(line.text);
     QString html = u"<span style='color:%1'>[pod/%2/%3]</span> "_s.arg(
         toneAccent(Tone::Info, palette()).name(), line.pod.toHtmlEscaped(),
         line.container.toHtmlEscaped());
     qsizetype at = 0;
     const QColor mark = toneBackground(Tone::Warning, palette());
-    for (int i = 0; i < parsed.highlightCount; ++i) {
-        const Highlight& h = parsed.highlights[size_t(i)];
-        if (h.kind != HighlightKind::TraceId || qsizetype(h.range.offset) < at)
-            continue;
-        html += QString::fromUtf8(line.text.mid(at, h.range.offset - at)).toHtmlEscaped();
+    for (const DecodedLine::Span& span : decoded.traceIdSpans()) {
+        html += QString::fromUtf8(line.text.mid(at, span.offset - at)).toHtmlEscaped();
         html += u"<span style='background-color:%1; font-weight:bold'>%2</span>"_s.arg(
             mark.name(),
-            QString::fromUtf8(line.text.mid(h.range.offset, h.range.length)).toHtmlEscaped());
-        at = h.range.end();
+            QString::fromUtf8(line.text.mid(span.offset, span.length)).toHtmlEscaped());
+        at = span.offset + span.length;
     }
     html += QString::fromUtf8(line.text.mid(at)).toHtmlEscaped();
     appendHtml(step, html);
