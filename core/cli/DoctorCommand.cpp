@@ -2,6 +2,7 @@
 
 #include "core/cli/CommonOptions.h"
 #include "core/cli/OptionParser.h"
+#include "core/cli/TerminalText.h"
 #include "core/common/AppSettings.h"
 #include "core/doctor/Doctor.h"
 #include "core/doctor/DoctorChecks.h"
@@ -189,7 +190,7 @@ int run(const Options& o, const CliContext& ctx)
     if (o.output == u"json")
         ctx.write(jsonReport(findings, doctor));
     else
-        ctx.print(textReport(findings, doctor));
+        ctx.print(terminalText(textReport(findings, doctor)));  // evidence is cluster data
     switch (doctor.outcome().verdict) {
     case DoctorOutcome::Verdict::Passed:
         return ExitOk;

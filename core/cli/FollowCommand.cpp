@@ -2,6 +2,7 @@
 
 #include "core/cli/CommonOptions.h"
 #include "core/cli/OptionParser.h"
+#include "core/cli/TerminalText.h"
 #include "core/kube/KubeObjects.h"
 #include "core/kube/KubeTarget.h"
 #include "core/kube/Kubectl.h"
@@ -274,46 +275,56 @@ int run(const QStringList& args, const CliContext& ctx)
                                      {u"text"_s, QString::fromUtf8(line.text)}};
                                  out += QJsonDocument(o).toJson(QJsonDocument::Compact);
                              } else {
+                                 // Everything here came from the cluster: control characters
+                                 // (an ESC ] title, ESC [ 2 J, colours, C1) are made visible, as
+                                 // `obslab logs` does; the only escapes written are our colours.
+                                 const auto shown = [&out](QByteArrayView bytes) {
+                                     LineJsonWriter::appendDisplayText(out, bytes, bytes.size());
+                                 };
                                  if (colour)
                                      out += colourFor(line.pod);
-                                 out += line.pod.toUtf8();
+                                 shown(line.pod.toUtf8());
                                  out += colour ? "\x1b[0m " : " ";
-                                 out += line.container.toUtf8();
+                                 shown(line.container.toUtf8());
                                  out += ' ';
-                                 if (options.timestamps && !line.timestamp.isEmpty())
-                                     out += line.timestamp + ' ';
-                                 out += line.text;
+                                 if (options.timestamps && !line.timestamp.isEmpty()) {
+                                     shown(line.timestamp);
+                                     out += ' ';
+                                 }
+                                 shown(line.text);
                              }
                              out += '\n';
                          }
                          ctx.write(out);
                          flushOut(ctx.out);
                      });
-    QObject::connect(&session, &LogSession::podStateChanged, &loop,
-                     [&](int, const QString& pod, PodFollower::PodState state, const QString& why) {
-                         const QString tail = why.isEmpty() ? QString() : u" (%1)"_s.arg(why);
-                         switch (state) {
-                         case PodFollower::PodState::Following:
-                             ctx.printError(u"+ %1 %2%3\n"_s.arg(pod, options.container, tail));
-                             break;
-                         case PodFollower::PodState::Reconnecting:
-                             ctx.printError(u"~ %1 %2%3\n"_s.arg(pod, options.container, tail));
-                             break;
-                         case PodFollower::PodState::Ended:
-                             ctx.printError(u"- %1 %2%3\n"_s.arg(pod, options.container, tail));
-                             break;
-                         case PodFollower::PodState::Queued:
-                             ctx.printError(u"… %1 %2%3\n"_s.arg(pod, options.container, tail));
-                             break;
-                         case PodFollower::PodState::Waiting:
-                             break;
-                         }
-                     });
-    QObject::connect(&session, &LogSession::followWarning, &loop,
-                     [&](int, const QString& message) { ctx.printError(message + u'\n'); });
+    QObject::connect(
+        &session, &LogSession::podStateChanged, &loop,
+        [&](int, const QString& pod, PodFollower::PodState state, const QString& why) {
+            const QString tail = why.isEmpty() ? QString() : u" (%1)"_s.arg(why);
+            switch (state) {
+            case PodFollower::PodState::Following:
+                ctx.printError(terminalText(u"+ %1 %2%3\n"_s.arg(pod, options.container, tail)));
+                break;
+            case PodFollower::PodState::Reconnecting:
+                ctx.printError(terminalText(u"~ %1 %2%3\n"_s.arg(pod, options.container, tail)));
+                break;
+            case PodFollower::PodState::Ended:
+                ctx.printError(terminalText(u"- %1 %2%3\n"_s.arg(pod, options.container, tail)));
+                break;
+            case PodFollower::PodState::Queued:
+                ctx.printError(terminalText(u"… %1 %2%3\n"_s.arg(pod, options.container, tail)));
+                break;
+            case PodFollower::PodState::Waiting:
+                break;
+            }
+        });
+    QObject::connect(&session, &LogSession::followWarning, &loop, [&](int, const QString& message) {
+        ctx.printError(terminalText(message) + u'\n');
+    });
     QObject::connect(&session, &LogSession::followFailed, &loop,
                      [&](int, const QString& message, bool gaveUp) {
-                         ctx.printError(u"obslab follow: %1\n"_s.arg(message));
+                         ctx.printError(terminalText(u"obslab follow: %1\n"_s.arg(message)));
                          code = gaveUp ? ExitIncomplete : ExitFailure;
                      });
     // A selector that matches nothing says so (once) and keeps waiting for pods to appear.

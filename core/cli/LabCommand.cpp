@@ -241,6 +241,9 @@ int runLab(const LabRunOptions& o, const CliContext& ctx, CommandRunner* runner,
         }
     }
 
+    // Nothing this run starts — the lab's commands or ours around them — gets EDITOR, PAGER or
+    // KUBECTL_* hooks.
+    runner->setScrubEnvironment(true);
     // The context: the one asked for, else kubectl's current one — passed explicitly on every
     // command, and its server decides whether changes need a confirmation.
     ClusterContext cluster(runner);

@@ -1,5 +1,7 @@
 #include "core/cli/RehearseCommand.h"
 
+#include "core/cli/TerminalText.h"
+
 #include "core/cli/LabCommand.h"
 #include "core/cli/OptionParser.h"
 #include "core/lab/LabCatalog.h"
@@ -148,10 +150,14 @@ namespace {
 
 int replay(const Options& o, const CliContext& ctx)
 {
+    // Everything replayed came from a cluster (or a file someone sent): control characters made
+    // visible before they reach the terminal, as `obslab logs` prints log lines.
+    const auto say = [&ctx](const QString& text) { ctx.print(terminalText(text)); };
+    const auto sayError = [&ctx](const QString& text) { ctx.printError(terminalText(text)); };
     const QString path = resolveRehearsal(o.target);
     if (path.isEmpty()) {
         const QStringList ids = shippedRehearsals();
-        ctx.printError(
+        sayError(
             u"obslab rehearse: no rehearsal file or shipped rehearsal named '%1'.\n"_s.arg(
                 o.target) +
             (ids.isEmpty() ? QString() : u"Shipped rehearsals: %1\n"_s.arg(ids.join(u", "_s))));
@@ -159,32 +165,32 @@ int replay(const Options& o, const CliContext& ctx)
     }
     auto loaded = Recording::load(path);
     if (!loaded) {
-        ctx.printError(u"obslab rehearse: "_s + loaded.error().message + u'\n');
+        sayError(u"obslab rehearse: "_s + loaded.error().message + u'\n');
         if (!loaded.error().hint.isEmpty())
-            ctx.printError(loaded.error().hint + u'\n');
+            sayError(loaded.error().hint + u'\n');
         return ExitFailure;
     }
     const Recording& rec = *loaded;
     if (o.handout) {
         rehearsal::Handout::Options options;
         options.includeResults = o.results;
-        ctx.print(rehearsal::Handout::toMarkdown(rec, options));
+        say(rehearsal::Handout::toMarkdown(rec, options));
         return ExitOk;
     }
 
-    ctx.print(u"Rehearsal — no cluster is touched.\n"_s);
+    say(u"Rehearsal — no cluster is touched.\n"_s);
     if (rec.source.isSimulated())
-        ctx.print(u"Recorded against the simulated mesh of ObsLab's tests (test equipment, not a "
-                  "cluster)%1.\n"_s.arg(
-                      rec.recordedAt.isValid()
-                          ? u" on "_s + rec.recordedAt.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s)
-                          : QString()));
+        say(u"Recorded against the simulated mesh of ObsLab's tests (test equipment, not a "
+            "cluster)%1.\n"_s.arg(
+                rec.recordedAt.isValid()
+                    ? u" on "_s + rec.recordedAt.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s)
+                    : QString()));
     else if (!rec.source.label.isEmpty())
-        ctx.print(rec.source.label + u'\n');
-    ctx.print(u"Lab: %1%2, %3 steps\n"_s.arg(rec.labTitle.isEmpty() ? rec.labId : rec.labTitle)
-                  .arg(rec.labId.isEmpty() || rec.labTitle.isEmpty() ? QString()
-                                                                     : u" ("_s + rec.labId + u')')
-                  .arg(rec.stepCount()));
+        say(rec.source.label + u'\n');
+    say(u"Lab: %1%2, %3 steps\n"_s.arg(rec.labTitle.isEmpty() ? rec.labId : rec.labTitle)
+            .arg(rec.labId.isEmpty() || rec.labTitle.isEmpty() ? QString()
+                                                               : u" ("_s + rec.labId + u')')
+            .arg(rec.stepCount()));
 
     RehearsalPlayer player(rec);
     player.setSpeed(o.speed);
@@ -192,48 +198,46 @@ int replay(const Options& o, const CliContext& ctx)
     int passed = 0;
     QObject::connect(&player, &RehearsalPlayer::currentStepChanged, &player, [&](int step) {
         const RehearsalEvent* e = rec.stepEvent(step);
-        ctx.print(u"\nStep %1/%2: %3\n"_s.arg(step + 1)
-                      .arg(rec.stepCount())
-                      .arg(e ? e->title : QString()));
+        say(u"\nStep %1/%2: %3\n"_s.arg(step + 1)
+                .arg(rec.stepCount())
+                .arg(e ? e->title : QString()));
     });
     // What `lab run` printed: each action's command and output; a check's own commands are not
     // shown (their results are), and a log snapshot's lines are its command's output already.
     QObject::connect(&player, &RehearsalPlayer::commandStarted, &player,
                      [&](const RehearsalEvent& e) {
                          if (!e.forCheck)
-                             ctx.print(u"$ "_s + e.shellLine() +
-                                       (e.background ? u"   (background)"_s : QString()) + u'\n');
+                             say(u"$ "_s + e.shellLine() +
+                                 (e.background ? u"   (background)"_s : QString()) + u'\n');
                      });
     QObject::connect(
         &player, &RehearsalPlayer::commandFinished, &player, [&](const RehearsalEvent& e) {
             if (e.forCheck)
                 return;
-            ctx.print(indent(e.stdoutData, u"  "_s) + indent(e.stderrData, u"  "_s));
+            say(indent(e.stdoutData, u"  "_s) + indent(e.stderrData, u"  "_s));
             if (e.status != CommandStatus::Succeeded)
-                ctx.print(
-                    u"  [%1, exit code %2]\n"_s.arg(commandStatusName(e.status)).arg(e.exitCode));
+                say(u"  [%1, exit code %2]\n"_s.arg(commandStatusName(e.status)).arg(e.exitCode));
         });
     QObject::connect(
         &player, &RehearsalPlayer::logLinesReplayed, &player, [&](const RehearsalEvent& e) {
             if (e.fromSnapshot)
                 return;
             for (const auto& l : e.logLines) {
-                ctx.print(
-                    u"  [pod/%1/%2] "_s.arg(l.pod, l.container) +
+                say(u"  [pod/%1/%2] "_s.arg(l.pod, l.container) +
                     (l.timestamp.isEmpty() ? QString() : QString::fromLatin1(l.timestamp) + u' ') +
                     QString::fromUtf8(l.text) + u'\n');
             }
         });
     QObject::connect(&player, &RehearsalPlayer::traceOpened, &player,
-                     [&](const RehearsalEvent& e) { ctx.print(u"  "_s + traceSummary(e)); });
+                     [&](const RehearsalEvent& e) { say(u"  "_s + traceSummary(e)); });
     QObject::connect(
         &player, &RehearsalPlayer::checkReported, &player, [&](const RehearsalEvent& e) {
             ++checks;
             passed += e.checkPassed() ? 1 : 0;
-            ctx.print(u"  %1 %2%3\n"_s.arg(e.checkPassed() ? u"✓"_s : u"✗"_s, e.title,
-                                           e.message.isEmpty() ? QString() : u" — "_s + e.message));
+            say(u"  %1 %2%3\n"_s.arg(e.checkPassed() ? u"✓"_s : u"✗"_s, e.title,
+                                     e.message.isEmpty() ? QString() : u" — "_s + e.message));
             if (!e.checkPassed() && !e.hint.isEmpty())
-                ctx.print(u"    hint: "_s + e.hint + u'\n');
+                say(u"    hint: "_s + e.hint + u'\n');
         });
     QEventLoop loop;
     QObject::connect(&player, &RehearsalPlayer::finished, &loop, &QEventLoop::quit);
@@ -241,11 +245,11 @@ int replay(const Options& o, const CliContext& ctx)
     loop.exec();
 
     const QStringList ids = rec.traceIdsSeen();
-    ctx.print(u"\nDone: %1 steps, %2 of %3 checks passed.\n"_s.arg(rec.stepCount())
-                  .arg(passed)
-                  .arg(checks));
+    say(u"\nDone: %1 steps, %2 of %3 checks passed.\n"_s.arg(rec.stepCount())
+            .arg(passed)
+            .arg(checks));
     if (!ids.isEmpty())
-        ctx.print(u"Trace ids seen: %1\n"_s.arg(ids.join(u", "_s)));
+        say(u"Trace ids seen: %1\n"_s.arg(ids.join(u", "_s)));
     return passed == checks ? ExitOk : ExitFailure;
 }
 

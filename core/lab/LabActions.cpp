@@ -204,14 +204,17 @@ void LabRunner::execWaitRollout(const QString& stepId, int index, const LabActio
     QList<Task> tasks;
     for (const QString& d : a.deployments) {
         tasks << [this, stepId, index, a, d](Done dd) {
-            runCommand(stepId, index,
-                       Kubectl::rolloutStatus(target(a.ns), sub(d),
-                                              a.timeout.count() > 0 ? a.timeout : 180s),
-                       [this, stepId, index, dd](const CommandResult& r) {
-                           if (!r.ok())
-                               Q_EMIT actionOutput(stepId, index, failureText(r), true);
-                           dd(r.ok());
-                       });
+            const CommandSpec spec = Kubectl::rolloutStatus(
+                target(a.ns), sub(d), a.timeout.count() > 0 ? a.timeout : 180s);
+            // The action's line names the first deployment: every further command is shown too
+            // before it runs (nothing runs unseen).
+            if (d != a.deployments.constFirst())
+                Q_EMIT actionOutput(stepId, index, u"$ "_s + spec.toShellLine(), false);
+            runCommand(stepId, index, spec, [this, stepId, index, dd](const CommandResult& r) {
+                if (!r.ok())
+                    Q_EMIT actionOutput(stepId, index, failureText(r), true);
+                dd(r.ok());
+            });
         };
     }
     sequence(tasks, [finish](bool ok) {

@@ -85,6 +85,9 @@ CommandSpec LabRunner::rawSpec(const QString& tool, const QStringList& labArgs,
 {
     const QStringList args = sub(labArgs);
     CommandSpec spec;
+    // Lab files in the arguments (`apply -f manifests/x.yaml`) were checked relative to the lab's
+    // folder: kubectl and istioctl must resolve them there too, wherever obslab was started.
+    spec.workingDirectory = lab_.dir;
     QStringList flags;
     if (!options_.kube.kubeconfig.isEmpty())
         flags << u"--kubeconfig"_s << options_.kube.kubeconfig;

@@ -137,9 +137,11 @@ void LineJsonWriter::appendDisplayText(QByteArray& out, QByteArrayView s, qsizet
             continue;
         }
         const int n = u < 0x80 ? 0 : utf8Length(s, i);
-        if (n == 0) {
+        // C1 controls (U+0080–U+009F: CSI, OSC, NEL…) act on a terminal like ESC sequences.
+        const bool c1 = n == 2 && u == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+        if (n == 0 || c1) {
             out.append(kReplacement);
-            ++i;
+            i += c1 ? 2 : 1;
         } else {
             out.append(s.sliced(i, n));
             i += n;

@@ -19,8 +19,8 @@ public:
                               qint64 lineNumber);
     // A JSON string literal (with quotes) of bytes that may be any bytes at all.
     static void appendJsonString(QByteArray& out, QByteArrayView bytes);
-    // Appends bytes as valid UTF-8, invalid sequences replaced, control characters shown as
-    // U+FFFD too (so a terminal is not driven by log content).
+    // Appends bytes as valid UTF-8, invalid sequences replaced, control characters (C0, DEL and
+    // the C1 range U+0080–U+009F) shown as U+FFFD too (so a terminal is not driven by log content).
     static void appendDisplayText(QByteArray& out, QByteArrayView bytes, qsizetype maxBytes);
 };
 

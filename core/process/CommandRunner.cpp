@@ -13,7 +13,9 @@ CommandRunner::~CommandRunner() = default;  // running commands are children: ki
 
 Command* CommandRunner::start(const CommandSpec& spec)
 {
-    auto* command = new Command(spec, transcript_, false, this);
+    CommandSpec effective = spec;
+    effective.scrubEnvironment = effective.scrubEnvironment || scrub_;
+    auto* command = new Command(effective, transcript_, false, this);
     running_.append(command);
     connect(command, &Command::finished, this, [this, command](const CommandResult& result) {
         running_.removeAll(command);

@@ -26,6 +26,11 @@ public:
     // commandStarted() is emitted before start() returns; the transcript entry exists by then.
     Command* start(const CommandSpec& spec);
 
+    // Every command started from here on runs with a scrubbed environment (see
+    // CommandSpec::scrubEnvironment): `lab run` sets it so that ObsLab's own kubectl calls around
+    // a lab (finding the context) get nothing that could start another program either.
+    void setScrubEnvironment(bool scrub) { scrub_ = scrub; }
+
     QList<Command*> running() const;
     void cancelAll();
     Transcript* transcript() const;
@@ -37,6 +42,7 @@ Q_SIGNALS:
 private:
     QPointer<Transcript> transcript_;
     QList<QPointer<Command>> running_;
+    bool scrub_ = false;
 };
 
 }  // namespace obslab

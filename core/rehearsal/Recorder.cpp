@@ -1,5 +1,7 @@
 #include "core/rehearsal/Recorder.h"
 
+#include "core/common/PrivateFile.h"
+
 #include "core/process/BackgroundJob.h"
 #include "core/process/BackgroundJobs.h"
 #include "core/process/Command.h"
@@ -7,7 +9,6 @@
 #include "core/process/Redactor.h"
 
 #include <QCoreApplication>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -209,14 +210,8 @@ void Recorder::insert(RehearsalEvent event)
 
 bool Recorder::saveAs(const QString& path, QString* error) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(recording_.toNdjson()) < 0 ||
-        !file.commit()) {
-        if (error)
-            *error = u"cannot write %1: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    // Mode 0600 from the start: a recording holds what the cluster said (redacted, but private).
+    return writePrivateFile(path, recording_.toNdjson(), error);
 }
 
 }  // namespace obslab::rehearsal

@@ -47,7 +47,8 @@ public:
 
     int currentStep() const { return step_; }
     const Recording& recording() const { return recording_; }
-    // Atomic (QSaveFile). False with a message when the file cannot be written.
+    // Atomic, mode 0600 from creation (writePrivateFile). False with a message when the file cannot
+    // be written.
     bool saveAs(const QString& path, QString* error = nullptr) const;
 
 Q_SIGNALS:

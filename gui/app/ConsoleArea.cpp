@@ -212,6 +212,26 @@ QString ConsoleArea::outputText() const
     return output_->toPlainText();
 }
 
+namespace {
+
+// Output from a cluster with its control characters shown, not obeyed: C0 and DEL as their
+// pictures (␛ for ESC), the C1 range U+0080–U+009F as U+FFFD; line breaks and tabs kept.
+QString visibleControls(QString text)
+{
+    for (QChar& c : text) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 && u != u'\n' && u != u'\t')
+            c = QChar(char16_t(0x2400 + u));
+        else if (u == 0x7f)
+            c = QChar(char16_t(0x2421));
+        else if (u >= 0x80 && u <= 0x9f)
+            c = QChar(char16_t(0xfffd));
+    }
+    return text;
+}
+
+}  // namespace
+
 void ConsoleArea::updateOutput()
 {
     const TranscriptEntry* entry = currentEntry();
@@ -220,9 +240,9 @@ void ConsoleArea::updateOutput()
         output_->clear();
         return;
     }
-    QString text = entry->output;
+    QString text = visibleControls(entry->output);
     if (!entry->stdinText.isEmpty())
-        text = tr("# stdin:\n") + entry->stdinText + u"\n# output:\n"_s + text;
+        text = tr("# stdin:\n") + visibleControls(entry->stdinText) + u"\n# output:\n"_s + text;
     if (entry->outputTruncated)
         text += tr("\n[output truncated: only the first %1 KiB are kept]")
                     .arg(Transcript::kOutputCap / 1024);

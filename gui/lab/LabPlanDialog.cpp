@@ -4,6 +4,7 @@
 #include "core/lab/LabPlan.h"
 
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QLabel>
 #include <QPushButton>
 #include <QTextBrowser>
@@ -34,6 +35,21 @@ QString LabPlanDialog::planHtml(const Lab& lab, const LabPlan& plan, const QStri
     section(tr("Changes"), plan.changes);
     section(tr("Deletes (its teardown included)"), plan.deletes);
     section(tr("Also"), plan.other);
+    // The same lists as `obslab lab plan`: every local file read, every namespace touched.
+    QStringList files;
+    const QDir dir(lab.dir);
+    for (const QString& f : plan.filesRead)
+        files << (lab.dir.isEmpty() ? f : dir.relativeFilePath(f));
+    section(tr("Local files it reads (all inside %1)")
+                .arg(lab.dir.isEmpty() ? tr("the lab's folder") : lab.dir.toHtmlEscaped()),
+            files);
+    section(tr("Namespaces it reads or changes"), plan.namespaces);
+    section(tr("Refused by the trust model (the lab will not run)"), plan.problems);
+    html += u"<p>"_s +
+            tr("Marks: <b>%1</b> removes something, <b>%2</b> acts beyond one namespace.")
+                .arg(QString::fromLatin1(LabPlan::kDestructiveMark),
+                     QString::fromLatin1(LabPlan::kClusterMark)) +
+            u"</p>"_s;
     return html;
 }
 
@@ -52,6 +68,8 @@ LabPlanDialog::LabPlanDialog(const Lab& lab, const LabPlan& plan, const QString&
     auto* buttons = new QDialogButtonBox(this);
     auto* start = buttons->addButton(tr("Start the Lab"), QDialogButtonBox::AcceptRole);
     start->setObjectName(u"labPlanAccept"_s);
+    // A lab the trust model refuses (with the values in effect) cannot be started from here.
+    start->setEnabled(plan.problems.isEmpty());
     buttons->addButton(QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

@@ -7,6 +7,9 @@
 #include "core/lab/LabTrust.h"
 
 #include <QBuffer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,6 +43,8 @@ private Q_SLOTS:
     void versionCondition_data();
     void versionCondition();
     void manifestPathsStayInside();
+    void symlinksOutOfTheLabAreRefused_data();
+    void symlinksOutOfTheLabAreRefused();
     void plan();
     void catalogAndCli();
     void lintCli();
@@ -339,6 +344,107 @@ void TestLabLoader::manifestPathsStayInside()
     QVERIFY(!LabTrust::isSafeVariableValue(u"--as=admin"_s));
     QVERIFY(!LabTrust::isSafeVariableValue(u"a b"_s));
     QVERIFY(!LabTrust::isSafeVariableValue(u"$(rm -rf)"_s));
+}
+
+void TestLabLoader::symlinksOutOfTheLabAreRefused_data()
+{
+    QTest::addColumn<QString>("path");  // as the lab names it
+    QTest::addColumn<bool>("outside");
+    // manifests/app.yaml -> ../../outside/secret.yaml (a file link out of the lab's folder)
+    QTest::newRow("file-link-out") << u"manifests/app.yaml"_s << true;
+    // linked -> ../outside (a folder link); linked/secret.yaml is outside
+    QTest::newRow("dir-link-out") << u"linked/secret.yaml"_s << true;
+    // manifests/same.yaml -> ok.yaml: a link that stays inside is fine
+    QTest::newRow("link-inside") << u"manifests/same.yaml"_s << false;
+}
+
+// A manifest path that resolves (realpath) outside the lab's folder through a symbolic link, a
+// file link or a linked folder on the way, is refused by lint (FILE:LINE:COL), by `lab plan` when
+// a --set value points there, and `lab run --yes` runs nothing. A link inside the folder is fine.
+void TestLabLoader::symlinksOutOfTheLabAreRefused()
+{
+    QFETCH(QString, path);
+    QFETCH(bool, outside);
+    QTemporaryDir root;
+    QVERIFY(root.isValid());
+    const QDir dir(root.path());
+    QVERIFY(dir.mkpath(u"outside"_s) && dir.mkpath(u"lab/manifests"_s));
+    const QByteArray manifest =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: demo\n";
+    for (const QString& name : {u"outside/secret.yaml"_s, u"lab/manifests/ok.yaml"_s}) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(manifest) == manifest.size());
+    }
+    QVERIFY(QFile::link(u"../../outside/secret.yaml"_s, dir.filePath(u"lab/manifests/app.yaml"_s)));
+    QVERIFY(QFile::link(u"../outside"_s, dir.filePath(u"lab/linked"_s)));
+    QVERIFY(QFile::link(u"ok.yaml"_s, dir.filePath(u"lab/manifests/same.yaml"_s)));
+    // Line 9 names the file directly; the variable's default is a plain file inside.
+    const QByteArray lab = kHeader.left(kHeader.indexOf("steps:")) +
+                           "  manifest: manifests/ok.yaml\nsteps:\n- id: a\n  title: A\n"
+                           "  actions:\n  - apply: " +
+                           path.toUtf8() + "\n  - kubectl: [apply, -f, \"${manifest}\"]\n";
+    const QString labPath = dir.filePath(u"lab/lab.yaml"_s);
+    {
+        QFile f(labPath);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(lab) == lab.size());
+    }
+    const QString real = QFileInfo(dir.filePath(u"outside/secret.yaml"_s)).canonicalFilePath();
+
+    // lint
+    const LabLoadResult r = LabLoader::loadFile(labPath);
+    QCOMPARE(r.ok(), !outside);
+    if (outside) {
+        QCOMPARE(r.errors.size(), 1);
+        QCOMPARE(r.errors.first().pos.line, 11);
+        QCOMPARE(r.errors.first().pos.column, 12);
+        QVERIFY2(r.errors.first().message.contains(u"outside the lab's folder"_s) &&
+                     r.errors.first().message.contains(real),
+                 qPrintable(r.errors.first().message));
+    } else {
+        const LabPlan plan = LabPlan::build(*r.lab);
+        QVERIFY(plan.problems.isEmpty());
+        QCOMPARE(
+            plan.filesRead,
+            QStringList{QFileInfo(dir.filePath(u"lab/manifests/ok.yaml"_s)).canonicalFilePath()});
+    }
+
+    QBuffer in, out, err;
+    in.open(QIODevice::ReadOnly);
+    out.open(QIODevice::WriteOnly);
+    err.open(QIODevice::WriteOnly);
+    cli::Dispatcher d;
+    // lab plan (the file itself, and a --set value on a lab that is otherwise clean)
+    const int planCode = d.run({u"lab"_s, u"plan"_s, labPath}, {&in, &out, &err});
+    QCOMPARE(planCode, outside ? 1 : 0);
+    const QString plainLab = dir.filePath(u"lab/plain.yaml"_s);
+    {
+        QByteArray plain = lab;
+        plain.replace(QByteArray(QByteArray("apply: ") + path.toUtf8()),
+                      QByteArray("apply: manifests/ok.yaml"));
+        QFile f(plainLab);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(plain) == plain.size());
+    }
+    err.buffer().clear();
+    const int setCode = d.run({u"lab"_s, u"plan"_s, plainLab, u"--set"_s, u"manifest="_s + path},
+                              {&in, &out, &err});
+    QCOMPARE(setCode, outside ? 1 : 0);
+    if (outside)
+        QVERIFY2(err.data().contains("outside the lab's folder") &&
+                     err.data().contains(QByteArray(plainLab.toUtf8() + ":12:")),
+                 err.data().constData());
+    // lab run --yes: refused before anything runs (the kubectl named here does not exist, so
+    // reaching the cluster step would print a different error).
+    if (outside) {
+        err.buffer().clear();
+        out.buffer().clear();
+        QCOMPARE(d.run({u"lab"_s, u"run"_s, labPath, u"--yes"_s, u"--kubectl"_s,
+                        root.path() + u"/no-kubectl"_s},
+                       {&in, &out, &err}),
+                 1);
+        QVERIFY2(err.data().contains("outside the lab's folder"), err.data().constData());
+        QVERIFY(!out.data().contains("$ "));
+        QVERIFY(!err.data().contains("no-kubectl"));
+    }
 }
 
 void TestLabLoader::plan()

@@ -11,12 +11,15 @@
 #include "core/rehearsal/RehearsalPlayer.h"
 
 #include <QBuffer>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
@@ -91,11 +94,13 @@ private Q_SLOTS:
     void stepControl();
     void speedScalesWaits();
     void secretsAreRedacted();
+    void recordingIsPrivate();
     void badFiles_data();
     void badFiles();
     void binaryOutputSurvives();
     void handout();
     void cliReplaysFile();
+    void cliReplayIsTerminalSafe();
     void cliUsageErrors();
     void shippedRehearsalShowsTraceIds();
     void labRunRehearse();
@@ -276,6 +281,44 @@ void TestRehearsal::secretsAreRedacted()
     QVERIFY(file.contains("<redacted>"));
 }
 
+// A recording is written with mode 0600 from its creation: even with umask 0 (which would leave
+// a plain create at 0666) and over an existing world-readable file; no temporary file is left.
+void TestRehearsal::recordingIsPrivate()
+{
+    Recorder recorder;
+    recorder.setLab(u"demo"_s, u"Demo lab"_s);
+    recorder.beginStep(u"deploy"_s, u"Deploy"_s, u"Deploy."_s);
+    recorder.addCheck(u"ready"_s, u"Backend is ready"_s, u"passed"_s, u"1/1 ready"_s);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto mode = [](const QString& path) {
+        struct stat st = {};
+        return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+    };
+    const mode_t old = ::umask(0);
+    const QString fresh = dir.filePath(u"fresh.ndjson"_s);
+    QString error;
+    const bool wroteFresh = recorder.saveAs(fresh, &error);
+    const QString existing = dir.filePath(u"existing.ndjson"_s);
+    QFile before(existing);
+    const bool created = before.open(QIODevice::WriteOnly) && before.write("old\n") == 4;
+    before.close();
+    const int beforeMode = mode(existing);
+    const bool wroteExisting = recorder.saveAs(existing, &error);
+    ::umask(old);
+    QVERIFY2(wroteFresh && wroteExisting, qPrintable(error));
+    QVERIFY(created);
+    QCOMPARE(beforeMode, 0666);  // umask 0: what a plain create gives
+    QCOMPARE(mode(fresh), 0600);
+    QCOMPARE(mode(existing), 0600);
+    QCOMPARE(Recording::load(existing)->labId, u"demo"_s);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+             QStringList({u"existing.ndjson"_s, u"fresh.ndjson"_s}));
+    // A folder that cannot be written: a message naming the file, nothing crashes.
+    QVERIFY(!recorder.saveAs(dir.filePath(u"missing/run.ndjson"_s), &error));
+    QVERIFY2(error.contains(u"missing/run.ndjson"_s), qPrintable(error));
+}
+
 void TestRehearsal::badFiles_data()
 {
     QTest::addColumn<QByteArray>("data");
@@ -405,6 +448,45 @@ void TestRehearsal::cliReplaysFile()
     md.open(QIODevice::WriteOnly);
     QCOMPARE(dispatcher.run({u"rehearse"_s, path, u"--handout"_s}, {nullptr, &md, &err}), 0);
     QVERIFY(md.data().startsWith("# Demo lab"));
+}
+
+// A rehearsal is a file from someone else holding what a cluster printed: replayed to a terminal,
+// a window-title OSC, clear screen, colours and C1 controls are shown, never obeyed.
+void TestRehearsal::cliReplayIsTerminalSafe()
+{
+    const QString hostile = u"x\x1b]0;pwned\x07 \x1b[2J \x1b[31mred\x1b[0m \u009b31m \u0085 end"_s;
+    Transcript transcript;
+    CommandRunner runner(&transcript);
+    Recorder recorder;
+    recorder.setLab(u"demo"_s, u"Demo\x1b[2J lab"_s);
+    recorder.attach(&runner);
+    recorder.beginStep(u"s"_s, u"Step \x1b]0;t\x07"_s, u"Text."_s);
+    Command* c = runner.start(helperSpec({u"stderr"_s, hostile}, u"Print"_s));
+    QSignalSpy done(c, &Command::finished);
+    QVERIFY(done.wait(20000));
+    recorder.addLogLines(
+        {{u"pod-1"_s, u"istio-proxy"_s, "2026-11-27T10:00:00Z", hostile.toUtf8()}});
+    recorder.addCheck(u"c"_s, u"Check \x1b[31m"_s, u"failed"_s, hostile, hostile);
+    const QString path = dir_.filePath(u"hostile.ndjson"_s);
+    QVERIFY(recorder.saveAs(path));
+
+    for (const QStringList& extra : {QStringList{}, QStringList{u"--handout"_s}}) {
+        QBuffer out, err;
+        out.open(QIODevice::WriteOnly);
+        err.open(QIODevice::WriteOnly);
+        cli::Dispatcher dispatcher;
+        dispatcher.run(QStringList{u"rehearse"_s, path} + extra, {nullptr, &out, &err});
+        const QByteArray all = out.data() + err.data();
+        QVERIFY2(all.count("end") >= 2, all.constData());  // the output, the log line, the check
+        for (const char ch : all) {
+            const auto u = static_cast<unsigned char>(ch);
+            QVERIFY2(u >= 0x20 || u == '\n' || u == '\t', all.constData());
+            QVERIFY(u != 0x7f);
+        }
+        for (int b = 0x80; b <= 0x9f; ++b)
+            QVERIFY2(!all.contains(QByteArray(QByteArray("\xc2") + char(b))), all.constData());
+        QVERIFY2(all.contains("\xef\xbf\xbd]0;pwned\xef\xbf\xbd \xef\xbf\xbd[2J"), all.constData());
+    }
 }
 
 void TestRehearsal::cliUsageErrors()

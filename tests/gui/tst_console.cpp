@@ -25,6 +25,7 @@ private Q_SLOTS:
     void copyCommandAndOutput();
     void exportMarkdownAndScript();
     void followsNewEntriesUnlessScrolledUp();
+    void controlCharactersAreShownNotObeyed();
 
 private:
     static quint64 addCommand(Transcript& transcript, const QStringList& arguments,
@@ -139,6 +140,29 @@ void TestConsole::followsNewEntriesUnlessScrolledUp()
     addCommand(transcript, {u"get"_s, u"pod"_s, u"late"_s}, "x");
     QCoreApplication::processEvents();
     QCOMPARE(bar->value(), 0);
+}
+
+// Cluster output with terminal sequences (a window title, clear screen, colours, C1 CSI and NEL)
+// is shown with its control characters visible: none reaches the view raw.
+void TestConsole::controlCharactersAreShownNotObeyed()
+{
+    Transcript transcript;
+    ConsoleArea console(&transcript);
+    console.show();
+    addCommand(transcript, {u"get"_s, u"cm"_s},
+               "title:\x1b]0;pwned\x07 clear:\x1b[2J colour:\x1b[31mred\x1b[0m "
+               "c1:\xc2\x9b"
+               "31m nel:\xc2\x85 del:\x7f tab:\tend");
+    QTRY_VERIFY(console.outputText().contains(u"end"_s));
+    const QString shown = console.outputText();
+    for (const QChar c : shown) {
+        const char16_t u = c.unicode();
+        QVERIFY2((u >= 0x20 && u != 0x7f && (u < 0x80 || u > 0x9f)) || u == u'\n' || u == u'\t',
+                 qPrintable(u"raw U+%1 in: "_s.arg(int(u), 4, 16, QChar(u'0')) + shown));
+    }
+    QVERIFY(shown.contains(u"title:\u241b]0;pwned\u2407 clear:\u241b[2J"_s));
+    QVERIFY(shown.contains(u"colour:\u241b[31mred\u241b[0m"_s));
+    QVERIFY(shown.contains(u"c1:\ufffd31m nel:\ufffd del:\u2421 tab:\tend"_s));
 }
 
 QTEST_MAIN(TestConsole)

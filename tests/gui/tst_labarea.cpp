@@ -7,6 +7,8 @@
 #include "SimMesh.h"
 
 #include "core/common/AppSettings.h"
+#include "core/lab/LabLoader.h"
+#include "core/lab/LabPlan.h"
 #include "core/lab/LabRunner.h"
 #include "core/process/CommandRunner.h"
 #include "gui/lab/LabArea.h"
@@ -39,6 +41,7 @@ private Q_SLOTS:
     void linkTraceIds();
     void stepTextFollowsTheLabelFont();
     void brokenLabShowsItsErrors();
+    void planDialogShowsWhatLabPlanShows();
     void stepsThroughTheLab();
     void failingCheckOffersTheDoctor();
 
@@ -160,6 +163,52 @@ void TestLabArea::acceptPlanWhenAsked(bool* seenPlan)
             text && text->toPlainText().contains(u"Deployment frontend (namespace default)"_s);
         dialog->findChild<QPushButton*>(u"labPlanAccept"_s)->click();
     });
+}
+
+// The GUI's trust preview lists what `obslab lab plan` lists (LabPlan::toText): every local file
+// read, every namespace touched, every object and command with its [deletes]/[cluster-wide]
+// mark; a lab the trust model refuses with the values in effect cannot be started from it.
+void TestLabArea::planDialogShowsWhatLabPlanShows()
+{
+    const QString path =
+        QString::fromUtf8(OBSLAB_SOURCE_DIR) + u"/tests/labs/allowed/every-command.yaml"_s;
+    const LabLoadResult loaded = LabLoader::loadFile(path);
+    QVERIFY2(loaded.ok(), loaded.errors.isEmpty() ? "" : qPrintable(loaded.errors.first().message));
+    const Lab& lab = *loaded.lab;
+    const LabPlan plan = LabPlan::build(lab);
+    QVERIFY(plan.problems.isEmpty());
+    // The lab reads two files, touches default and istio-system, and deletes and acts
+    // cluster-wide somewhere: the comparison below is not over empty lists.
+    QCOMPARE(plan.filesRead.size(), 2);
+    QVERIFY(plan.namespaces.contains(u"default"_s) && plan.namespaces.contains(u"istio-system"_s));
+    const QString cliText = plan.toText(lab);
+    QVERIFY(cliText.contains(QString::fromLatin1(LabPlan::kDestructiveMark)));
+    QVERIFY(cliText.contains(QString::fromLatin1(LabPlan::kClusterMark)));
+
+    LabPlanDialog dialog(lab, plan, u"obslab-sim"_s);
+    const QString shown = dialog.findChild<QTextBrowser*>(u"labPlanText"_s)->toPlainText();
+    // Every item line of the CLI's plan ("  - item") is in the dialog, word for word.
+    int items = 0;
+    for (const QString& line : cliText.split(u'\n')) {
+        if (!line.startsWith(u"  - "_s))
+            continue;
+        ++items;
+        QVERIFY2(shown.contains(line.mid(4)), qPrintable(line));
+    }
+    QCOMPARE(items, plan.creates.size() + plan.changes.size() + plan.deletes.size() +
+                        plan.other.size() + plan.needs.size() + plan.filesRead.size() +
+                        plan.namespaces.size());
+    QVERIFY(shown.contains(u"manifests/app.yaml"_s));
+    QVERIFY(shown.contains(u"manifests/istio.yaml"_s));
+    QVERIFY(dialog.findChild<QPushButton*>(u"labPlanAccept"_s)->isEnabled());
+
+    // With a value that points outside the lab's folder, the plan refuses and so does the dialog.
+    const LabPlan refused = LabPlan::build(lab, {{u"manifest"_s, u"../../outside.yaml"_s}});
+    QVERIFY(!refused.problems.isEmpty());
+    LabPlanDialog refusing(lab, refused, u"obslab-sim"_s);
+    const QString refusedText = refusing.findChild<QTextBrowser*>(u"labPlanText"_s)->toPlainText();
+    QVERIFY2(refusedText.contains(refused.problems.first()), qPrintable(refusedText));
+    QVERIFY(!refusing.findChild<QPushButton*>(u"labPlanAccept"_s)->isEnabled());
 }
 
 void TestLabArea::stepsThroughTheLab()

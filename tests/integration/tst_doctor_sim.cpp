@@ -231,6 +231,34 @@ void TestDoctorSim::cliUnreachable()
     out.setData({});
     out.open(QIODevice::WriteOnly);
     QCOMPARE(dispatcher.run({u"doctor"_s, u"--output"_s, u"yaml"_s}, ctx), int(cli::ExitUsage));
+
+    // Text for a terminal: a context named with a window-title OSC, clear screen and a C1 CSI (a
+    // kubeconfig someone handed over) is printed with those characters visible, never raw.
+    QFile hostile(dir.path() + u"/hostile-kubeconfig"_s);
+    QVERIFY(hostile.open(QIODevice::WriteOnly));
+    const QByteArray name = "\"gone\\e]0;pwned\\a\\e[2J\\x9b31m\"";
+    hostile.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: "
+                  "http://127.0.0.1:1\ncontexts:\n- name: " +
+                  name + "\n  context: {cluster: c, user: u}\ncurrent-context: " + name +
+                  "\nusers:\n- name: u\n  user: {}\n");
+    hostile.close();
+    QBuffer text;
+    text.open(QIODevice::WriteOnly);
+    cli::CliContext textCtx{nullptr, &text, &err};
+    QCOMPARE(dispatcher.run({u"doctor"_s, u"--kubeconfig"_s, hostile.fileName(), u"--istioctl"_s,
+                             istioctlPath()},
+                            textCtx),
+             int(cli::ExitFailure));
+    const QByteArray shown = text.data();
+    // The name is there, made visible (so the check below looks at the name's own bytes).
+    QVERIFY2(shown.contains("gone\xef\xbf\xbd]0;pwned\xef\xbf\xbd\xef\xbf\xbd[2J\xef\xbf\xbd"
+                            "31m"),
+             shown.constData());
+    for (const char ch : shown) {
+        const auto u = static_cast<unsigned char>(ch);
+        QVERIFY2((u >= 0x20 && u != 0x7f) || u == '\n' || u == '\t', shown.constData());
+    }
+    QVERIFY(!shown.contains("\xc2\x9b"));
 }
 
 // The API server stops answering while the doctor reads: the verdict is "inconclusive" (not a

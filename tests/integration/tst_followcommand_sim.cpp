@@ -133,7 +133,11 @@ void TestFollowCommandSim::textAndNdjson()
             pod = name;
     }
     QVERIFY(!pod.isEmpty());
-    QCOMPARE(sim_.control(u"logs/write"_s, {{u"pod"_s, pod}, {u"lines"_s, QJsonArray{marker}}})
+    // The line also carries what a hostile workload could log to drive a terminal: a window title
+    // (OSC), clear screen, colours and a C1 CSI.
+    const QString hostile = u" \x1b]0;title\x07 \x1b[2J \x1b[31mred\x1b[0m \u009b31m"_s;
+    QCOMPARE(sim_.control(u"logs/write"_s,
+                          {{u"pod"_s, pod}, {u"lines"_s, QJsonArray{QString(marker + hostile)}}})
                  .value(u"written"_s)
                  .toInt(),
              1);
@@ -164,13 +168,18 @@ void TestFollowCommandSim::textAndNdjson()
         if (line.contains(marker.toUtf8()))
             markerLine = line;
     if (output == u"text") {
-        // stern's shape: POD CONTAINER LINE (no colour: not a terminal).
-        QCOMPARE(markerLine, (pod + u" istio-proxy "_s + marker).toUtf8());
+        // stern's shape: POD CONTAINER LINE (no colour: not a terminal), with every control
+        // character shown as U+FFFD, as `obslab logs` prints them; none reaches stdout raw.
+        QCOMPARE(markerLine, (pod + u" istio-proxy "_s + marker +
+                              u" \ufffd]0;title\ufffd \ufffd[2J \ufffd[31mred\ufffd[0m \ufffd31m"_s)
+                                 .toUtf8());
+        QVERIFY(!out.data().contains('\x1b') && !out.data().contains('\x07') &&
+                !out.data().contains("\xc2\x9b"));
     } else {
         const QJsonObject o = QJsonDocument::fromJson(markerLine).object();
         QCOMPARE(o.value(u"pod"_s).toString(), pod);
         QCOMPARE(o.value(u"container"_s).toString(), u"istio-proxy"_s);
-        QCOMPARE(o.value(u"text"_s).toString(), marker);
+        QCOMPARE(o.value(u"text"_s).toString(), marker + hostile);  // data kept, JSON-escaped
         QVERIFY(o.value(u"timestamp"_s).toString().endsWith(u'Z'));
         for (const QByteArray& line : lines)
             QVERIFY(line.isEmpty() || QJsonDocument::fromJson(line).isObject());

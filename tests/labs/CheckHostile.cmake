@@ -38,7 +38,7 @@ endforeach()
 # A variable given at plan time that points a manifest outside the lab: refused with the place.
 execute_process(COMMAND ${OBSLAB} lab plan ${LABS}/allowed/every-command.yaml --set
                 manifest=/etc/passwd RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-string(FIND "${err}" "every-command.yaml:28:12: '/etc/passwd': files must be relative" at)
+string(FIND "${err}" "every-command.yaml:36:12: '/etc/passwd': files must be relative" at)
 if(NOT rc EQUAL 1 OR at EQUAL -1)
     message(FATAL_ERROR "lab plan --set manifest=/etc/passwd was not refused (${rc}):\n${out}${err}")
 endif()

@@ -823,6 +823,16 @@ class Mesh:
     def bootstrap(self, ns, name):
         pod = self.cluster.get(kinds.BY_KEY["pods"], ns, name)
         if pod is None:
+            # istioctl takes deploy/NAME too: the first running pod of that deployment.
+            dep = self.cluster.get(kinds.BY_KEY["apps/deployments"], ns, name)
+            match = ((dep or {}).get("spec", {}).get("selector") or {}).get("matchLabels") or {}
+            pods = [p for p in self.cluster.list(kinds.BY_KEY["pods"], ns)
+                    if dep and not p["metadata"].get("deletionTimestamp")
+                    and all((p["metadata"].get("labels") or {}).get(k) == v for k, v in match.items())]
+            pod = pods[0] if pods else None
+            if pod is not None:
+                name = pod["metadata"]["name"]
+        if pod is None:
             raise ApiError(404, "NotFound", 'pods "%s" not found' % name)
         snap = self.cluster.sidecars.get(pod["metadata"]["uid"])
         if not snap:
