@@ -53,6 +53,26 @@ QString describe(const QList<DoctorFinding>& findings)
     return lines.join(u'\n');
 }
 
+// `obslab doctor --output json` on the sim, in-process; its exit code, stdout in *out.
+int runCliDoctor(const SimMesh& sim, bool withJaeger, QByteArray* out)
+{
+    QBuffer stdoutBuffer;
+    QBuffer stderrBuffer;
+    stdoutBuffer.open(QIODevice::WriteOnly);
+    stderrBuffer.open(QIODevice::WriteOnly);
+    cli::CliContext ctx{nullptr, &stdoutBuffer, &stderrBuffer};
+    QStringList args{u"doctor"_s,     u"--kubeconfig"_s, sim.target().kubeconfig,
+                     u"--context"_s,  u"obslab-sim"_s,   u"-n"_s,
+                     u"default"_s,    u"--kubectl"_s,    sim.kubectl(),
+                     u"--istioctl"_s, istioctlPath(),    u"--output"_s,
+                     u"json"_s};
+    if (withJaeger)
+        args << u"--jaeger"_s << sim.jaegerUrl();
+    const int rc = cli::Dispatcher().run(args, ctx);
+    *out = stdoutBuffer.data();
+    return rc;
+}
+
 bool inShard(int row)
 {
     const QString shard = qEnvironmentVariable("OBSLAB_DOCTOR_SHARD");
@@ -356,19 +376,10 @@ void TestDoctorSim::clusterGoneMidRun()
             QVERIFY(reachable);
             QCOMPARE(reachable->severity, DoctorFinding::Severity::Pass);
         } else {
-            QBuffer out;
-            QBuffer err;
-            out.open(QIODevice::WriteOnly);
-            err.open(QIODevice::WriteOnly);
-            cli::CliContext ctx{nullptr, &out, &err};
-            const int rc = cli::Dispatcher().run(
-                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
-                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
-                 u"--istioctl"_s, istioctlPath(), u"--jaeger"_s, sim.jaegerUrl(), u"--output"_s,
-                 u"json"_s},
-                ctx);
-            QVERIFY2(rc == 3, out.data().constData());
-            const QJsonObject json = QJsonDocument::fromJson(out.data()).object();
+            QByteArray out;
+            const int rc = runCliDoctor(sim, true, &out);
+            QVERIFY2(rc == 3, out.constData());
+            const QJsonObject json = QJsonDocument::fromJson(out).object();
             QCOMPARE(json.value(u"result"_s).toString(), u"inconclusive"_s);
             QVERIFY(json.value(u"reason"_s).toString().contains(u"stopped answering"_s));
         }
@@ -439,35 +450,20 @@ void TestDoctorSim::scenarios()
         }
         if (scenario == u"healthy-legacy") {
             // The CLI on the same cluster: JSON, every check passes, exit 0.
-            QBuffer out;
-            QBuffer err;
-            out.open(QIODevice::WriteOnly);
-            err.open(QIODevice::WriteOnly);
-            cli::CliContext ctx{nullptr, &out, &err};
-            const int rc = cli::Dispatcher().run(
-                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
-                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
-                 u"--istioctl"_s, istioctlPath(), u"--jaeger"_s, sim.jaegerUrl(), u"--output"_s,
-                 u"json"_s},
-                ctx);
-            const QJsonObject json = QJsonDocument::fromJson(out.data()).object();
-            QVERIFY2(rc == cli::ExitOk, out.data().constData());
+            QByteArray out;
+            const int rc = runCliDoctor(sim, true, &out);
+            const QJsonObject json = QJsonDocument::fromJson(out).object();
+            QVERIFY2(rc == cli::ExitOk, out.constData());
             QCOMPARE(json.value(u"result"_s).toString(), u"pass"_s);
             QCOMPARE(json.value(u"checks"_s).toArray().size(), DoctorChecks::all().size());
 
             // With no Jaeger URL anywhere, the CLI and the app (which knows it runs no
             // port-forward) decide every check the same way, in the same words.
-            out.setData({});
-            out.open(QIODevice::WriteOnly);
-            const int noJaeger = cli::Dispatcher().run(
-                {u"doctor"_s, u"--kubeconfig"_s, sim.target().kubeconfig, u"--context"_s,
-                 u"obslab-sim"_s, u"-n"_s, u"default"_s, u"--kubectl"_s, sim.kubectl(),
-                 u"--istioctl"_s, istioctlPath(), u"--output"_s, u"json"_s},
-                ctx);
-            QVERIFY2(noJaeger == cli::ExitOk, out.data().constData());
+            const int noJaeger = runCliDoctor(sim, false, &out);
+            QVERIFY2(noJaeger == cli::ExitOk, out.constData());
             QMap<QString, QString> cliChecks;
             const QJsonArray checks =
-                QJsonDocument::fromJson(out.data()).object().value(u"checks"_s).toArray();
+                QJsonDocument::fromJson(out).object().value(u"checks"_s).toArray();
             for (const QJsonValue& c : checks) {
                 const QJsonObject o = c.toObject();
                 cliChecks.insert(o.value(u"id"_s).toString(), o.value(u"severity"_s).toString() +
