@@ -2,6 +2,7 @@
 
 #include "core/lab/LabPlan.h"
 #include "core/lab/LabRunner.h"
+#include "gui/common/MarkdownText.h"
 #include "gui/widgets/Icons.h"
 #include "gui/widgets/Tone.h"
 
@@ -42,12 +43,7 @@ QString LabStepView::linkTraceIds(const QString& line)
 
 QString LabStepView::markdownToHtml(const QString& markdown)
 {
-    QTextDocument doc;
-    doc.setMarkdown(markdown);
-    // toHtml() writes the font of the moment into <body style="font-family…; font-size…">; the
-    // label's own font (which presenter mode and the type size change) must decide instead.
-    static const QRegularExpression bodyStyle(u"<body style=\"[^\"]*\">"_s);
-    return doc.toHtml().replace(bodyStyle, u"<body>"_s);
+    return markdowntext::toHtml(markdown);
 }
 
 LabStepView::LabStepView(LabRunner* runner, const QString& stepId, QWidget* parent)

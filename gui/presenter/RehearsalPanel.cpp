@@ -5,6 +5,7 @@
 #include "core/process/Transcript.h"
 #include "core/rehearsal/Handout.h"
 #include "core/rehearsal/RehearsalPlayer.h"
+#include "gui/common/MarkdownText.h"
 #include "gui/widgets/Banner.h"
 #include "gui/widgets/Icons.h"
 
@@ -323,6 +324,7 @@ void RehearsalPanel::showStep(int step)
                             .arg(player_->stepCount())
                             .arg(e->title.toHtmlEscaped()));
     stepText_->setMarkdown(e->text);
+    markdowntext::followWidgetFont(stepText_->document());
     updateButtons();
 }
 

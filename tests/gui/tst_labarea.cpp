@@ -11,6 +11,7 @@
 #include "core/lab/LabPlan.h"
 #include "core/lab/LabRunner.h"
 #include "core/process/CommandRunner.h"
+#include "gui/common/MarkdownText.h"
 #include "gui/lab/LabArea.h"
 #include "gui/lab/LabPlanDialog.h"
 #include "gui/lab/LabStepView.h"
@@ -26,7 +27,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -40,6 +43,7 @@ private Q_SLOTS:
     void linkTraceIds_data();
     void linkTraceIds();
     void stepTextFollowsTheLabelFont();
+    void markdownCodeFollowsTheWidgetFont();
     void brokenLabShowsItsErrors();
     void planDialogShowsWhatLabPlanShows();
     void stepsThroughTheLab();
@@ -120,6 +124,31 @@ void TestLabArea::stepTextFollowsTheLabelFont()
     label.setFont(small);
     QVERIFY2(label.sizeHint().width() > smallWidth * 3 / 2,
              qPrintable(u"%1 → %2"_s.arg(smallWidth).arg(label.sizeHint().width())));
+}
+
+// Qt's Markdown import gives code the system fixed font with its point size; after
+// followWidgetFont nothing in the document has a size of its own (the rehearsal's step text in
+// presenter mode kept its code at 9 pt while the text around it grew).
+void TestLabArea::markdownCodeFollowsTheWidgetFont()
+{
+    QTextDocument doc;
+    doc.setMarkdown(u"Run `kubectl get pods` now.\n\n```\nkubectl logs -l app=frontend\n```\n"_s);
+    const auto sized = [&doc] {
+        int n = 0;
+        for (QTextBlock b = doc.begin(); b.isValid(); b = b.next())
+            for (auto it = b.begin(); !it.atEnd(); ++it)
+                n += it.fragment().charFormat().hasProperty(QTextFormat::FontPointSize) ? 1 : 0;
+        return n;
+    };
+    QVERIFY(sized() > 0);  // what Qt does
+    markdowntext::followWidgetFont(&doc);
+    QCOMPARE(sized(), 0);
+    bool codeKeptItsFamily = false;
+    for (QTextBlock b = doc.begin(); b.isValid(); b = b.next())
+        for (auto it = b.begin(); !it.atEnd(); ++it)
+            if (it.fragment().text() == u"kubectl get pods"_s)
+                codeKeptItsFamily = it.fragment().charFormat().fontFixedPitch();
+    QVERIFY(codeKeptItsFamily);
 }
 
 QString TestLabArea::writeLab(const QString& name, const QByteArray& text)
