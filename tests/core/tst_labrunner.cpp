@@ -175,10 +175,11 @@ void TestLabRunner::passingCheckAndSubstitution()
     YesHost host;
     LabRunner runner(lab, &commands, &host, options({{u"app"_s, u"web"_s}}));
     runner.acceptPlan();
-    // The command line shown is the one that runs: variables substituted, the lab's namespace
-    // and the chosen context added.
+    // The command line shown is the one that runs: in the lab's folder (where its files are),
+    // variables substituted, the lab's namespace and the chosen context added.
     QCOMPARE(runner.actionCommandLine(u"deploy"_s, 0),
-             kubectl_ + u" get configmap web-config -o name --context kind-unit -n lab"_s);
+             u"(cd %1 && %2 get configmap web-config -o name --context kind-unit -n lab)"_s.arg(
+                 lab.dir, kubectl_));
 
     QSignalSpy output(&runner, &LabRunner::actionOutput);
     QSignalSpy actions(&runner, &LabRunner::actionFinished);

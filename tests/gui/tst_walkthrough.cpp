@@ -299,18 +299,24 @@ void TestWalkthrough::firstTenMinutes()
     window.setPresenterMode(false);
     window.setPresenterMode(true);
     window.setPresenterMode(false);
-    QCoreApplication::processEvents();
     QVERIFY(window.banner()->isVisible());
-    const QHash<QWidget*, qreal> after = fontSizes(&window);
-    for (auto it = before.cbegin(); it != before.cend(); ++it) {
-        if (!after.contains(it.key()))
-            continue;  // a widget that is gone or hidden now
-        QVERIFY2(
-            qFuzzyCompare(after.value(it.key()), it.value()),
-            qPrintable(u"%1 (%2): %3 pt, was %4 pt"_s.arg(
-                QString::fromLatin1(it.key()->metaObject()->className()), it.key()->objectName(),
-                QString::number(after.value(it.key())), QString::number(it.value()))));
-    }
+    // The font changes reach the widgets through posted events: wait until every one has its
+    // size back (or the wait ends and the first difference is reported).
+    const auto differences = [&] {
+        QStringList out;
+        const QHash<QWidget*, qreal> after = fontSizes(&window);
+        for (auto it = before.cbegin(); it != before.cend(); ++it) {
+            if (!after.contains(it.key()))
+                continue;  // a widget that is gone or hidden now
+            if (!qFuzzyCompare(after.value(it.key()), it.value()))
+                out << u"%1 (%2): %3 pt, was %4 pt"_s.arg(
+                    QString::fromLatin1(it.key()->metaObject()->className()),
+                    it.key()->objectName(), QString::number(after.value(it.key())),
+                    QString::number(it.value()));
+        }
+        return out;
+    };
+    QTRY_VERIFY2(differences().isEmpty(), qPrintable(differences().join(u"\n"_s)));
 
     // 5. Dialogs fit the screen; the shortcuts list shows more than 8 rows at once.
     window.showShortcuts();
