@@ -193,32 +193,35 @@ void LabRunner::sequence(QList<Task> tasks, Done done)
     const quint64 gen = generation_;
     auto state = std::make_shared<std::pair<QList<Task>, int>>(std::move(tasks), 0);
     auto next = std::make_shared<std::function<void()>>();
-    *next = [this, state, next, done, gen] {
-        if (gen != generation_)
+    // The step holds itself weakly: only a task's pending callback keeps it alive, so a run that
+    // is stopped (or a task that never answers) leaves no cycle behind.
+    *next = [this, state, weakNext = std::weak_ptr<std::function<void()>>(next), done, gen] {
+        const std::shared_ptr<std::function<void()>> self = weakNext.lock();
+        if (!self || gen != generation_)
             return;
         if (state->second >= state->first.size()) {
-            // Clearing *next destroys this very lambda (and its captures): keep what is needed.
+            // Clearing *self destroys this very lambda (and its captures): keep what is needed.
             const Done finish = done;
-            *next = nullptr;  // breaks the self-reference
+            *self = nullptr;  // the step is over
             finish(true);
             return;
         }
         const Task task = state->first.at(state->second++);
-        task([this, next, done, gen](bool ok) {
+        task([this, self, done, gen](bool ok) {
             if (gen != generation_)
                 return;
             if (!ok) {
-                const auto keep = *next;
-                *next = nullptr;
+                const auto keep = *self;
+                *self = nullptr;
                 done(false);
                 return;
             }
             // Continue from the event loop, so that long chains do not nest.
             QMetaObject::invokeMethod(
                 this,
-                [next] {
-                    if (*next)
-                        (*next)();
+                [self] {
+                    if (*self)
+                        (*self)();
                 },
                 Qt::QueuedConnection);
         });
