@@ -3,7 +3,9 @@
 #include "core/common/AppSettings.h"
 
 #include <QFile>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -12,6 +14,12 @@ namespace obslab::test {
 void isolateSettings()
 {
     QStandardPaths::setTestModeEnabled(true);
+    // Qt's test location is one folder per user, shared by every test process that runs at the
+    // same time (ctest --parallel): each process gets a settings folder of its own, or one test's
+    // font scale is another's.
+    static QTemporaryDir own;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, own.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, own.path());
     AppSettings settings;
     settings.raw().clear();
     settings.raw().sync();

@@ -6,8 +6,9 @@
 
 namespace obslab::test {
 
-// Puts QSettings in Qt's test location and empties ObsLab's keys there, so a test never reads
-// or writes the user's own preferences. Call from initTestCase()/init().
+// Puts QSettings in a folder of this test process's own and empties ObsLab's keys there, so a
+// test never reads or writes the user's preferences, nor another test's running at the same
+// time. Call from initTestCase()/init().
 void isolateSettings();
 
 // Writes a stand-in kubectl (a /bin/sh script: test equipment, the product never runs a shell)
