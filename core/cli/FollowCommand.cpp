@@ -298,27 +298,31 @@ int run(const QStringList& args, const CliContext& ctx)
                          ctx.write(out);
                          flushOut(ctx.out);
                      });
-    QObject::connect(
-        &session, &LogSession::podStateChanged, &loop,
-        [&](int, const QString& pod, PodFollower::PodState state, const QString& why) {
-            const QString tail = why.isEmpty() ? QString() : u" (%1)"_s.arg(why);
-            switch (state) {
-            case PodFollower::PodState::Following:
-                ctx.printError(terminalText(u"+ %1 %2%3\n"_s.arg(pod, options.container, tail)));
-                break;
-            case PodFollower::PodState::Reconnecting:
-                ctx.printError(terminalText(u"~ %1 %2%3\n"_s.arg(pod, options.container, tail)));
-                break;
-            case PodFollower::PodState::Ended:
-                ctx.printError(terminalText(u"- %1 %2%3\n"_s.arg(pod, options.container, tail)));
-                break;
-            case PodFollower::PodState::Queued:
-                ctx.printError(terminalText(u"… %1 %2%3\n"_s.arg(pod, options.container, tail)));
-                break;
-            case PodFollower::PodState::Waiting:
-                break;
-            }
-        });
+    QObject::connect(&session, &LogSession::podStateChanged, &loop,
+                     [&](int, const QString& pod, PodFollower::PodState state, const QString& why) {
+                         // stern's marks: + followed, ~ reconnecting, - ended, … queued behind the
+                         // stream limit.
+                         QChar mark;
+                         switch (state) {
+                         case PodFollower::PodState::Following:
+                             mark = u'+';
+                             break;
+                         case PodFollower::PodState::Reconnecting:
+                             mark = u'~';
+                             break;
+                         case PodFollower::PodState::Ended:
+                             mark = u'-';
+                             break;
+                         case PodFollower::PodState::Queued:
+                             mark = u'…';
+                             break;
+                         case PodFollower::PodState::Waiting:
+                             return;
+                         }
+                         const QString tail = why.isEmpty() ? QString() : u" (%1)"_s.arg(why);
+                         ctx.printError(terminalText(
+                             u"%1 %2 %3%4\n"_s.arg(mark).arg(pod, options.container, tail)));
+                     });
     QObject::connect(&session, &LogSession::followWarning, &loop, [&](int, const QString& message) {
         ctx.printError(terminalText(message) + u'\n');
     });
