@@ -156,6 +156,7 @@ QString LineDetails::html(const DecodedLine& decoded, qint64 lineNumber, bool ut
         add(tr("Upstream local"), field(Field::UpstreamLocalAddress));
         add(tr("Downstream local"), field(Field::DownstreamLocalAddress));
         add(tr("Downstream remote"), field(Field::DownstreamRemoteAddress));
+        add(tr("service= (as logged)"), field(Field::Service));
         add(tr("Server name (SNI)"), field(Field::RequestedServerName));
         add(tr("Route"), field(Field::RouteName));
     } else {
