@@ -12,6 +12,7 @@
 #include "core/logs/LogQuery.h"
 #include "core/logs/LogStats.h"
 #include "core/logs/QueryMatcher.h"
+#include "core/logs/RecordDecoder.h"
 #include "core/logs/TraceContext.h"
 
 #include <QDateTime>
@@ -20,9 +21,11 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <zlib.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -63,21 +66,20 @@ public:
         , onLine_(std::move(onLine))
     {}
 
-    // Only lines that hold folded (see bytescan::findFolded) reach onLine; the others are only
-    // counted, with onSkipped, found block-wise like grep does.
-    void setPrefilter(QByteArray folded, std::function<void(qint64)> onSkipped)
+    // The complete lines that lie inside one block go to onLines together (each shorter than a
+    // block, so than the cap), as one view; only a line that spans blocks goes to onLine.
+    void setBlockHandler(std::function<void(QByteArrayView)> onLines)
     {
-        folded_ = std::move(folded);
-        onSkipped_ = std::move(onSkipped);
+        onLines_ = std::move(onLines);
     }
 
     void feed(QByteArrayView block)
     {
         const char* d = block.data();
         qsizetype pos = 0;
-        if (!folded_.isEmpty()) {
+        if (onLines_) {
             if (pending_ > 0) {
-                // Finish the line the last block began (always read: the needle may straddle).
+                // Finish the line the last block began.
                 const void* nl = std::memchr(d, '\n', size_t(block.size()));
                 if (!nl) {
                     take(block);
@@ -90,7 +92,15 @@ public:
                 pending_ = 0;
                 pos = end + 1;
             }
-            pos = skipToHits(block, pos);
+            const void* lastNl = memrchr(d + pos, '\n', size_t(block.size() - pos));
+            if (lastNl) {
+                const qsizetype complete = static_cast<const char*>(lastNl) - d + 1;
+                onLines_(block.sliced(pos, complete - pos));
+                pos = complete;
+            }
+            if (pos < block.size())
+                take(block.sliced(pos));
+            return;
         }
         while (pos < block.size()) {
             const void* nl = std::memchr(d + pos, '\n', size_t(block.size() - pos));
@@ -120,34 +130,6 @@ public:
     }
 
 private:
-    // Hands the complete lines of block from pos that hold the needle to onLine, counts the
-    // others; returns where the unfinished last line starts.
-    qsizetype skipToHits(QByteArrayView block, qsizetype pos)
-    {
-        const char* d = block.data();
-        const void* lastNl = memrchr(d + pos, '\n', size_t(block.size() - pos));
-        const qsizetype complete = lastNl ? static_cast<const char*>(lastNl) - d + 1 : pos;
-        while (pos < complete) {
-            const qsizetype hit =
-                bytescan::findFolded(d, pos, complete, folded_.constData(), folded_.size());
-            const qsizetype to = hit < 0 ? complete : hit;
-            // The hit's line starts after the last '\n' before it.
-            const char* lineStart = d + pos;
-            if (const void* nl = memrchr(d + pos, '\n', size_t(to - pos)))
-                lineStart = static_cast<const char*>(nl) + 1;
-            onSkipped_(bytescan::count(d, pos, lineStart - d, '\n'));
-            pos = lineStart - d;
-            if (hit < 0)
-                break;
-            const char* nl =
-                static_cast<const char*>(std::memchr(d + hit, '\n', size_t(complete - hit)));
-            const QByteArrayView line(d + pos, nl - (d + pos));
-            onLine_(line.first(std::min<qsizetype>(line.size(), cap_)), line.size());
-            pos = nl - d + 1;
-        }
-        return pos;
-    }
-
     void take(QByteArrayView part)
     {
         const qsizetype room = qsizetype(cap_) - carry_.size();
@@ -158,10 +140,135 @@ private:
 
     qint64 cap_;
     std::function<void(QByteArrayView, qint64)> onLine_;
-    std::function<void(qint64)> onSkipped_;
-    QByteArray folded_;
+    std::function<void(QByteArrayView)> onLines_;
     QByteArray carry_;
     qint64 pending_ = 0;  // bytes of the unfinished line, carried or not
+};
+
+// Below this many bytes, a block's lines are handled on one core.
+constexpr qsizetype kSplitBytes = 64 * 1024;
+
+// One core's share of the lines: which pass the filter, and their printed form. The index's
+// record decoder answers for the common layouts; a line is parsed in full only when it is
+// something else, when the query needs more than the record, or to be printed.
+class LineWorker
+{
+public:
+    LineWorker(const std::optional<LogQuery>& query, bool ndjson, qint64 cap)
+        : podCache_(pods_)
+        , ndjson_(ndjson)
+        , cap_(cap)
+    {
+        if (query)
+            matcher_.emplace(*query, pods_);
+    }
+    LineWorker(const LineWorker&) = delete;
+    LineWorker& operator=(const LineWorker&) = delete;
+
+    // Whether the line passes the filter (every line does without one).
+    bool matches(QByteArrayView line)
+    {
+        if (!matcher_)
+            return true;
+        LineRecord record;
+        qint64 timeMs = 0;
+        QByteArrayView pod;
+        if (!recorddecoder::decode(line, record, timeMs, pod)) {
+            AccessLogParser::parse(line, parsed_);
+            record = makeRecord(parsed_, line, nullptr, &timeMs);
+            pod = parsed_.view(line, Field::Pod);
+        }
+        record.pod = podCache_.intern(pod);
+        return matcher_->matches(record, timeMs, line);
+    }
+
+    // Appends the line's printed form; length is the whole line's (line may be its first cap
+    // bytes).
+    void print(QByteArray& out, QByteArrayView line, qint64 length, qint64 number)
+    {
+        AccessLogParser::parse(line, parsed_);
+        if (ndjson_)
+            LineJsonWriter::appendJson(out, line, parsed_, number);
+        else
+            LineJsonWriter::appendSummary(out, line, parsed_, number);
+        if (length > line.size()) {
+            // Longer than the cap: what was parsed is its beginning; say so on the same line.
+            if (ndjson_) {
+                out.chop(2);  // "}\n"
+                out += ",\"truncated\":true,\"line_bytes\":" + QByteArray::number(length) + "}\n";
+            } else {
+                out.chop(1);
+                out += " \xe2\x80\xa6 [line truncated: " + QByteArray::number(length) +
+                       " bytes, the first " + QByteArray::number(line.size()) + " read]\n";
+            }
+        }
+    }
+
+    // Finds the lines of `lines` (complete lines, each ending with '\n') that pass the filter;
+    // with digits, only the lines that hold them (see bytescan::findFolded) are looked at, found
+    // block-wise like grep does.
+    void collect(QByteArrayView lines, const QByteArray& digits)
+    {
+        lines_ = lines;
+        hits_.clear();
+        const char* d = lines.data();
+        const qsizetype size = lines.size();
+        qsizetype pos = 0;
+        qint64 index = 0;
+        while (pos < size) {
+            if (!digits.isEmpty()) {
+                const qsizetype hit =
+                    bytescan::findFolded(d, pos, size, digits.constData(), digits.size());
+                const qsizetype to = hit < 0 ? size : hit;
+                const char* lineStart = d + pos;
+                if (const void* nl = memrchr(d + pos, '\n', size_t(to - pos)))
+                    lineStart = static_cast<const char*>(nl) + 1;
+                index += bytescan::count(d, pos, lineStart - d, '\n');
+                pos = lineStart - d;
+                if (hit < 0)
+                    break;
+            }
+            const char* nl =
+                static_cast<const char*>(std::memchr(d + pos, '\n', size_t(size - pos)));
+            const qsizetype length = nl - (d + pos);
+            if (matches(QByteArrayView(d + pos, std::min<qint64>(length, cap_))))
+                hits_.push_back(Hit{index, pos, length});
+            ++index;
+            pos = nl - d + 1;
+        }
+        lineCount_ = index;
+    }
+    qint64 lineCount() const { return lineCount_; }
+    qsizetype hitCount() const { return qsizetype(hits_.size()); }
+
+    // Prints the lines collect() kept; base is the number of lines before them in the file.
+    void printHits(qint64 base)
+    {
+        out_.resize(0);
+        for (const Hit& h : hits_) {
+            const QByteArrayView line(lines_.data() + h.offset, std::min<qint64>(h.length, cap_));
+            print(out_, line, h.length, base + h.index + 1);
+        }
+    }
+    const QByteArray& output() const { return out_; }
+
+private:
+    struct Hit
+    {
+        qint64 index;  // the line's number in collect()'s lines, from 0
+        qsizetype offset;
+        qsizetype length;
+    };
+    PodTable pods_;
+    PodCache podCache_;
+    std::optional<QueryMatcher> matcher_;
+    ParsedLine parsed_;
+    bool ndjson_;
+    qint64 cap_;
+    QByteArrayView lines_;
+    std::vector<Hit> hits_;
+    qint64 lineCount_ = 0;
+    QByteArray out_;
 };
 
 // How reading one input ended.
@@ -443,10 +550,6 @@ int runLogs(const QStringList& args, const CliContext& ctx)
             return usageError(ctx, u"--query: "_s + parsedQuery.error().message);
         query = *parsedQuery;
     }
-    PodTable pods;
-    std::optional<QueryMatcher> matcher;
-    if (query)
-        matcher.emplace(*query, pods);
     // A query that needs one trace: every line of it holds the id's significant hex digits
     // (any spelling pads them with zeros, in either case), so the other lines are not parsed.
     QByteArray traceDigits = query ? query->requiredTraceId().toLower() : QByteArray();
@@ -455,7 +558,6 @@ int runLogs(const QStringList& args, const CliContext& ctx)
 
     QByteArray out;
     out.reserve(kFlushSize + 64 * 1024);
-    ParsedLine parsed;
     qint64 lineNumber = 0;
     qint64 matched = 0;
     const auto flush = [&] {
@@ -465,38 +567,54 @@ int runLogs(const QStringList& args, const CliContext& ctx)
             f->flush();
     };
     const qint64 lineCap = qint64(AppSettings().logMaxLineMiB()) << 20;
+    const bool ndjson = output == Output::Ndjson;
+    // Two workers: a block's lines are matched and printed in two halves on two cores, and
+    // joined in order (the first worker also takes the lines that span blocks).
+    std::array<LineWorker, 2> workers{LineWorker(query, ndjson, lineCap),
+                                      LineWorker(query, ndjson, lineCap)};
     LineSink sink(lineCap, [&](QByteArrayView line, qint64 length) {
         ++lineNumber;
-        AccessLogParser::parse(line, parsed);
-        if (matcher) {
-            qint64 timeMs = 0;
-            const LineRecord record = makeRecord(parsed, line, &pods, &timeMs);
-            if (!matcher->matches(record, timeMs, line))
+        if (workers[0].matches(line)) {
+            ++matched;
+            workers[0].print(out, line, length, lineNumber);
+        }
+    });
+    const bool twoCores = QThreadPool::globalInstance()->maxThreadCount() >= 2;
+    sink.setBlockHandler([&](QByteArrayView lines) {
+        std::array<QByteArrayView, 2> halves{lines, {}};
+        if (twoCores && lines.size() >= kSplitBytes) {
+            const void* nl = std::memchr(lines.data() + lines.size() / 2, '\n',
+                                         size_t(lines.size() - lines.size() / 2));
+            const qsizetype cut = static_cast<const char*>(nl) - lines.data() + 1;
+            halves = {lines.first(cut), lines.sliced(cut)};
+        }
+        const auto inParallel = [&](auto&& work) {
+            if (halves[1].isEmpty()) {
+                work(0);
+                work(1);  // nothing: clears what it kept of the last block
                 return;
-        }
-        ++matched;
-        if (output == Output::Ndjson)
-            LineJsonWriter::appendJson(out, line, parsed, lineNumber);
-        else
-            LineJsonWriter::appendSummary(out, line, parsed, lineNumber);
-        if (length > line.size()) {
-            // Longer than the cap: what was parsed is its beginning; say so on the same line.
-            if (output == Output::Ndjson) {
-                out.chop(2);  // "}\n"
-                out += ",\"truncated\":true,\"line_bytes\":" + QByteArray::number(length) + "}\n";
-            } else {
-                out.chop(1);
-                out += " \xe2\x80\xa6 [line truncated: " + QByteArray::number(length) +
-                       " bytes, the first " + QByteArray::number(line.size()) + " read]\n";
             }
+            QFuture<void> other = QtConcurrent::run([&] { work(1); });
+            work(0);
+            other.waitForFinished();
+        };
+        inParallel([&](int k) { workers[size_t(k)].collect(halves[size_t(k)], traceDigits); });
+        qint64 base = lineNumber;
+        std::array<qint64, 2> bases{};
+        for (size_t k = 0; k < 2; ++k) {
+            bases[k] = base;
+            base += workers[k].lineCount();
+            matched += workers[k].hitCount();
         }
+        lineNumber = base;
+        inParallel([&](int k) { workers[size_t(k)].printHits(bases[size_t(k)]); });
+        for (const LineWorker& w : workers)
+            out += w.output();
         if (out.size() >= kFlushSize) {
             ctx.write(out);
             out.resize(0);
         }
     });
-    if (!traceDigits.isEmpty())
-        sink.setPrefilter(traceDigits, [&](qint64 skipped) { lineNumber += skipped; });
 
     bool partial = false;
     for (const QString& path : std::as_const(paths)) {

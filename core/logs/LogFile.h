@@ -3,6 +3,7 @@
 #include "core/logs/ChunkedVector.h"
 #include "core/logs/LineEnds.h"
 #include "core/logs/LineRecord.h"
+#include "core/logs/RecordStore.h"
 
 #include <QByteArray>
 #include <QCache>
@@ -118,7 +119,7 @@ public:
             int fd = -1;
             qint64 firstLine = 0;
             LineEndsView ends;
-            ChunkedView<LineRecord> records;
+            RecordStoreView records;
             LineRecord tail;
             qint64 scannedEnd = 0;
             qint64 lineCount = 0;
@@ -176,11 +177,11 @@ private:
         quint64 dev = 0;
         quint64 ino = 0;
         qint64 firstLine = 0;
-        LineEnds ends;                      // offset just past each complete line's '\n'
-        ChunkedVector<LineRecord> records;  // one per complete line, when indexing
-        LineRecord tail;                    // the last line without newline, if any
-        qint64 scannedEnd = 0;              // bytes scanned (the file's size when the scan ended)
-        bool temporary = false;             // inflated gzip, deleted on close
+        LineEnds ends;           // offset just past each complete line's '\n'
+        RecordStore records;     // one per complete line, when indexing
+        LineRecord tail;         // the last line without newline, if any
+        qint64 scannedEnd = 0;   // bytes scanned (the file's size when the scan ended)
+        bool temporary = false;  // inflated gzip, deleted on close
     };
     void startScan(int segment, qint64 from);
     std::function<void(ScanChunk&&)> publisher(quint64 generation, int segment);

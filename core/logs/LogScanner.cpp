@@ -3,6 +3,7 @@
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/FileRead.h"
 #include "core/logs/LogFile.h"
+#include "core/logs/RecordDecoder.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -103,8 +104,15 @@ QString Scanner::scan(int fd, qint64 from, const std::atomic<bool>& cancel, cons
 LineRecord Scanner::parseOne(QByteArrayView line, qint64* time)
 {
     line.truncate(std::min<qsizetype>(line.size(), lineCap_));
-    AccessLogParser::parse(line, parsed_);
-    return makeRecord(parsed_, line, &pods_, time);
+    LineRecord record;
+    QByteArrayView pod;
+    if (!recorddecoder::decode(line, record, *time, pod)) {
+        AccessLogParser::parse(line, parsed_);
+        record = makeRecord(parsed_, line, nullptr, time);
+        pod = parsed_.view(line, Field::Pod);
+    }
+    record.pod = pods_.intern(pod);
+    return record;
 }
 
 // The buffer holds the first capacity_ bytes of a line that starts at offset and has no
@@ -243,23 +251,19 @@ void Scanner::parsePart(const char* data, qint64 size, qint64 base, Part& part,
     part.records.resize(count);
     part.times.resize(count);
     qint64 begin = base;
-    QByteArrayView lastPod;
-    quint16 lastId = LineRecord::kNoPod;
+    PodCache pods(part.pods);
     for (size_t i = 0; i < count; ++i) {
         const qint64 end = std::min(part.ends[i] - 1, begin + lineCap_);  // drop '\n'
         const QByteArrayView line(data + (begin - base), end - begin);
-        AccessLogParser::parse(line, parsed);
         LineRecord& r = part.records[i];
-        r = makeRecord(parsed, line, nullptr, &part.times[i]);
-        if (parsed.has(Field::Pod)) {
-            // Pods come in runs: only a new name is looked up.
-            const QByteArrayView pod = parsed.view(line, Field::Pod);
-            if (pod != lastPod) {
-                lastPod = pod;
-                lastId = part.pods.intern(pod);
-            }
-            r.pod = lastId;
+        QByteArrayView pod;
+        // The common layouts are decoded straight into the record; the rest parsed in full.
+        if (!recorddecoder::decode(line, r, part.times[i], pod)) {
+            AccessLogParser::parse(line, parsed);
+            r = makeRecord(parsed, line, nullptr, &part.times[i]);
+            pod = parsed.view(line, Field::Pod);
         }
+        r.pod = pods.intern(pod);
         begin = part.ends[i];
     }
 }

@@ -1,6 +1,10 @@
 #include "core/logs/LineEnds.h"
+#include "core/logs/RecordStore.h"
 
 #include <QTest>
+
+#include <cstring>
+#include <random>
 
 using obslab::LineEnds;
 using obslab::LineEndsView;
@@ -52,6 +56,60 @@ private Q_SLOTS:
         for (qsizetype i = ends.size(); i < LineEnds::kChunk + 2; ++i)
             ends.push_back(far + 1 + i);
         QCOMPARE(ends.back(), far + 1 + LineEnds::kChunk + 1);
+    }
+
+    // The index's records in 16 bytes: every record reads back as stored, through the store and
+    // through a view taken before more were appended, the ones that do not pack included.
+    void packedRecordsReadBackExactly()
+    {
+        std::mt19937_64 rng(42);
+        const auto pick = [&](std::initializer_list<quint64> values) {
+            return *(values.begin() + rng() % values.size());
+        };
+        obslab::RecordStore store;
+        std::vector<obslab::LineRecord> wanted;
+        for (int i = 0; i < 200000; ++i) {
+            obslab::LineRecord r;
+            r.timeOffsetMs = qint32(pick({quint64(quint32(obslab::LineRecord::kNoTime)), 0, 1,
+                                          quint64(quint32(-5)), rng()}));
+            r.traceHash = quint32(pick({0, 1, rng()}));
+            r.durationMs = quint32(pick({obslab::LineRecord::kNoDuration, 0, 17, 0xfffffe, 0xffffff,
+                                         0x1000000, quint64(quint32(rng()))}));
+            // 300 distinct flag sets: past the 254th they are kept whole.
+            r.flags = rng() % 3 == 0 ? 0 : quint32(rng() % 300) + 1;
+            r.status =
+                quint16(pick({obslab::LineRecord::kNoStatus, 0, 200, 503, 999, 1022, 1023, 65534}));
+            r.pod = quint16(pick({obslab::LineRecord::kNoPod, 0, 12, 32766, 32767, 65534}));
+            r.kind = obslab::LineKind(rng() % 3);
+            r.level = obslab::LogLevel(rng() % 7);
+            r.direction = obslab::UpstreamCluster::Direction(rng() % 3);
+            store.push_back(r);
+            wanted.push_back(r);
+        }
+        const obslab::RecordStoreView early = store.view();
+        obslab::LineRecord more;
+        more.status = 404;
+        for (int i = 0; i < 70000; ++i) {
+            store.push_back(more);
+            wanted.push_back(more);
+        }
+        const auto same = [](const obslab::LineRecord& a, const obslab::LineRecord& b) {
+            return std::memcmp(&a, &b, sizeof a) == 0;
+        };
+        QCOMPARE(store.size(), qsizetype(wanted.size()));
+        QCOMPARE(early.size(), qsizetype(200000));
+        for (qsizetype i = 0; i < store.size(); ++i) {
+            QVERIFY2(same(store[i], wanted[size_t(i)]), qPrintable(QString::number(i)));
+            if (i < early.size())
+                QVERIFY2(same(early[i], wanted[size_t(i)]), qPrintable(QString::number(i)));
+        }
+        // Records that pack cost 16 bytes each (in chunks of 64 Ki).
+        obslab::RecordStore plain;
+        for (int i = 0; i < 100000; ++i)
+            plain.push_back(more);
+        QCOMPARE(plain.bytesAllocated(), qsizetype(2 * 65536 * 16 + sizeof(quint32)));
+        store.clear();
+        QCOMPARE(store.size(), qsizetype(0));
     }
 };
 

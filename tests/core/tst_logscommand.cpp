@@ -1,6 +1,11 @@
 #include "GzipForTests.h"
+#include "LogGenerator.h"
 #include "core/cli/Cli.h"
 #include "core/cli/LogsCommand.h"
+#include "core/logs/AccessLogParser.h"
+#include "core/logs/LineJsonWriter.h"
+#include "core/logs/LogQuery.h"
+#include "core/logs/QueryMatcher.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -73,6 +78,107 @@ private Q_SLOTS:
         const Dispatcher dispatcher;
         QVERIFY(dispatcher.find(u"logs"_s));
         QVERIFY(dispatcher.helpText().contains(u"logs"_s));
+    }
+
+    // A file of many blocks, its lines shared out between two cores, against the same lines taken
+    // one by one (parse, record, match, print): the same output, byte for byte, in the same order
+    // with the same line numbers, whichever way the filter is answered (the record decoder, the
+    // full parse, the trace prefilter) and however lines straddle the blocks (long ones included).
+    void twoCoresGiveTheOneByOneOutput_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("query");  // what the reference matches
+        QTest::newRow("all, text") << QStringList{} << QString();
+        QTest::newRow("all, ndjson") << QStringList{u"--output"_s, u"ndjson"_s} << QString();
+        QTest::newRow("status") << QStringList{u"--query"_s, u"status:5xx"_s} << u"status:5xx"_s;
+        QTest::newRow("text and not status")
+            << QStringList{u"--query"_s, u"productpage -status:2xx"_s, u"-o"_s, u"ndjson"_s}
+            << u"productpage -status:2xx"_s;
+        QTest::newRow("flags or slow") << QStringList{u"--query"_s, u"flag:UF OR duration:>900"_s}
+                                       << u"flag:UF OR duration:>900"_s;
+    }
+    void twoCoresGiveTheOneByOneOutput()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, query);
+        obslab::bench::LogGenerator::Options o;
+        o.textPercent = 40;
+        o.keyValuePercent = 40;
+        o.timestamps = true;
+        obslab::bench::LogGenerator generator(o);
+        QByteArray data = generator.generate(6 * 1024 * 1024);
+        // Lines that straddle the 1 MiB read blocks, one of them longer than a block.
+        data.insert(1024 * 1024 - 10, QByteArray("a line across a block boundary traceID=") +
+                                          QByteArray(300, 'x') + '\n');
+        data.insert(3 * 1024 * 1024 - 100, "[2025-11-11T10:31:24.746Z] \"GET / HTTP/1.1\" 503 " +
+                                               QByteArray(900 * 1024, 'y') + '\n');
+        data += "[2025-11-11T10:31:24.746Z] \"GET / HTTP/1.1\" 504 traceID=e28cfcca4e031099";
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"big.log"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(data);
+        f.close();
+
+        const bool ndjsonOut = args.contains(u"ndjson"_s);
+        std::optional<obslab::QueryMatcher> matcher;
+        obslab::PodTable pods;
+        std::optional<obslab::LogQuery> parsedQuery;
+        if (!query.isEmpty()) {
+            parsedQuery = *obslab::LogQuery::parse(query, 0);
+            matcher.emplace(*parsedQuery, pods);
+        }
+        QByteArray wanted;
+        obslab::ParsedLine parsed;
+        const QList<QByteArray> lines = data.split('\n');
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const QByteArray& line = lines.at(i);
+            if (i == lines.size() - 1 && line.isEmpty())
+                break;
+            obslab::AccessLogParser::parse(line, parsed);
+            if (matcher) {
+                qint64 timeMs = 0;
+                const obslab::LineRecord r = obslab::makeRecord(parsed, line, &pods, &timeMs);
+                if (!matcher->matches(r, timeMs, line))
+                    continue;
+            }
+            if (ndjsonOut)
+                obslab::LineJsonWriter::appendJson(wanted, line, parsed, i + 1);
+            else
+                obslab::LineJsonWriter::appendSummary(wanted, line, parsed, i + 1);
+        }
+        QVERIFY(wanted.size() > 1000);
+        const Run r = runLogs(QStringList{path} + args);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out.size(), wanted.size());
+        QVERIFY(r.out == wanted);
+    }
+
+    // --trace on the same file: the prefilter finds the trace's lines in both halves of a block.
+    void twoCoresTraceLines()
+    {
+        obslab::bench::LogGenerator generator({});
+        const QByteArray data = generator.generate(4 * 1024 * 1024);
+        const QByteArray id = generator.traceIds()[generator.traceIds().size() / 2];
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"big.log"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(data);
+        f.close();
+        QList<qint64> wantedNumbers;
+        const QList<QByteArray> lines = data.split('\n');
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            if (lines.at(i).contains(id))
+                wantedNumbers.append(i + 1);
+        }
+        QVERIFY(!wantedNumbers.isEmpty());
+        const Run r = runLogs({path, u"--trace"_s, QString::fromLatin1(id), u"-o"_s, u"ndjson"_s});
+        QCOMPARE(r.code, 0);
+        QList<qint64> numbers;
+        for (const QJsonObject& o : ndjson(r.out))
+            numbers.append(o.value(u"line"_s).toInteger());
+        QCOMPARE(numbers, wantedNumbers);
     }
 
     void ndjsonFixture()

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/logs/LineRecord.h"
+
+#include <QByteArrayView>
+
+#include <array>
+
+namespace obslab {
+
+// The index's first pass, without the parser, for the layout a workshop writes by the million:
+// an access line whose fields after the response code are all key=value pairs (the tutorial's
+// `[TIME] "METHOD PATH PROTO" CODE traceID=… spanID=… service=…`), with or without kubectl's
+// `[pod/NAME/CONTAINER]` prefix and --timestamps. It reads only what LineRecord keeps (time,
+// code, trace hash, and the few keys that change them), never builds field ranges or highlights.
+//
+// decode() returns false when the line is anything else, or holds something this cannot vouch
+// for (an unknown key, a quoted value, a traceparent under a trace key, …): the caller then parses
+// it fully with AccessLogParser and makeRecord. For every line it accepts, the record, time and
+// pod equal what that full parse gives — tests/unit/tst_recorddecoder compares both on every
+// line of the corpus and on mutations of it.
+namespace recorddecoder {
+
+// line: the bytes without '\n', at most the line cap. On success fills record (pod left kNoPod),
+// timeMs (ParsedLine::kMissing when the line has no time) and pod (the kubectl prefix's pod name,
+// a view into line; empty when none).
+bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayView& pod);
+
+}  // namespace recorddecoder
+
+// A run-aware cache in front of PodTable::intern for the index's hot loop: lines of a few dozen
+// pods interleave, and a hash of the whole name per line costs more than the rest of the line.
+// Direct-mapped on the name's length and last bytes (the replica set's random suffix).
+class PodCache
+{
+public:
+    explicit PodCache(PodTable& table)
+        : table_(table)
+    {}
+    quint16 intern(QByteArrayView pod);
+
+private:
+    struct Slot
+    {
+        QByteArray name;
+        quint16 id = LineRecord::kNoPod;
+    };
+    PodTable& table_;
+    std::array<Slot, 64> slots_{};
+};
+
+}  // namespace obslab
