@@ -21,6 +21,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <zlib.h>
@@ -40,7 +41,7 @@ namespace obslab::cli {
 
 namespace {
 
-constexpr qint64 kBlockSize = 1 << 20;
+constexpr qint64 kBlockSize = 4 << 20;
 constexpr qsizetype kFlushSize = 1 << 20;
 
 enum class Output
@@ -286,7 +287,11 @@ struct PumpResult
 PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flush)
 {
     PumpResult result;
-    QByteArray block(kBlockSize, Qt::Uninitialized);
+    // Two blocks: a regular file's next block is read while this one's lines are handled.
+    std::array<QByteArray, 2> blocks{QByteArray(kBlockSize, Qt::Uninitialized),
+                                     QByteArray(kBlockSize, Qt::Uninitialized)};
+    int current = 0;
+    QFuture<qint64> ahead;  // the read of blocks[current ^ 1], or nothing
     QByteArray inflated;
     std::unique_ptr<z_stream, void (*)(z_stream*)> zs(nullptr, [](z_stream* z) {
         inflateEnd(z);
@@ -301,16 +306,30 @@ PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flu
     qint64 bytesRead = 0;
     bool first = true;
     bool memberEnded = false;  // the last inflate() ended a gzip member
+    // read(2), or -errno.
+    const auto readFd = [fd](QByteArray& into) {
+        qint64 n = 0;
+        do
+            n = ::read(fd, into.data(), size_t(into.size()));
+        while (n < 0 && errno == EINTR);
+        return n < 0 ? qint64(-errno) : n;
+    };
+    const auto waitAhead = qScopeGuard([&] { ahead.waitForFinished(); });
     for (;;) {
+        QByteArray& block = blocks[size_t(current)];
         qint64 n = 0;
         if (fd >= 0) {
-            do
-                n = ::read(fd, block.data(), size_t(block.size()));
-            while (n < 0 && errno == EINTR);
+            n = ahead.isValid() ? ahead.result() : readFd(block);
+            ahead = {};
             if (n < 0) {
-                result.error = errnoText(errno);
+                result.error = errnoText(int(-n));
                 return result;
             }
+            if (regular && n > 0) {
+                QByteArray& next = blocks[size_t(current ^ 1)];
+                ahead = QtConcurrent::run([&readFd, &next] { return readFd(next); });
+            }
+            current ^= 1;
         } else {
             n = dev.read(block.data(), block.size());
             if (n < 0) {
@@ -329,7 +348,7 @@ PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flu
                 result.error = u"cannot initialise zlib"_s;
                 return result;
             }
-            inflated.resize(kBlockSize * 4);
+            inflated.resize(kBlockSize);
         }
         first = false;
         if (!zs) {

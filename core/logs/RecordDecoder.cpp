@@ -9,6 +9,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace obslab {
 
 namespace recorddecoder {
@@ -37,6 +41,37 @@ Key keyOf(const char* k, Sz len)
     return accesslog::lookupKey(k, len);
 }
 
+// The first ']' in [from, limit), or -1; slash is the last '/' before it (-1 when none).
+Sz closeAndLastSlash(const char* d, Sz from, Sz limit, Sz& slash)
+{
+    Sz i = from;
+#if defined(__SSE2__)
+    const __m128i closeByte = _mm_set1_epi8(']');
+    const __m128i slashByte = _mm_set1_epi8('/');
+    for (; i + 16 <= limit; i += 16) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+        const unsigned closes = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(block, closeByte)));
+        unsigned slashes = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(block, slashByte)));
+        if (closes != 0) {
+            const int at = __builtin_ctz(closes);
+            slashes &= (1u << at) - 1;
+            if (slashes != 0)
+                slash = i + 31 - __builtin_clz(slashes);
+            return i + at;
+        }
+        if (slashes != 0)
+            slash = i + 31 - __builtin_clz(slashes);
+    }
+#endif
+    for (; i < limit; ++i) {
+        if (d[i] == ']')
+            return i;
+        if (d[i] == '/')
+            slash = i;
+    }
+    return -1;
+}
+
 }  // namespace
 
 // Each step mirrors what the parser does with the same bytes (AccessLogParser.cpp's prefixes,
@@ -56,10 +91,10 @@ bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayV
     qint64 kubeTimeUs = logtime::kMissing;
     for (int round = 0; round < 2 && p < end; ++round) {
         if (!havePod && end - p > 5 && std::memcmp(d + p, "[pod/", 5) == 0) {
-            const Sz close = findByte(d, p + 5, std::min(end, p + 600), ']');
+            Sz slash = -1;
+            const Sz close = closeAndLastSlash(d, p + 5, std::min(end, p + 600), slash);
             if (close < 0)
                 return false;
-            const Sz slash = bytescan::findLast(d, p + 5, close, '/');
             if (slash <= p + 5)
                 return false;
             pod = QByteArrayView(d + p + 5, slash - (p + 5));
@@ -126,19 +161,17 @@ bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayV
     quint32 flags = 0;
     TraceId trace;
     bool haveTraceField = false;
-    if (pos < end) {
-        if (d[pos] == '"')
-            return false;
-        const Sz firstEnd = bytescan::findOrEnd(d, pos, end, ' ');
-        if (!bytescan::contains(d, pos, firstEnd, '='))
-            return false;
-    }
+    if (pos < end && d[pos] == '"')
+        return false;
     while (pos < end) {
+        // Each byte is looked at once: up to the '=' (which must come before any space), then
+        // up to the space after the value.
         const Sz start = pos;
-        const Sz wordEnd = bytescan::findOrEnd(d, start, end, ' ');
-        const Sz eq = findByte(d, start, wordEnd, '=');
-        if (eq <= start)
-            return false;  // a bare value: the parser classifies it by its shape
+        const Sz eq = bytescan::findEither(d, start, end, '=', ' ');
+        if (eq <= start || d[eq] != '=')
+            return false;  // a bare value (the parser classifies it by its shape); on the first
+                           // token, Istio's TEXT layout
+        const Sz wordEnd = bytescan::findOrEnd(d, eq + 1, end, ' ');
         const Sz vo = eq + 1;
         if (vo < end && d[vo] == '"')
             return false;
