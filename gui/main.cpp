@@ -1,10 +1,12 @@
 #include "core/cli/Cli.h"
+#include "core/common/Allocator.h"
 #include "gui/app/GuiMain.h"
 
 #include <QStringList>
 
 int main(int argc, char** argv)
 {
+    obslab::tuneAllocator();
     QStringList args;
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);

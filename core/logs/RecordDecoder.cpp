@@ -247,7 +247,7 @@ quint16 PodCache::intern(QByteArrayView pod)
     const qsizetype n = std::min<qsizetype>(pod.size(), 8);
     std::memcpy(&tail, pod.data() + pod.size() - n, size_t(n));
     const quint64 h = (tail ^ quint64(pod.size())) * 0x9e3779b97f4a7c15ULL;
-    Slot& slot = slots_[size_t(h >> 58)];
+    Slot& slot = slots_[size_t(h >> 56)];
     if (slot.id != LineRecord::kNoPod && QByteArrayView(slot.name) == pod)
         return slot.id;
     const quint16 id = table_.intern(pod);

@@ -46,7 +46,7 @@ private:
         quint16 id = LineRecord::kNoPod;
     };
     PodTable& table_;
-    std::array<Slot, 64> slots_{};
+    std::array<Slot, 256> slots_{};
 };
 
 }  // namespace obslab

@@ -7,6 +7,7 @@
 //   bench_logs --full-index-only N --file PATH     (profiling)
 //   bench_logs --peak-rss PROGRAM ARGS…            (prints PROGRAM's peak RSS in KiB)
 #include "LogGenerator.h"
+#include "core/common/Allocator.h"
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/LogFile.h"
 #include "core/logs/LogFilter.h"
@@ -410,6 +411,7 @@ QString defaultObslab()
 
 int main(int argc, char** argv)
 {
+    obslab::tuneAllocator();  // as the app does
     if (argc >= 2 && std::strcmp(argv[1], "--peak-rss") == 0) {
         QCoreApplication app(argc, argv);
         return runPeakRss(app.arguments().mid(2));
