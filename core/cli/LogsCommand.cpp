@@ -160,8 +160,11 @@ public:
         , ndjson_(ndjson)
         , cap_(cap)
     {
-        if (query)
+        if (query) {
             matcher_.emplace(*query, pods_);
+            readsTrace_ = matcher_->readsTraceHash();
+            readsPod_ = matcher_->readsPod();
+        }
     }
     LineWorker(const LineWorker&) = delete;
     LineWorker& operator=(const LineWorker&) = delete;
@@ -174,12 +177,13 @@ public:
         LineRecord record;
         qint64 timeMs = 0;
         QByteArrayView pod;
-        if (!recorddecoder::decode(line, record, timeMs, pod)) {
+        if (!recorddecoder::decode(line, record, timeMs, pod, readsTrace_)) {
             AccessLogParser::parse(line, parsed_);
             record = makeRecord(parsed_, line, nullptr, &timeMs);
             pod = parsed_.view(line, Field::Pod);
         }
-        record.pod = podCache_.intern(pod);
+        if (readsPod_)
+            record.pod = podCache_.intern(pod);
         return matcher_->matches(record, timeMs, line);
     }
 
@@ -263,6 +267,8 @@ private:
     PodTable pods_;
     PodCache podCache_;
     std::optional<QueryMatcher> matcher_;
+    bool readsTrace_ = true;
+    bool readsPod_ = true;
     ParsedLine parsed_;
     bool ndjson_;
     qint64 cap_;

@@ -269,6 +269,20 @@ void LineJsonWriter::appendJson(QByteArray& out, QByteArrayView line, const Pars
     out.append("]}\n");
 }
 
+namespace {
+
+// " <ISO time>", or nothing when the line has no time.
+void appendTime(QByteArray& out, qint64 us)
+{
+    if (us == ParsedLine::kMissing)
+        return;
+    char buf[41];
+    buf[0] = ' ';
+    out.append(buf, 1 + logtime::writeIso(us, buf + 1));
+}
+
+}  // namespace
+
 void LineJsonWriter::appendSummary(QByteArray& out, QByteArrayView line, const ParsedLine& p,
                                    qint64 lineNumber)
 {
@@ -287,8 +301,7 @@ void LineJsonWriter::appendSummary(QByteArray& out, QByteArrayView line, const P
     switch (p.kind) {
     case LineKind::Request: {
         out.append(p.isTcp() ? "TCP    " : "HTTP   ");
-        if (p.timeUs != ParsedLine::kMissing)
-            out.append(' ' + logtime::toIsoString(p.timeUs).toLatin1());
+        appendTime(out, p.timeUs);
         out.append(' ');
         out.append(p.responseCode >= 0 ? QByteArray::number(p.responseCode) : QByteArray("-"));
         if (!p.responseFlags.isEmpty()) {
@@ -309,8 +322,7 @@ void LineJsonWriter::appendSummary(QByteArray& out, QByteArrayView line, const P
     }
     case LineKind::ProxyLog:
         out.append("PROXY  ");
-        if (p.timeUs != ParsedLine::kMissing)
-            out.append(' ' + logtime::toIsoString(p.timeUs).toLatin1());
+        appendTime(out, p.timeUs);
         out.append(' ');
         out.append(ParsedLine::levelName(p.level));
         field(nullptr, Field::Logger, 40);

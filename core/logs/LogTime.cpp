@@ -165,6 +165,31 @@ qsizetype writeIso(qint64 us, char* buf)
     int m = 0;
     int d = 0;
     civilFromDays(days, y, m, d);
+    if (y >= 0 && y <= 9999) {
+        // The common case without printf: this runs for every line the CLI prints.
+        const auto put = [&buf](int at, qint64 value, int width) {
+            for (int i = width - 1; i >= 0; --i) {
+                buf[at + i] = char('0' + value % 10);
+                value /= 10;
+            }
+        };
+        put(0, y, 4);
+        buf[4] = '-';
+        put(5, m, 2);
+        buf[7] = '-';
+        put(8, d, 2);
+        buf[10] = 'T';
+        put(11, rem / 3600, 2);
+        buf[13] = ':';
+        put(14, rem / 60 % 60, 2);
+        buf[16] = ':';
+        put(17, rem % 60, 2);
+        buf[19] = '.';
+        put(20, micros, 6);
+        buf[26] = 'Z';
+        buf[27] = '\0';
+        return 27;
+    }
     const int n = std::snprintf(buf, 40, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ",
                                 static_cast<long long>(y), m, d, int(rem / 3600),
                                 int(rem / 60 % 60), int(rem % 60), static_cast<long long>(micros));

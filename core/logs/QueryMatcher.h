@@ -23,6 +23,11 @@ public:
     // timeMs: the line's time (UTC ms; ParsedLine::kMissing when none).
     bool matches(const LineRecord& record, qint64 timeMs, QByteArrayView line);
 
+    // Whether matching reads the record's trace hash / pod: a caller that decodes records for
+    // this matcher alone may leave out what it does not read.
+    bool readsTraceHash() const { return usesKind(QueryTerm::Kind::Trace); }
+    bool readsPod() const { return usesKind(QueryTerm::Kind::Pod); }
+
     // The query is a single free-text term: a caller may search whole blocks instead of lines.
     bool isPlainText() const;
     QByteArray plainText() const;
@@ -34,6 +39,14 @@ public:
     static bool containsIgnoreCase(QByteArrayView haystack, QByteArrayView needleLower);
 
 private:
+    bool usesKind(QueryTerm::Kind kind) const
+    {
+        for (const Term& t : terms_) {
+            if (t.term->kind == kind)
+                return true;
+        }
+        return false;
+    }
     struct Term
     {
         const QueryTerm* term = nullptr;

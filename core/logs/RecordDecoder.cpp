@@ -78,7 +78,8 @@ Sz closeAndLastSlash(const char* d, Sz from, Sz limit, Sz& slash)
 // AccessLogText.cpp's parseTextAccess and parseTail, AccessLogCustom.cpp's key=value tokens,
 // AccessLogApply.h's apply, LineRecord.cpp's makeRecord); wherever the parser would take another
 // branch, this gives up.
-bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayView& pod)
+bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayView& pod,
+            bool withTrace)
 {
     const char* const d = line.data();
     Sz end = std::min<Sz>(line.size(), std::numeric_limits<quint32>::max());
@@ -190,6 +191,8 @@ bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayV
             if (vl >= 55 && value.contains('-'))
                 return false;  // a whole traceparent under a trace key
             haveTraceField = true;
+            if (!withTrace)
+                break;
             if (const TraceId id = TraceId::fromHex(value); id.isValid() && !trace.isValid())
                 trace = id;
             break;

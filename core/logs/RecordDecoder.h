@@ -23,8 +23,10 @@ namespace recorddecoder {
 
 // line: the bytes without '\n', at most the line cap. On success fills record (pod left kNoPod),
 // timeMs (ParsedLine::kMissing when the line has no time) and pod (the kubectl prefix's pod name,
-// a view into line; empty when none).
-bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayView& pod);
+// a view into line; empty when none). Without withTrace the trace id is not read (the record's
+// hash is 0), for a caller that does not need it.
+bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayView& pod,
+            bool withTrace = true);
 
 }  // namespace recorddecoder
 

@@ -5,6 +5,7 @@
 #include "core/logs/ResponseFlags.h"
 #include "core/logs/UpstreamCluster.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,7 +14,9 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <array>
 #include <atomic>
+#include <random>
 #include <cstdlib>
 #include <new>
 
@@ -588,6 +591,28 @@ private Q_SLOTS:
         QCOMPARE(logtime::parse(text), us);
         if (us != logtime::kMissing && us >= 0)
             QCOMPARE(logtime::parse(logtime::toIsoString(us).toLatin1()), us);
+    }
+
+    // writeIso against Qt's own formatting, from year 1 to 9999 and on both sides of 1970.
+    void isoFormatting()
+    {
+        std::mt19937_64 rng(1);
+        const qint64 lo = -62135596800LL * 1000000;  // 0001-01-01
+        const qint64 hi = 253402300799LL * 1000000;  // 9999-12-31T23:59:59
+        for (int i = 0; i < 100000; ++i) {
+            const qint64 us = i < 3 ? std::array<qint64, 3>{0, -1, lo}[size_t(i)]
+                                    : lo + qint64(rng() % quint64(hi - lo));
+            char buf[40];
+            const QByteArray got(buf, logtime::writeIso(us, buf));
+            const qint64 ms = us >= 0 ? us / 1000 : -((-us + 999) / 1000);
+            const QByteArray micros = QByteArray::number(((us % 1000000) + 1000000) % 1000000)
+                                          .rightJustified(6, '0');
+            const QByteArray wanted = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+                                          .toString(u"yyyy-MM-ddTHH:mm:ss."_s)
+                                          .toLatin1() +
+                                      micros + 'Z';
+            QCOMPARE(got, wanted);
+        }
     }
 
     void jsonUnescape()

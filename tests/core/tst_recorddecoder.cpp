@@ -59,6 +59,22 @@ bool agrees(QByteArrayView line, QString* mismatch)
     QByteArrayView pod = "stale";
     if (!recorddecoder::decode(line, record, timeMs, pod))
         return false;
+    // Without the trace: the same record but for its hash.
+    LineRecord noTrace;
+    qint64 noTraceTime = 0;
+    QByteArrayView noTracePod;
+    if (!recorddecoder::decode(line, noTrace, noTraceTime, noTracePod, false) ||
+        noTrace.traceHash != 0 || noTraceTime != timeMs || noTracePod != pod ||
+        describe(noTrace, 0, {}) !=
+            describe([&] {
+                LineRecord r = record;
+                r.traceHash = 0;
+                return r;
+            }(),
+                     0, {})) {
+        *mismatch = u"without the trace the record differs: "_s + QString::fromUtf8(line);
+        return true;
+    }
     const Full full = parseFully(line);
     const QString got = describe(record, timeMs, pod);
     const QString want = describe(full.record, full.timeMs, full.pod);
