@@ -16,9 +16,9 @@
 
 #include <array>
 #include <atomic>
-#include <random>
 #include <cstdlib>
 #include <new>
+#include <random>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace obslab;
@@ -605,8 +605,8 @@ private Q_SLOTS:
             char buf[40];
             const QByteArray got(buf, logtime::writeIso(us, buf));
             const qint64 ms = us >= 0 ? us / 1000 : -((-us + 999) / 1000);
-            const QByteArray micros = QByteArray::number(((us % 1000000) + 1000000) % 1000000)
-                                          .rightJustified(6, '0');
+            const QByteArray micros =
+                QByteArray::number(((us % 1000000) + 1000000) % 1000000).rightJustified(6, '0');
             const QByteArray wanted = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
                                           .toString(u"yyyy-MM-ddTHH:mm:ss."_s)
                                           .toLatin1() +

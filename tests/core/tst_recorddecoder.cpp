@@ -65,13 +65,13 @@ bool agrees(QByteArrayView line, QString* mismatch)
     QByteArrayView noTracePod;
     if (!recorddecoder::decode(line, noTrace, noTraceTime, noTracePod, false) ||
         noTrace.traceHash != 0 || noTraceTime != timeMs || noTracePod != pod ||
-        describe(noTrace, 0, {}) !=
-            describe([&] {
-                LineRecord r = record;
-                r.traceHash = 0;
-                return r;
-            }(),
-                     0, {})) {
+        describe(noTrace, 0, {}) != describe(
+                                        [&] {
+                                            LineRecord r = record;
+                                            r.traceHash = 0;
+                                            return r;
+                                        }(),
+                                        0, {})) {
         *mismatch = u"without the trace the record differs: "_s + QString::fromUtf8(line);
         return true;
     }
