@@ -207,14 +207,37 @@ void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chu
     });
     work(parsed_);
     other.waitForFinished();
-    size_t total = 0;
-    for (const Part& part : parts)
-        total += part.ends.size();
-    chunk.ends.reserve(total);
-    chunk.records.reserve(total);
-    chunk.times.reserve(total);
-    for (Part& part : parts)
-        appendPart(part, chunk);
+    // The parts are joined on both threads too: each copies whole parts to their place, the
+    // pods renumbered in the scanner's table (numbered here, in order: the table is not shared).
+    std::array<size_t, kParts + 1> at{};
+    std::array<std::vector<quint16>, kParts> podMaps;
+    for (size_t k = 0; k < size_t(kParts); ++k) {
+        at[k + 1] = at[k] + parts[k].ends.size();
+        for (qsizetype i = 0; i < parts[k].pods.size(); ++i)
+            podMaps[k].push_back(pods_.intern(parts[k].pods.name(quint16(i))));
+    }
+    chunk.ends.resize(at[kParts]);
+    chunk.records.resize(at[kParts]);
+    chunk.times.resize(at[kParts]);
+    next = 0;
+    const auto join = [&] {
+        for (int k = next.fetch_add(1); k < kParts; k = next.fetch_add(1)) {
+            const Part& part = parts[size_t(k)];
+            const std::vector<quint16>& map = podMaps[size_t(k)];
+            const size_t to = at[size_t(k)];
+            std::copy(part.ends.begin(), part.ends.end(), chunk.ends.begin() + qsizetype(to));
+            std::copy(part.times.begin(), part.times.end(), chunk.times.begin() + qsizetype(to));
+            LineRecord* out = chunk.records.data() + to;
+            for (LineRecord r : part.records) {
+                if (r.pod != LineRecord::kNoPod)
+                    r.pod = map[r.pod];
+                *out++ = r;
+            }
+        }
+    };
+    QFuture<void> joining = QtConcurrent::run(join);
+    join();
+    joining.waitForFinished();
 }
 
 // Fills the buffer from offset; when indexing, the two halves are read on two cores (the
@@ -246,25 +269,33 @@ qint64 Scanner::readBlock(int fd, qint64 offset)
 void Scanner::parsePart(const char* data, qint64 size, qint64 base, Part& part,
                         ParsedLine& parsed) const
 {
-    scanLineEnds(data, size, base, part.ends);
-    const size_t count = part.ends.size();
-    part.records.resize(count);
-    part.times.resize(count);
-    qint64 begin = base;
+    // Each line is parsed as soon as its end is found, while its bytes are in the L1 cache.
+    const size_t expected = size_t(size / 128 + 16);
+    part.ends.reserve(expected);
+    part.records.reserve(expected);
+    part.times.reserve(expected);
     PodCache pods(part.pods);
-    for (size_t i = 0; i < count; ++i) {
-        const qint64 end = std::min(part.ends[i] - 1, begin + lineCap_);  // drop '\n'
-        const QByteArrayView line(data + (begin - base), end - begin);
-        LineRecord& r = part.records[i];
+    const char* p = data;
+    const char* const stop = data + size;
+    while (p < stop) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(stop - p)));
+        if (!nl)
+            break;
+        const QByteArrayView line(p, std::min<qint64>(nl - p, lineCap_));
+        LineRecord r;
+        qint64 time = ParsedLine::kMissing;
         QByteArrayView pod;
         // The common layouts are decoded straight into the record; the rest parsed in full.
-        if (!recorddecoder::decode(line, r, part.times[i], pod)) {
+        if (!recorddecoder::decode(line, r, time, pod)) {
             AccessLogParser::parse(line, parsed);
-            r = makeRecord(parsed, line, nullptr, &part.times[i]);
+            r = makeRecord(parsed, line, nullptr, &time);
             pod = parsed.view(line, Field::Pod);
         }
         r.pod = pods.intern(pod);
-        begin = part.ends[i];
+        part.ends.push_back(base + (nl - data) + 1);
+        part.records.push_back(r);
+        part.times.push_back(time);
+        p = nl + 1;
     }
 }
 
