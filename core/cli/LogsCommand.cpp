@@ -149,6 +149,22 @@ private:
 // Below this many bytes, a block's lines are handled on one core.
 constexpr qsizetype kSplitBytes = 64 * 1024;
 
+// A share of a block's lines: which of them pass the filter, and their printed form.
+struct BlockPart
+{
+    struct Hit
+    {
+        qint64 index;  // the line's number in the part, from 0
+        qsizetype offset;
+        qsizetype length;
+    };
+    QByteArrayView lines;
+    std::vector<Hit> hits;
+    qint64 lineCount = 0;
+    qint64 base = 0;  // lines in the file before the part
+    QByteArray out;
+};
+
 // One core's share of the lines: which pass the filter, and their printed form. The index's
 // record decoder answers for the common layouts; a line is parsed in full only when it is
 // something else, when the query needs more than the record, or to be printed.
@@ -209,15 +225,14 @@ public:
         }
     }
 
-    // Finds the lines of `lines` (complete lines, each ending with '\n') that pass the filter;
-    // with digits, only the lines that hold them (see bytescan::findFolded) are looked at, found
-    // block-wise like grep does.
-    void collect(QByteArrayView lines, const QByteArray& digits)
+    // Finds the lines of part.lines (complete lines, each ending with '\n') that pass the
+    // filter; with digits, only the lines that hold them (see bytescan::findFolded) are looked
+    // at, found block-wise like grep does.
+    void collect(BlockPart& part, const QByteArray& digits)
     {
-        lines_ = lines;
-        hits_.clear();
-        const char* d = lines.data();
-        const qsizetype size = lines.size();
+        part.hits.clear();
+        const char* d = part.lines.data();
+        const qsizetype size = part.lines.size();
         qsizetype pos = 0;
         qint64 index = 0;
         while (pos < size) {
@@ -237,33 +252,25 @@ public:
                 static_cast<const char*>(std::memchr(d + pos, '\n', size_t(size - pos)));
             const qsizetype length = nl - (d + pos);
             if (matches(QByteArrayView(d + pos, std::min<qint64>(length, cap_))))
-                hits_.push_back(Hit{index, pos, length});
+                part.hits.push_back(BlockPart::Hit{index, pos, length});
             ++index;
             pos = nl - d + 1;
         }
-        lineCount_ = index;
+        part.lineCount = index;
     }
-    qint64 lineCount() const { return lineCount_; }
-    qsizetype hitCount() const { return qsizetype(hits_.size()); }
 
-    // Prints the lines collect() kept; base is the number of lines before them in the file.
-    void printHits(qint64 base)
+    // Prints the lines collect() kept; part.base is the number of lines before them.
+    void printHits(BlockPart& part)
     {
-        out_.resize(0);
-        for (const Hit& h : hits_) {
-            const QByteArrayView line(lines_.data() + h.offset, std::min<qint64>(h.length, cap_));
-            print(out_, line, h.length, base + h.index + 1);
+        part.out.resize(0);
+        for (const BlockPart::Hit& h : part.hits) {
+            const QByteArrayView line(part.lines.data() + h.offset,
+                                      std::min<qint64>(h.length, cap_));
+            print(part.out, line, h.length, part.base + h.index + 1);
         }
     }
-    const QByteArray& output() const { return out_; }
 
 private:
-    struct Hit
-    {
-        qint64 index;  // the line's number in collect()'s lines, from 0
-        qsizetype offset;
-        qsizetype length;
-    };
     PodTable pods_;
     PodCache podCache_;
     std::optional<QueryMatcher> matcher_;
@@ -272,10 +279,6 @@ private:
     ParsedLine parsed_;
     bool ndjson_;
     qint64 cap_;
-    QByteArrayView lines_;
-    std::vector<Hit> hits_;
-    qint64 lineCount_ = 0;
-    QByteArray out_;
 };
 
 // How reading one input ended.
@@ -593,8 +596,7 @@ int runLogs(const QStringList& args, const CliContext& ctx)
     };
     const qint64 lineCap = qint64(AppSettings().logMaxLineMiB()) << 20;
     const bool ndjson = output == Output::Ndjson;
-    // Two workers: a block's lines are matched and printed in two halves on two cores, and
-    // joined in order (the first worker also takes the lines that span blocks).
+    // Two workers, one per core (the first also takes the lines that span blocks).
     std::array<LineWorker, 2> workers{LineWorker(query, ndjson, lineCap),
                                       LineWorker(query, ndjson, lineCap)};
     LineSink sink(lineCap, [&](QByteArrayView line, qint64 length) {
@@ -605,36 +607,52 @@ int runLogs(const QStringList& args, const CliContext& ctx)
         }
     });
     const bool twoCores = QThreadPool::globalInstance()->maxThreadCount() >= 2;
+    // A block is cut at line ends into parts that the two workers take in turn (lines differ in
+    // cost: halves would rarely be even), then joined in order.
+    constexpr int kParts = 8;
+    std::array<BlockPart, kParts> parts;
     sink.setBlockHandler([&](QByteArrayView lines) {
-        std::array<QByteArrayView, 2> halves{lines, {}};
+        int count = 1;
+        parts[0].lines = lines;
         if (twoCores && lines.size() >= kSplitBytes) {
-            const void* nl = std::memchr(lines.data() + lines.size() / 2, '\n',
-                                         size_t(lines.size() - lines.size() / 2));
-            const qsizetype cut = static_cast<const char*>(nl) - lines.data() + 1;
-            halves = {lines.first(cut), lines.sliced(cut)};
+            count = 0;
+            qsizetype from = 0;
+            for (int k = 1; k <= kParts && from < lines.size(); ++k) {
+                qsizetype cut = lines.size();
+                if (k < kParts) {
+                    const qsizetype at = std::max(from, lines.size() * k / kParts);
+                    const void* nl =
+                        std::memchr(lines.data() + at, '\n', size_t(lines.size() - at));
+                    cut = static_cast<const char*>(nl) - lines.data() + 1;
+                }
+                parts[size_t(count++)].lines = lines.sliced(from, cut - from);
+                from = cut;
+            }
         }
         const auto inParallel = [&](auto&& work) {
-            if (halves[1].isEmpty()) {
-                work(0);
-                work(1);  // nothing: clears what it kept of the last block
+            std::atomic<int> next{0};
+            const auto take = [&](LineWorker& worker) {
+                for (int k = next.fetch_add(1); k < count; k = next.fetch_add(1))
+                    work(worker, parts[size_t(k)]);
+            };
+            if (count == 1) {
+                take(workers[0]);
                 return;
             }
-            QFuture<void> other = QtConcurrent::run([&] { work(1); });
-            work(0);
+            QFuture<void> other = QtConcurrent::run([&] { take(workers[1]); });
+            take(workers[0]);
             other.waitForFinished();
         };
-        inParallel([&](int k) { workers[size_t(k)].collect(halves[size_t(k)], traceDigits); });
-        qint64 base = lineNumber;
-        std::array<qint64, 2> bases{};
-        for (size_t k = 0; k < 2; ++k) {
-            bases[k] = base;
-            base += workers[k].lineCount();
-            matched += workers[k].hitCount();
+        inParallel([&](LineWorker& w, BlockPart& part) { w.collect(part, traceDigits); });
+        for (int k = 0; k < count; ++k) {
+            BlockPart& part = parts[size_t(k)];
+            part.base = lineNumber;
+            lineNumber += part.lineCount;
+            matched += qint64(part.hits.size());
         }
-        lineNumber = base;
-        inParallel([&](int k) { workers[size_t(k)].printHits(bases[size_t(k)]); });
-        for (const LineWorker& w : workers)
-            out += w.output();
+        inParallel([&](LineWorker& w, BlockPart& part) { w.printHits(part); });
+        for (int k = 0; k < count; ++k)
+            out += parts[size_t(k)].out;
         if (out.size() >= kFlushSize) {
             ctx.write(out);
             out.resize(0);
