@@ -220,11 +220,23 @@ QByteArray writeLog(const Layout& layout, const QString& path, qint64 size, bool
         return {};
     }
     qint64 written = 0;
+    QByteArray probe;  // a trace from the middle of the file that its lines show
     while (written < size) {
         QByteArray chunk;
         chunk.reserve(8 * 1024 * 1024 + 65536);
+        const size_t idsBefore = generator.traceIds().size();
         while (chunk.size() < std::min<qint64>(8 * 1024 * 1024, size - written))
             generator.appendTrace(chunk);
+        if (probe.isEmpty() && written + chunk.size() >= size / 2) {
+            // Not every generated trace is logged with its id (Istio's TEXT has no trace field).
+            const auto& ids = generator.traceIds();
+            for (size_t i = idsBefore + (ids.size() - idsBefore) / 2; i < ids.size(); ++i) {
+                if (chunk.contains(ids[i])) {
+                    probe = ids[i];
+                    break;
+                }
+            }
+        }
         if (!reuse && f.write(chunk) != chunk.size()) {
             std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
             return {};
@@ -232,8 +244,7 @@ QByteArray writeLog(const Layout& layout, const QString& path, qint64 size, bool
         written += chunk.size();
     }
     *lines = generator.linesGenerated();
-    const auto& ids = generator.traceIds();
-    return ids.empty() ? QByteArray() : ids[ids.size() / 2];
+    return probe;
 }
 
 qint64 countLines(const QByteArray& text)
