@@ -1,13 +1,16 @@
 // libFuzzer target for the access-log line parser: any bytes must parse without a crash, a
-// hang or an out-of-range byte range, and must serialise to valid JSON.
+// hang or an out-of-range byte range, and must serialise to valid JSON; and wherever the index's
+// record decoder accepts the bytes, its record must be the parser's.
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/LineJsonWriter.h"
+#include "core/logs/RecordDecoder.h"
 
 #include <QByteArray>
 #include <QJsonDocument>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 using namespace obslab;
 
@@ -48,5 +51,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     QByteArray text;
     LineJsonWriter::appendSummary(text, line, parsed, 1);
     check(text.endsWith('\n'));
+
+    LineRecord decoded;
+    qint64 decodedTime = 0;
+    QByteArrayView pod;
+    if (recorddecoder::decode(line, decoded, decodedTime, pod)) {
+        qint64 time = 0;
+        const LineRecord full = makeRecord(parsed, line, nullptr, &time);
+        check(std::memcmp(&decoded, &full, sizeof full) == 0);
+        check(decodedTime == time);
+        check(pod == parsed.view(line, Field::Pod));
+    }
     return 0;
 }
