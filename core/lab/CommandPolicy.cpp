@@ -491,7 +491,9 @@ void Checker::checkPositionals()
         for (; k < n; ++k) {
             const QString& pair = word(k);
             const qsizetype eq = pair.indexOf(u'=');
-            const QString key = eq < 0 ? pair.chopped(1) : pair.left(eq);
+            const QString key = eq >= 0               ? pair.left(eq)
+                                : pair.endsWith(u'-') ? pair.chopped(1)
+                                                      : pair;  // refused below (an empty one too)
             if ((eq < 0 && !pair.endsWith(u'-')) || !matches(kLabelKey, key) ||
                 (label && eq >= 0 && !matches(kLabelValue, pair.mid(eq + 1))))
                 refuse(positional_.at(k), u"'%1' is not KEY=VALUE or KEY- (a %2)"_s.arg(

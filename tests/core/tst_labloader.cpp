@@ -238,6 +238,9 @@ void TestLabLoader::forbidden_data()
         << QByteArray("apply: ../../etc/passwd") << 12 << u"must be relative to the lab's folder"_s;
     QTest::newRow("manifest-absolute") << QByteArray("istioInstall: /etc/passwd") << 19
                                        << u"must be relative to the lab's folder"_s;
+    QTest::newRow("empty-label-pair")
+        << QByteArray("kubectl: [label, namespace, default, istio-injection=enabled, \"\"]") << 67
+        << u"'' is not KEY=VALUE or KEY- (a label)"_s;
     QTest::newRow("variable-to-flag") << QByteArray("kubectl: [get, pods, \"${evil}\"]") << 26
                                       << u"'--kubeconfig' is not allowed"_s;
 }
