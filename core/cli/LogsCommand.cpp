@@ -190,14 +190,10 @@ public:
     {
         if (!matcher_)
             return true;
-        LineRecord record;
         qint64 timeMs = 0;
         QByteArrayView pod;
-        if (!recorddecoder::decode(line, record, timeMs, pod, readsTrace_)) {
-            AccessLogParser::parse(line, parsed_);
-            record = makeRecord(parsed_, line, nullptr, &timeMs);
-            pod = parsed_.view(line, Field::Pod);
-        }
+        LineRecord record =
+            recorddecoder::recordOf(line, parsed_, attempts_, timeMs, pod, readsTrace_);
         if (readsPod_)
             record.pod = podCache_.intern(pod);
         return matcher_->matches(record, timeMs, line);
@@ -276,6 +272,7 @@ private:
     std::optional<QueryMatcher> matcher_;
     bool readsTrace_ = true;
     bool readsPod_ = true;
+    recorddecoder::Attempts attempts_;
     ParsedLine parsed_;
     bool ndjson_;
     qint64 cap_;

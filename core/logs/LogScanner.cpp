@@ -104,13 +104,9 @@ QString Scanner::scan(int fd, qint64 from, const std::atomic<bool>& cancel, cons
 LineRecord Scanner::parseOne(QByteArrayView line, qint64* time)
 {
     line.truncate(std::min<qsizetype>(line.size(), lineCap_));
-    LineRecord record;
+    recorddecoder::Attempts attempts;
     QByteArrayView pod;
-    if (!recorddecoder::decode(line, record, *time, pod)) {
-        AccessLogParser::parse(line, parsed_);
-        record = makeRecord(parsed_, line, nullptr, time);
-        pod = parsed_.view(line, Field::Pod);
-    }
+    LineRecord record = recorddecoder::recordOf(line, parsed_, attempts, *time, pod);
     record.pod = pods_.intern(pod);
     return record;
 }
@@ -275,11 +271,7 @@ void Scanner::parsePart(const char* data, qint64 size, qint64 base, Part& part,
     part.records.reserve(expected);
     part.times.reserve(expected);
     PodCache pods(part.pods);
-    // A file in another layout (Istio's TEXT, JSON) would have every line tried by the decoder
-    // first: after a run of lines it declined, only one line in 64 is tried, in case the layout
-    // changes (the parser gives the same records either way).
-    int declined = 0;
-    qint64 index = 0;
+    recorddecoder::Attempts attempts;
     const char* p = data;
     const char* const stop = data + size;
     while (p < stop) {
@@ -287,20 +279,10 @@ void Scanner::parsePart(const char* data, qint64 size, qint64 base, Part& part,
         if (!nl)
             break;
         const QByteArrayView line(p, std::min<qint64>(nl - p, lineCap_));
-        LineRecord r;
         qint64 time = ParsedLine::kMissing;
         QByteArrayView pod;
         // The common layouts are decoded straight into the record; the rest parsed in full.
-        const bool tryDecoder = declined < 16 || (index & 63) == 0;
-        if (tryDecoder && recorddecoder::decode(line, r, time, pod)) {
-            declined = 0;
-        } else {
-            declined += tryDecoder ? 1 : 0;
-            AccessLogParser::parse(line, parsed);
-            r = makeRecord(parsed, line, nullptr, &time);
-            pod = parsed.view(line, Field::Pod);
-        }
-        ++index;
+        LineRecord r = recorddecoder::recordOf(line, parsed, attempts, time, pod);
         r.pod = pods.intern(pod);
         part.ends.push_back(base + (nl - data) + 1);
         part.records.push_back(r);

@@ -1,6 +1,7 @@
 #include "core/logs/RecordDecoder.h"
 
 #include "core/logs/AccessLogKeys.h"
+#include "core/logs/AccessLogParser.h"
 #include "core/logs/AccessLogReader.h"
 #include "core/logs/LogTime.h"
 #include "core/logs/ResponseFlags.h"
@@ -238,6 +239,22 @@ bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayV
         record.status = quint16(status);
     record.kind = LineKind::Request;
     return true;
+}
+
+LineRecord recordOf(QByteArrayView line, ParsedLine& parsed, Attempts& attempts, qint64& timeMs,
+                    QByteArrayView& pod, bool withTrace)
+{
+    LineRecord record;
+    if (attempts.tryNext()) {
+        const bool accepted = decode(line, record, timeMs, pod, withTrace);
+        attempts.tried(accepted);
+        if (accepted)
+            return record;
+    }
+    AccessLogParser::parse(line, parsed);
+    record = makeRecord(parsed, line, nullptr, &timeMs);
+    pod = parsed.view(line, Field::Pod);
+    return record;
 }
 
 }  // namespace recorddecoder

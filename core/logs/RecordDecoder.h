@@ -28,6 +28,24 @@ namespace recorddecoder {
 bool decode(QByteArrayView line, LineRecord& record, qint64& timeMs, QByteArrayView& pod,
             bool withTrace = true);
 
+// Whether to try the decoder on the next line: always, until it has declined 16 lines in a row
+// (a file in another layout: Istio's TEXT, JSON), then one line in 64 in case the layout changes.
+class Attempts
+{
+public:
+    bool tryNext() { return declined_ < 16 || (++skipped_ & 63) == 0; }
+    void tried(bool accepted) { declined_ = accepted ? 0 : declined_ + 1; }
+
+private:
+    int declined_ = 0;
+    quint32 skipped_ = 0;
+};
+
+// The line's record (pod left kNoPod), time and pod name: decoded when attempts allow it and the
+// decoder accepts the line, else from a full parse into parsed (the same answer either way).
+LineRecord recordOf(QByteArrayView line, ParsedLine& parsed, Attempts& attempts, qint64& timeMs,
+                    QByteArrayView& pod, bool withTrace = true);
+
 }  // namespace recorddecoder
 
 // A run-aware cache in front of PodTable::intern for the index's hot loop: lines of a few dozen

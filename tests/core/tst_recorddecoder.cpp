@@ -334,6 +334,38 @@ private Q_SLOTS:
         QCOMPARE(record.durationMs, LineRecord::kNoDuration);
     }
 
+    // recordOf through a run of lines the decoder declines and back: the parser's record for
+    // every line, whether it was decoded or parsed; once the layout changes back the decoder is
+    // tried again within 64 lines.
+    void recordOfAcrossLayouts()
+    {
+        QList<QByteArray> lines;
+        for (int round = 0; round < 3; ++round) {
+            for (int i = 0; i < 100; ++i)
+                lines.append(seeds().last());  // Istio TEXT: declined
+            for (int i = 0; i < 100; ++i)
+                lines.append(seeds().at(i % 3));
+        }
+        recorddecoder::Attempts attempts;
+        ParsedLine parsed;
+        int decodedAfterSwitch = 0;
+        for (qsizetype n = 0; n < lines.size(); ++n) {
+            const QByteArray& line = lines.at(n);
+            qint64 timeMs = 0;
+            QByteArrayView pod;
+            const bool willTry = [&] {
+                recorddecoder::Attempts probe = attempts;
+                return probe.tryNext();
+            }();
+            const LineRecord r = recorddecoder::recordOf(line, parsed, attempts, timeMs, pod);
+            const Full full = parseFully(line);
+            QCOMPARE(describe(r, timeMs, pod), describe(full.record, full.timeMs, full.pod));
+            if (n % 200 >= 164 && willTry)
+                ++decodedAfterSwitch;
+        }
+        QVERIFY(decodedAfterSwitch >= 3 * 30);  // tried on every line again after the switch
+    }
+
     // PodCache gives the table's ids, whatever the order and however names collide in its slots.
     void podCache()
     {
