@@ -54,73 +54,48 @@ enum class Output
 // loss are printed): a truncated gzip file, a file truncated under the reader.
 constexpr int kExitPartial = 3;
 
-// Splits a byte stream into lines without copying the ones that lie inside one block; a line
-// that spans blocks is gathered in carry_, up to the line cap: past it the rest of the line is
-// only counted, so memory stays bounded whatever the line lengths (a line that never ends, like
-// /dev/zero's, is read on without growing). onLine gets the line (its first cap bytes) and its
-// whole length.
+// Splits a byte stream into lines without copying the ones that lie inside one block: those go
+// to onLines together, as one view of whole lines (each may be longer than the cap; the handler
+// cuts it). A line that spans blocks is gathered in carry_, up to the line cap: past it the rest
+// of the line is only counted, so memory stays bounded whatever the line lengths (a line that
+// never ends, like /dev/zero's, is read on without growing); onLine gets it (its first cap bytes)
+// and its whole length.
 class LineSink
 {
 public:
-    LineSink(qint64 cap, std::function<void(QByteArrayView, qint64)> onLine)
+    LineSink(qint64 cap, std::function<void(QByteArrayView)> onLines,
+             std::function<void(QByteArrayView, qint64)> onLine)
         : cap_(cap)
+        , onLines_(std::move(onLines))
         , onLine_(std::move(onLine))
     {}
-
-    // The complete lines that lie inside one block go to onLines together (each shorter than a
-    // block, so than the cap), as one view; only a line that spans blocks goes to onLine.
-    void setBlockHandler(std::function<void(QByteArrayView)> onLines)
-    {
-        onLines_ = std::move(onLines);
-    }
 
     void feed(QByteArrayView block)
     {
         const char* d = block.data();
         qsizetype pos = 0;
-        if (onLines_) {
-            if (pending_ > 0) {
-                // Finish the line the last block began.
-                const void* nl = std::memchr(d, '\n', size_t(block.size()));
-                if (!nl) {
-                    take(block);
-                    return;
-                }
-                const qsizetype end = static_cast<const char*>(nl) - d;
-                take(block.first(end));
-                onLine_(carry_, pending_);
-                carry_.resize(0);
-                pending_ = 0;
-                pos = end + 1;
-            }
-            const void* lastNl = memrchr(d + pos, '\n', size_t(block.size() - pos));
-            if (lastNl) {
-                const qsizetype complete = static_cast<const char*>(lastNl) - d + 1;
-                onLines_(block.sliced(pos, complete - pos));
-                pos = complete;
-            }
-            if (pos < block.size())
-                take(block.sliced(pos));
-            return;
-        }
-        while (pos < block.size()) {
-            const void* nl = std::memchr(d + pos, '\n', size_t(block.size() - pos));
+        if (pending_ > 0) {
+            // Finish the line the last block began.
+            const void* nl = std::memchr(d, '\n', size_t(block.size()));
             if (!nl) {
-                take(block.sliced(pos));
+                take(block);
                 return;
             }
             const qsizetype end = static_cast<const char*>(nl) - d;
-            if (pending_ == 0) {
-                const QByteArrayView line = block.sliced(pos, end - pos);
-                onLine_(line.first(std::min<qsizetype>(line.size(), cap_)), line.size());
-            } else {
-                take(block.sliced(pos, end - pos));
-                onLine_(carry_, pending_);
-                carry_.resize(0);
-                pending_ = 0;
-            }
+            take(block.first(end));
+            onLine_(carry_, pending_);
+            carry_.resize(0);
+            pending_ = 0;
             pos = end + 1;
         }
+        const void* lastNl = memrchr(d + pos, '\n', size_t(block.size() - pos));
+        if (lastNl) {
+            const qsizetype complete = static_cast<const char*>(lastNl) - d + 1;
+            onLines_(block.sliced(pos, complete - pos));
+            pos = complete;
+        }
+        if (pos < block.size())
+            take(block.sliced(pos));
     }
     void finish()
     {
@@ -140,8 +115,8 @@ private:
     }
 
     qint64 cap_;
-    std::function<void(QByteArrayView, qint64)> onLine_;
     std::function<void(QByteArrayView)> onLines_;
+    std::function<void(QByteArrayView, qint64)> onLine_;
     QByteArray carry_;
     qint64 pending_ = 0;  // bytes of the unfinished line, carried or not
 };
@@ -596,19 +571,19 @@ int runLogs(const QStringList& args, const CliContext& ctx)
     // Two workers, one per core (the first also takes the lines that span blocks).
     std::array<LineWorker, 2> workers{LineWorker(query, ndjson, lineCap),
                                       LineWorker(query, ndjson, lineCap)};
-    LineSink sink(lineCap, [&](QByteArrayView line, qint64 length) {
+    const auto onLine = [&](QByteArrayView line, qint64 length) {
         ++lineNumber;
         if (workers[0].matches(line)) {
             ++matched;
             workers[0].print(out, line, length, lineNumber);
         }
-    });
+    };
     const bool twoCores = QThreadPool::globalInstance()->maxThreadCount() >= 2;
     // A block is cut at line ends into parts that the two workers take in turn (lines differ in
     // cost: halves would rarely be even), then joined in order.
     constexpr int kParts = 8;
     std::array<BlockPart, kParts> parts;
-    sink.setBlockHandler([&](QByteArrayView lines) {
+    const auto onLines = [&](QByteArrayView lines) {
         int count = 1;
         parts[0].lines = lines;
         if (twoCores && lines.size() >= kSplitBytes) {
@@ -654,7 +629,8 @@ int runLogs(const QStringList& args, const CliContext& ctx)
             ctx.write(out);
             out.resize(0);
         }
-    });
+    };
+    LineSink sink(lineCap, onLines, onLine);
 
     bool partial = false;
     for (const QString& path : std::as_const(paths)) {

@@ -176,7 +176,7 @@ void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chu
     if (size < kParallelBytes || QThreadPool::globalInstance()->maxThreadCount() < 2) {
         Part whole;
         parsePart(data, size, base, whole, parsed_);
-        appendPart(whole, chunk);
+        adoptPart(whole, chunk);
         return;
     }
     constexpr int kParts = 8;
@@ -209,8 +209,7 @@ void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chu
     std::array<std::vector<quint16>, kParts> podMaps;
     for (size_t k = 0; k < size_t(kParts); ++k) {
         at[k + 1] = at[k] + parts[k].ends.size();
-        for (qsizetype i = 0; i < parts[k].pods.size(); ++i)
-            podMaps[k].push_back(pods_.intern(parts[k].pods.name(quint16(i))));
+        podMaps[k] = podMap(parts[k]);
     }
     chunk.ends.resize(at[kParts]);
     chunk.records.resize(at[kParts]);
@@ -291,35 +290,27 @@ void Scanner::parsePart(const char* data, qint64 size, qint64 base, Part& part,
     }
 }
 
-// Appends a part's lines to the chunk, its pods renumbered in the scanner's table (the
-// table is not shared between threads; a part holds a handful of pods).
-void Scanner::appendPart(Part& part, ScanChunk& chunk)
+// The scanner's pod numbers for a part's own (the table is not shared between threads; a part
+// holds a handful of pods).
+std::vector<quint16> Scanner::podMap(const Part& part)
 {
-    std::array<quint16, 64> small{};
-    std::vector<quint16> large;
-    quint16* map = small.data();
-    if (part.pods.size() > qsizetype(small.size())) {
-        large.resize(size_t(part.pods.size()));
-        map = large.data();
-    }
+    std::vector<quint16> map;
+    map.reserve(size_t(part.pods.size()));
     for (qsizetype i = 0; i < part.pods.size(); ++i)
-        map[i] = pods_.intern(part.pods.name(quint16(i)));
-    if (chunk.ends.capacity() == 0) {  // the only part: its vectors become the chunk's
-        chunk.ends = std::move(part.ends);
-        chunk.records = std::move(part.records);
-        chunk.times = std::move(part.times);
-        for (LineRecord& r : chunk.records) {
-            if (r.pod != LineRecord::kNoPod)
-                r.pod = map[r.pod];
-        }
-        return;
-    }
-    chunk.ends.insert(chunk.ends.end(), part.ends.begin(), part.ends.end());
-    chunk.times.insert(chunk.times.end(), part.times.begin(), part.times.end());
-    for (LineRecord r : part.records) {
+        map.push_back(pods_.intern(part.pods.name(quint16(i))));
+    return map;
+}
+
+// The only part of a block: its vectors become the chunk's, pods renumbered.
+void Scanner::adoptPart(Part& part, ScanChunk& chunk)
+{
+    const std::vector<quint16> map = podMap(part);
+    chunk.ends = std::move(part.ends);
+    chunk.records = std::move(part.records);
+    chunk.times = std::move(part.times);
+    for (LineRecord& r : chunk.records) {
         if (r.pod != LineRecord::kNoPod)
             r.pod = map[r.pod];
-        chunk.records.push_back(r);
     }
 }
 

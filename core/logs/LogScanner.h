@@ -79,9 +79,8 @@ private:
     void parsePart(const char* data, qint64 size, qint64 base, Part& part,
                    ParsedLine& parsed) const;
 
-    // Appends a part's lines to the chunk, its pods renumbered in the scanner's table (the
-    // table is not shared between threads; a part holds a handful of pods).
-    void appendPart(Part& part, ScanChunk& chunk);
+    std::vector<quint16> podMap(const Part& part);
+    void adoptPart(Part& part, ScanChunk& chunk);
 
     bool indexing_;
     PodTable pods_;

@@ -30,22 +30,25 @@ LineRecord unpack(const PackedRecord& p, const QList<quint32>& flagSets)
     return r;
 }
 
+// Record i, whose packed form is p.
+LineRecord read(const PackedRecord& p, qsizetype i, const QList<quint32>& flagSets,
+                const QHash<qint64, LineRecord>& whole)
+{
+    if ((p.durationAndFlags & 0xff) == kWhole)
+        return whole.value(i);
+    return unpack(p, flagSets);
+}
+
 }  // namespace
 
 LineRecord RecordStoreView::operator[](qsizetype i) const
 {
-    const PackedRecord& p = packed_[i];
-    if ((p.durationAndFlags & 0xff) == kWhole)
-        return whole_.value(i);
-    return unpack(p, flagSets_);
+    return read(packed_[i], i, flagSets_, whole_);
 }
 
 LineRecord RecordStore::operator[](qsizetype i) const
 {
-    const PackedRecord& p = packed_[i];
-    if ((p.durationAndFlags & 0xff) == kWhole)
-        return whole_.value(i);
-    return unpack(p, flagSets_);
+    return read(packed_[i], i, flagSets_, whole_);
 }
 
 void RecordStore::push_back(const LineRecord& r)

@@ -1,3 +1,4 @@
+#include "LogCorpus.h"
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/JsonFlatScanner.h"
 #include "core/logs/LineJsonWriter.h"
@@ -102,34 +103,14 @@ QJsonObject toJson(QByteArrayView line, const ParsedLine& parsed, qint64 lineNum
     return doc.object();
 }
 
+using obslab::test::logFiles;
+using obslab::test::readLines;
+
 QJsonObject parseToJson(QByteArrayView line, qint64 lineNumber = 1)
 {
     ParsedLine parsed;
     AccessLogParser::parse(line, parsed);
     return toJson(line, parsed, lineNumber);
-}
-
-QList<QByteArray> readLines(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QList<QByteArray> lines = f.readAll().split('\n');
-    if (!lines.isEmpty() && lines.last().isEmpty())
-        lines.removeLast();
-    return lines;
-}
-
-QStringList logFiles()
-{
-    QStringList files;
-    for (const QString& dir :
-         {QStringLiteral(OBSLAB_FIXTURES_DIR), QStringLiteral(OBSLAB_TEST_DATA_DIR "/logs")}) {
-        const QDir d(dir);
-        for (const QString& name : d.entryList({u"*.log"_s}, QDir::Files, QDir::Name))
-            files.append(d.filePath(name));
-    }
-    return files;
 }
 
 }  // namespace

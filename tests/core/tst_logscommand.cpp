@@ -64,6 +64,12 @@ QList<QJsonObject> ndjson(const QByteArray& out)
     return objects;
 }
 
+bool writeFile(const QString& path, const QByteArray& data)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+}
+
 const QString kFixture = QStringLiteral(OBSLAB_FIXTURES_DIR "/istio-access-log-text-default.log");
 
 }  // namespace
@@ -115,10 +121,7 @@ private Q_SLOTS:
         data += "[2025-11-11T10:31:24.746Z] \"GET / HTTP/1.1\" 504 traceID=e28cfcca4e031099";
         QTemporaryDir dir;
         const QString path = dir.filePath(u"big.log"_s);
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(data);
-        f.close();
+        QVERIFY(writeFile(path, data));
 
         const bool ndjsonOut = args.contains(u"ndjson"_s);
         std::optional<obslab::QueryMatcher> matcher;
@@ -162,10 +165,7 @@ private Q_SLOTS:
         const QByteArray id = generator.traceIds()[generator.traceIds().size() / 2];
         QTemporaryDir dir;
         const QString path = dir.filePath(u"big.log"_s);
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(data);
-        f.close();
+        QVERIFY(writeFile(path, data));
         QList<qint64> wantedNumbers;
         const QList<QByteArray> lines = data.split('\n');
         for (qsizetype i = 0; i < lines.size(); ++i) {

@@ -2,6 +2,7 @@
 // time and the pod must be exactly what AccessLogParser + makeRecord give. Checked on every line of
 // the fixtures and tests/data/logs, on every layout the benchmark generates, and on byte-level
 // mutations of the tutorial's lines (where a decoder that skips the parser would go wrong).
+#include "LogCorpus.h"
 #include "LogGenerator.h"
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/RecordDecoder.h"
@@ -84,26 +85,11 @@ bool agrees(QByteArrayView line, QString* mismatch)
     return true;
 }
 
-QList<QByteArray> readLines(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QList<QByteArray> lines = f.readAll().split('\n');
-    if (!lines.isEmpty() && lines.last().isEmpty())
-        lines.removeLast();
-    return lines;
-}
-
 QList<QByteArray> corpusLines()
 {
     QList<QByteArray> lines;
-    for (const QString& dir :
-         {QStringLiteral(OBSLAB_FIXTURES_DIR), QStringLiteral(OBSLAB_TEST_DATA_DIR "/logs")}) {
-        const QDir d(dir);
-        for (const QString& name : d.entryList({u"*.log"_s}, QDir::Files, QDir::Name))
-            lines += readLines(d.filePath(name));
-    }
+    for (const QString& path : test::logFiles())
+        lines += test::readLines(path);
     return lines;
 }
 
@@ -149,7 +135,7 @@ private Q_SLOTS:
     void tutorialFixtureIsDecoded()
     {
         const QList<QByteArray> lines =
-            readLines(QStringLiteral(OBSLAB_FIXTURES_DIR "/seed-custom-format.log"));
+            test::readLines(QStringLiteral(OBSLAB_FIXTURES_DIR "/seed-custom-format.log"));
         QVERIFY(lines.size() >= 3);
         for (const QByteArray& line : lines) {
             QString mismatch;
