@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/common/Allocator.h"
+
 #include <QtGlobal>
 
 #include <memory>
@@ -9,7 +11,9 @@ namespace obslab {
 
 // An append-only array in fixed-size chunks: no reallocation copy while it grows, and at most
 // one partly filled chunk of slack, so memory stays proportional to the element count (a
-// std::vector can hold twice what it needs after a doubling). Not thread-safe.
+// std::vector can hold twice what it needs after a doubling). The chunks are index memory
+// (mapIndexMemory): the first in 4 KiB pages, touched as it fills, the rest in huge pages where
+// the system has them. T is trivially copyable. Not thread-safe.
 // A read-only view of the first `size` elements of a ChunkedVector, safe to use from another
 // thread while the owner appends (appending never moves existing chunks) as long as the owner
 // neither truncates nor clears it meanwhile.
@@ -52,7 +56,7 @@ public:
     void push_back(const T& value)
     {
         if ((size_ & (kChunk - 1)) == 0 && size_ >> ChunkBits == qsizetype(chunks_.size()))
-            chunks_.emplace_back(new T[size_t(kChunk)]);
+            chunks_.push_back(makeIndexArray<T>(size_t(kChunk), !chunks_.empty()));
         (*this)[size_] = value;
         ++size_;
     }
@@ -92,7 +96,7 @@ public:
     }
 
 private:
-    std::vector<std::unique_ptr<T[]>> chunks_;
+    std::vector<IndexArray<T>> chunks_;
     qsizetype size_ = 0;
 };
 

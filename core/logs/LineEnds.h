@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/common/Allocator.h"
+
 #include <QtGlobal>
 
 #include <limits>
@@ -8,9 +10,9 @@
 
 namespace obslab {
 
-// Byte offsets of line ends, ascending, in 4 bytes each instead of 8: stored in chunks of 64 Ki
+// Byte offsets of line ends, ascending, in 4 bytes each instead of 8: stored in chunks of 512 Ki
 // lines as 32-bit distances from the chunk's first offset. A chunk whose lines span 4 GiB or more
-// (lines averaging 64 KiB) switches to full 64-bit offsets, so any file works; the 32-bit copy
+// (lines averaging 8 KiB) switches to full 64-bit offsets, so any file works; the 32-bit copy
 // it had is kept until clear() because views handed out earlier may still read it.
 //
 // LineEndsView reads the first `size` offsets from another thread while the owner appends:
@@ -37,7 +39,7 @@ public:
         return c.wide ? c.wide[j] : c.base + qint64(c.narrow[j]);
     }
 
-    static constexpr int kBits = 16;
+    static constexpr int kBits = 19;  // 2 MiB chunks: one huge page each
     static constexpr qsizetype kChunk = qsizetype(1) << kBits;
 
 private:
@@ -66,12 +68,12 @@ public:
         if (j == 0) {
             Chunk c;
             c.base = end;
-            c.narrow.reset(new quint32[size_t(kChunk)]);
+            c.narrow = makeIndexArray<quint32>(size_t(kChunk), !chunks_.empty());
             chunks_.push_back(std::move(c));
         }
         Chunk& c = chunks_.back();
         if (!c.wide && quint64(end - c.base) > std::numeric_limits<quint32>::max()) {
-            c.wide.reset(new qint64[size_t(kChunk)]);
+            c.wide = makeIndexArray<qint64>(size_t(kChunk), true);
             for (qsizetype k = 0; k < j; ++k)
                 c.wide[k] = c.base + qint64(c.narrow[k]);
         }
@@ -116,8 +118,8 @@ private:
     struct Chunk
     {
         qint64 base = 0;
-        std::unique_ptr<quint32[]> narrow;
-        std::unique_ptr<qint64[]> wide;
+        IndexArray<quint32> narrow;
+        IndexArray<qint64> wide;
     };
     std::vector<Chunk> chunks_;
     qsizetype size_ = 0;

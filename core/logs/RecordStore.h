@@ -23,6 +23,9 @@ struct PackedRecord
 };
 static_assert(sizeof(PackedRecord) == 16);
 
+// 128 Ki records, 2 MiB, a chunk: one huge page each (see mapIndexMemory).
+inline constexpr int kRecordChunkBits = 17;
+
 // A read-only view of the first size() records, safe to read from another thread while the owner
 // appends (as ChunkedView); the tables it needs are copies (implicitly shared).
 class RecordStoreView
@@ -34,7 +37,7 @@ public:
 
 private:
     friend class RecordStore;
-    ChunkedView<PackedRecord> packed_;
+    ChunkedView<PackedRecord, kRecordChunkBits> packed_;
     QList<quint32> flagSets_;
     QHash<qint64, LineRecord> whole_;
 };
@@ -50,7 +53,7 @@ public:
     qsizetype bytesAllocated() const;
 
 private:
-    ChunkedVector<PackedRecord> packed_;
+    ChunkedVector<PackedRecord, kRecordChunkBits> packed_;
     QList<quint32> flagSets_{0};  // number → flag bits; 0 is "no flags"
     QHash<quint32, quint8> flagSetNumbers_;
     QHash<qint64, LineRecord> whole_;  // the records that do not pack, by index

@@ -103,11 +103,12 @@ private Q_SLOTS:
             if (i < early.size())
                 QVERIFY2(same(early[i], wanted[size_t(i)]), qPrintable(QString::number(i)));
         }
-        // Records that pack cost 16 bytes each (in chunks of 64 Ki).
+        // Records that pack cost 16 bytes each (in chunks of 128 Ki).
+        constexpr qsizetype kChunk = qsizetype(1) << obslab::kRecordChunkBits;
         obslab::RecordStore plain;
-        for (int i = 0; i < 100000; ++i)
+        for (qsizetype i = 0; i < kChunk + 1000; ++i)
             plain.push_back(more);
-        QCOMPARE(plain.bytesAllocated(), qsizetype(2 * 65536 * 16 + sizeof(quint32)));
+        QCOMPARE(plain.bytesAllocated(), qsizetype(2 * kChunk * 16 + sizeof(quint32)));
         store.clear();
         QCOMPARE(store.size(), qsizetype(0));
     }
