@@ -8,7 +8,6 @@
 #include "core/logs/FileRead.h"
 #include "core/logs/LineJsonWriter.h"
 #include "core/logs/LineRecord.h"
-#include "core/logs/LogFile.h"
 #include "core/logs/LogQuery.h"
 #include "core/logs/LogStats.h"
 #include "core/logs/QueryMatcher.h"
@@ -16,7 +15,6 @@
 #include "core/logs/TraceContext.h"
 
 #include <QDateTime>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -123,6 +121,104 @@ private:
 
 // Below this many bytes, a block's lines are handled on one core.
 constexpr qsizetype kSplitBytes = 64 * 1024;
+
+// A block is cut at line ends into parts that the two workers take in turn (lines differ in
+// cost: halves would rarely be even).
+constexpr int kParts = 8;
+
+// Cuts lines (whole lines, each ending with '\n') into at most kParts views of about equal size
+// when two cores are there for them, else one; returns how many.
+int cutLines(QByteArrayView lines, bool twoCores, std::array<QByteArrayView, kParts>& parts)
+{
+    if (!twoCores || lines.size() < kSplitBytes) {
+        parts[0] = lines;
+        return 1;
+    }
+    int count = 0;
+    qsizetype from = 0;
+    for (int k = 1; k <= kParts && from < lines.size(); ++k) {
+        qsizetype cut = lines.size();
+        if (k < kParts) {
+            const qsizetype at = std::max(from, lines.size() * k / kParts);
+            const void* nl = std::memchr(lines.data() + at, '\n', size_t(lines.size() - at));
+            cut = static_cast<const char*>(nl) - lines.data() + 1;
+        }
+        parts[size_t(count++)] = lines.sliced(from, cut - from);
+        from = cut;
+    }
+    return count;
+}
+
+// Calls work(worker, k) for k in [0, count): worker 0 on this thread, worker 1 on a pool
+// thread, each taking the next part when done with one.
+template <typename Worker, typename Work>
+void onTwoCores(std::array<Worker, 2>& workers, int count, Work&& work)
+{
+    std::atomic<int> next{0};
+    const auto take = [&](Worker& worker) {
+        for (int k = next.fetch_add(1); k < count; k = next.fetch_add(1))
+            work(worker, k);
+    };
+    if (count == 1) {
+        take(workers[0]);
+        return;
+    }
+    QFuture<void> other = QtConcurrent::run([&] { take(workers[1]); });
+    take(workers[0]);
+    other.waitForFinished();
+}
+
+// For `--stats`: the figures of one core's share of the lines, each decoded into the index's
+// record as it is read (the record decoder for the common layouts, else a full parse), and
+// counted; no index is kept, so memory stays flat whatever the file's size.
+class StatsWorker
+{
+public:
+    explicit StatsWorker(qint64 cap)
+        : cap_(cap)
+    {}
+    StatsWorker(const StatsWorker&) = delete;
+    StatsWorker& operator=(const StatsWorker&) = delete;
+
+    // line: at most the cap's first bytes of a line.
+    void count(QByteArrayView line)
+    {
+        qint64 timeMs = ParsedLine::kMissing;
+        QByteArrayView pod;
+        LineRecord record = recorddecoder::recordOf(line, parsed_, attempts_, timeMs, pod, false);
+        record.pod = podCache_.intern(pod);
+        tally_.add(record, timeMs);
+    }
+    // lines: whole lines, each ending with '\n'.
+    void countLines(QByteArrayView lines)
+    {
+        const char* p = lines.data();
+        const char* const end = p + lines.size();
+        while (p < end) {
+            const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
+            count(QByteArrayView(p, std::min<qint64>(nl - p, cap_)));
+            p = nl + 1;
+        }
+    }
+    // Both workers' figures, in this one (the other's pods renumbered by name).
+    LogStats merged(const StatsWorker& other)
+    {
+        std::vector<quint16> map;
+        map.reserve(size_t(other.pods_.size()));
+        for (const QByteArray& name : other.pods_.names())
+            map.push_back(pods_.intern(name));
+        tally_.merge(other.tally_, map);
+        return tally_.result(pods_);
+    }
+
+private:
+    PodTable pods_;
+    PodCache podCache_{pods_};
+    StatsTally tally_;
+    recorddecoder::Attempts attempts_;
+    ParsedLine parsed_;
+    qint64 cap_;
+};
 
 // A share of a block's lines: which of them pass the filter, and their printed form.
 struct BlockPart
@@ -384,9 +480,9 @@ const QString kUsage =
     "               flag:UF, pod:glob, svc:NAME, method:GET, path:glob, dur>100ms,\n"
     "               since:TIME, until:TIME, -term (not), OR, ( … ); terms are ANDed\n"
     "  --trace ID   print only the lines of this trace (B3 16/32 hex, traceparent, b3)\n"
-    "  --stats      index each FILE and print its figures instead of its lines: line\n"
-    "               kinds, status classes, response flags, requests per workload,\n"
-    "               p50/p90/p99 latency, time span (with --output ndjson: one JSON object)\n\n"
+    "  --stats      print each input's figures instead of its lines: line kinds, status\n"
+    "               classes, response flags, requests per workload, p50/p90/p99 latency,\n"
+    "               time span (with --output ndjson: one JSON object per input)\n\n"
     "A line longer than the line cap (1 MiB; logs/maxLineMiB in obslab.conf) is parsed from\n"
     "its beginning and marked as truncated with its length. FIFOs and pipes stream.\n\n"
     "Exit codes: 0 success, 1 --query/--trace matched no line, 2 usage error or\n"
@@ -406,22 +502,46 @@ QByteArray formatTime(qint64 ms)
                : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8();
 }
 
-// Indexes path with the same engine as the GUI and prints its statistics.
+// Reads path (- for standard input) once and prints its figures: every line decoded into the
+// index's record and counted, on two cores; no index is built, so memory stays flat.
 int printStats(const QString& path, Output output, const CliContext& ctx)
 {
-    LogFile file;
-    file.setLineCap(qint64(AppSettings().logMaxLineMiB()) << 20);
-    file.setFollowing(false);
-    QEventLoop loop;
-    QObject::connect(&file, &LogFile::indexingFinished, &loop, &QEventLoop::quit);
-    if (!file.open(path))
-        return usageError(ctx, file.errorString());
-    if (file.state() == LogFile::State::Indexing)
-        loop.exec();
-    if (file.state() == LogFile::State::Failed)
-        ctx.printError(u"obslab logs: "_s + file.errorString() + u'\n');
-    const std::atomic<bool> never{false};
-    const LogStats st = LogStats::compute(file.snapshot(), never);
+    QFile file;
+    QIODevice* dev = nullptr;
+    if (path == u"-") {
+        dev = ctx.in;
+        if (!dev)
+            return usageError(ctx, u"no standard input"_s);
+    } else {
+        file.setFileName(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return usageError(ctx, u"cannot read '%1': %2"_s.arg(path, file.errorString()));
+        dev = &file;
+    }
+    const qint64 lineCap = qint64(AppSettings().logMaxLineMiB()) << 20;
+    const bool twoCores = QThreadPool::globalInstance()->maxThreadCount() >= 2;
+    std::array<StatsWorker, 2> workers{StatsWorker(lineCap), StatsWorker(lineCap)};
+    std::array<QByteArrayView, kParts> views;
+    LineSink sink(
+        lineCap,
+        [&](QByteArrayView lines) {
+            const int count = cutLines(lines, twoCores, views);
+            onTwoCores(workers, count,
+                       [&](StatsWorker& w, int k) { w.countLines(views[size_t(k)]); });
+        },
+        [&](QByteArrayView line, qint64) { workers[0].count(line); });
+    const PumpResult result = pump(*dev, sink, [] {});
+    const LogStats st = workers[0].merged(workers[1]);
+    if (!result.error.isEmpty())
+        ctx.printError(u"obslab logs: reading '%1' failed after %2 lines: %3. The figures are "
+                       u"those of the lines before.\n"_s.arg(path)
+                           .arg(st.lines)
+                           .arg(result.error));
+    else if (!result.partial.isEmpty())
+        ctx.printError(u"obslab logs: '%1': the file ends early after %2 lines: %3. The figures "
+                       u"are those of the lines before; the rest is lost.\n"_s.arg(path)
+                           .arg(st.lines)
+                           .arg(result.partial));
     static const char* const kClasses[] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
     QByteArray out;
     if (output == Output::Ndjson) {
@@ -479,9 +599,9 @@ int printStats(const QString& path, Output output, const CliContext& ctx)
                 "  workload   " + it.key().toUtf8() + ' ' + QByteArray::number(it.value()) + '\n';
     }
     ctx.write(out);
-    if (file.state() != LogFile::State::Failed)
-        return ExitOk;
-    return file.endedEarly() ? kExitPartial : ExitUsage;
+    if (!result.error.isEmpty())
+        return ExitUsage;
+    return result.partial.isEmpty() ? ExitOk : kExitPartial;
 }
 
 int runLogs(const QStringList& args, const CliContext& ctx)
@@ -519,8 +639,6 @@ int runLogs(const QStringList& args, const CliContext& ctx)
         if (!queryText.isEmpty() || !traceId.isEmpty())
             return usageError(ctx,
                               u"--stats describes whole files: use it without --query/--trace"_s);
-        if (paths.contains(u"-"_s))
-            return usageError(ctx, u"--stats indexes files: save the input to a file first"_s);
         for (const QString& path : std::as_const(paths)) {
             if (QFileInfo(path).isDir())
                 return usageError(ctx, u"'%1' is a directory"_s.arg(path));
@@ -579,41 +697,15 @@ int runLogs(const QStringList& args, const CliContext& ctx)
         }
     };
     const bool twoCores = QThreadPool::globalInstance()->maxThreadCount() >= 2;
-    // A block is cut at line ends into parts that the two workers take in turn (lines differ in
-    // cost: halves would rarely be even), then joined in order.
-    constexpr int kParts = 8;
+    // A block's parts are filtered on both cores, then printed on both, and joined in order.
     std::array<BlockPart, kParts> parts;
+    std::array<QByteArrayView, kParts> views;
     const auto onLines = [&](QByteArrayView lines) {
-        int count = 1;
-        parts[0].lines = lines;
-        if (twoCores && lines.size() >= kSplitBytes) {
-            count = 0;
-            qsizetype from = 0;
-            for (int k = 1; k <= kParts && from < lines.size(); ++k) {
-                qsizetype cut = lines.size();
-                if (k < kParts) {
-                    const qsizetype at = std::max(from, lines.size() * k / kParts);
-                    const void* nl =
-                        std::memchr(lines.data() + at, '\n', size_t(lines.size() - at));
-                    cut = static_cast<const char*>(nl) - lines.data() + 1;
-                }
-                parts[size_t(count++)].lines = lines.sliced(from, cut - from);
-                from = cut;
-            }
-        }
+        const int count = cutLines(lines, twoCores, views);
+        for (int k = 0; k < count; ++k)
+            parts[size_t(k)].lines = views[size_t(k)];
         const auto inParallel = [&](auto&& work) {
-            std::atomic<int> next{0};
-            const auto take = [&](LineWorker& worker) {
-                for (int k = next.fetch_add(1); k < count; k = next.fetch_add(1))
-                    work(worker, parts[size_t(k)]);
-            };
-            if (count == 1) {
-                take(workers[0]);
-                return;
-            }
-            QFuture<void> other = QtConcurrent::run([&] { take(workers[1]); });
-            take(workers[0]);
-            other.waitForFinished();
+            onTwoCores(workers, count, [&](LineWorker& w, int k) { work(w, parts[size_t(k)]); });
         };
         inParallel([&](LineWorker& w, BlockPart& part) { w.collect(part, traceDigits); });
         for (int k = 0; k < count; ++k) {

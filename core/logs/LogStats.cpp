@@ -50,99 +50,86 @@ QString LogStats::workloadOfPod(const QString& pod)
     return pod;
 }
 
-namespace {
-
-// What one core counts over its share of the lines; two shares add up to the whole.
-struct Tally
+void StatsTally::add(const LineRecord& r, qint64 timeMs)
 {
-    // Percentiles by counting, not by copying every duration: exact, and memory stays flat.
-    static constexpr quint32 kDense = 1u << 16;  // durations under 65.5 s, nearly all of them
-
-    qint64 lines = 0;
-    qint64 requests = 0;
-    qint64 proxyLogs = 0;
-    qint64 unknown = 0;
-    std::array<qint64, 6> statusClasses{};
-    quint32 flagBitsSeen = 0;
-    std::array<qint64, 32> perFlagBit{};
-    std::vector<qint64> perPod;
-    std::vector<qint64> denseCounts = std::vector<qint64>(kDense, 0);
-    std::map<quint32, qint64> sparseCounts;
-    qint64 durationCount = 0;
-    qint64 firstMs = ParsedLine::kMissing;
-    qint64 lastMs = ParsedLine::kMissing;
-
-    void add(const LogFile::Snapshot& snap, const LineRecord& r, qint64 line)
-    {
-        ++lines;
-        switch (r.kind) {
-        case LineKind::Request:
-            ++requests;
-            break;
-        case LineKind::ProxyLog:
-            ++proxyLogs;
-            return;
-        case LineKind::Unknown:
-            ++unknown;
-            return;
-        }
-        const int cls = r.status == LineRecord::kNoStatus ? 0 : r.status / 100;
-        ++statusClasses[size_t(cls >= 1 && cls <= 5 ? cls : 0)];
-        if (r.flags) {
-            flagBitsSeen |= r.flags;
-            for (int b = 0; b < 32; ++b) {
-                if (r.flags & (1u << b))
-                    ++perFlagBit[size_t(b)];
-            }
-        }
-        if (r.pod != LineRecord::kNoPod && r.pod < perPod.size())
-            ++perPod[r.pod];
-        if (r.durationMs != LineRecord::kNoDuration) {
-            ++durationCount;
-            if (r.durationMs < kDense)
-                ++denseCounts[r.durationMs];
-            else
-                ++sparseCounts[r.durationMs];
-        }
-        const qint64 t = snap.times.timeMs(r, line);
-        if (t != ParsedLine::kMissing) {
-            if (firstMs == ParsedLine::kMissing || t < firstMs)
-                firstMs = t;
-            if (lastMs == ParsedLine::kMissing || t > lastMs)
-                lastMs = t;
+    ++lines_;
+    switch (r.kind) {
+    case LineKind::Request:
+        ++requests_;
+        break;
+    case LineKind::ProxyLog:
+        ++proxyLogs_;
+        return;
+    case LineKind::Unknown:
+        ++unknown_;
+        return;
+    }
+    const int cls = r.status == LineRecord::kNoStatus ? 0 : r.status / 100;
+    ++statusClasses_[size_t(cls >= 1 && cls <= 5 ? cls : 0)];
+    if (r.flags) {
+        flagBitsSeen_ |= r.flags;
+        for (int b = 0; b < 32; ++b) {
+            if (r.flags & (1u << b))
+                ++perFlagBit_[size_t(b)];
         }
     }
-
-    void merge(const Tally& o)
-    {
-        lines += o.lines;
-        requests += o.requests;
-        proxyLogs += o.proxyLogs;
-        unknown += o.unknown;
-        for (size_t i = 0; i < statusClasses.size(); ++i)
-            statusClasses[i] += o.statusClasses[i];
-        flagBitsSeen |= o.flagBitsSeen;
-        for (size_t i = 0; i < perFlagBit.size(); ++i)
-            perFlagBit[i] += o.perFlagBit[i];
-        for (size_t i = 0; i < perPod.size(); ++i)
-            perPod[i] += o.perPod[i];
-        for (size_t i = 0; i < denseCounts.size(); ++i)
-            denseCounts[i] += o.denseCounts[i];
-        for (const auto& [v, n] : o.sparseCounts)
-            sparseCounts[v] += n;
-        durationCount += o.durationCount;
-        if (o.firstMs != ParsedLine::kMissing &&
-            (firstMs == ParsedLine::kMissing || o.firstMs < firstMs))
-            firstMs = o.firstMs;
-        if (o.lastMs != ParsedLine::kMissing &&
-            (lastMs == ParsedLine::kMissing || o.lastMs > lastMs))
-            lastMs = o.lastMs;
+    if (r.pod != LineRecord::kNoPod) {
+        if (r.pod >= perPod_.size())
+            perPod_.resize(size_t(r.pod) + 1, 0);
+        ++perPod_[r.pod];
     }
-};
+    if (r.durationMs != LineRecord::kNoDuration) {
+        ++durationCount_;
+        if (r.durationMs < kDense)
+            ++denseCounts_[r.durationMs];
+        else
+            ++sparseCounts_[r.durationMs];
+    }
+    if (timeMs != ParsedLine::kMissing) {
+        if (firstMs_ == ParsedLine::kMissing || timeMs < firstMs_)
+            firstMs_ = timeMs;
+        if (lastMs_ == ParsedLine::kMissing || timeMs > lastMs_)
+            lastMs_ = timeMs;
+    }
+}
+
+void StatsTally::merge(const StatsTally& o, const std::vector<quint16>& podMap)
+{
+    lines_ += o.lines_;
+    requests_ += o.requests_;
+    proxyLogs_ += o.proxyLogs_;
+    unknown_ += o.unknown_;
+    for (size_t i = 0; i < statusClasses_.size(); ++i)
+        statusClasses_[i] += o.statusClasses_[i];
+    flagBitsSeen_ |= o.flagBitsSeen_;
+    for (size_t i = 0; i < perFlagBit_.size(); ++i)
+        perFlagBit_[i] += o.perFlagBit_[i];
+    for (size_t i = 0; i < o.perPod_.size(); ++i) {
+        const size_t to = podMap.empty() ? i : podMap[i];
+        if (to == LineRecord::kNoPod)
+            continue;
+        if (to >= perPod_.size())
+            perPod_.resize(to + 1, 0);
+        perPod_[to] += o.perPod_[i];
+    }
+    for (size_t i = 0; i < denseCounts_.size(); ++i)
+        denseCounts_[i] += o.denseCounts_[i];
+    for (const auto& [v, n] : o.sparseCounts_)
+        sparseCounts_[v] += n;
+    durationCount_ += o.durationCount_;
+    if (o.firstMs_ != ParsedLine::kMissing &&
+        (firstMs_ == ParsedLine::kMissing || o.firstMs_ < firstMs_))
+        firstMs_ = o.firstMs_;
+    if (o.lastMs_ != ParsedLine::kMissing &&
+        (lastMs_ == ParsedLine::kMissing || o.lastMs_ > lastMs_))
+        lastMs_ = o.lastMs_;
+}
+
+namespace {
 
 // Lines [from, to) of the snapshot (file-wide numbers) into tally.
 void tallyRange(const LogFile::Snapshot& snap, qint64 from, qint64 to,
-                const std::atomic<bool>& cancel, Tally& tally)
+                const std::atomic<bool>& cancel, StatsTally& tally)
 {
     for (const auto& seg : snap.segments) {
         const qint64 begin = std::max<qint64>(from - seg.firstLine, 0);
@@ -150,7 +137,8 @@ void tallyRange(const LogFile::Snapshot& snap, qint64 from, qint64 to,
         for (qint64 local = begin; local < end; ++local) {
             if ((local & 0xffff) == 0 && cancel.load(std::memory_order_relaxed))
                 return;
-            tally.add(snap, snap.record(seg, local), seg.firstLine + local);
+            const LineRecord r = snap.record(seg, local);
+            tally.add(r, snap.times.timeMs(r, seg.firstLine + local));
         }
     }
 }
@@ -160,9 +148,7 @@ void tallyRange(const LogFile::Snapshot& snap, qint64 from, qint64 to,
 LogStats LogStats::compute(const LogFile::Snapshot& snap, const std::atomic<bool>& cancel)
 {
     // Two halves on two cores (the records of 5 million lines take a tenth of a second alone).
-    std::array<Tally, 2> tallies;
-    for (Tally& t : tallies)
-        t.perPod.assign(size_t(snap.pods.size()), 0);
+    std::array<StatsTally, 2> tallies;
     const qint64 total = snap.lineCount;
     const qint64 half = total / 2;
     if (total >= (1 << 16) && QThreadPool::globalInstance()->maxThreadCount() >= 2) {
@@ -174,38 +160,42 @@ LogStats LogStats::compute(const LogFile::Snapshot& snap, const std::atomic<bool
     } else {
         tallyRange(snap, 0, total, cancel, tallies[0]);
     }
-    const Tally& t = tallies[0];
+    return tallies[0].result(snap.pods);
+}
+
+LogStats StatsTally::result(const PodTable& pods) const
+{
     LogStats s;
-    s.lines = t.lines;
-    s.requests = t.requests;
-    s.proxyLogs = t.proxyLogs;
-    s.unknown = t.unknown;
-    s.statusClasses = t.statusClasses;
-    s.firstMs = t.firstMs;
-    s.lastMs = t.lastMs;
+    s.lines = lines_;
+    s.requests = requests_;
+    s.proxyLogs = proxyLogs_;
+    s.unknown = unknown_;
+    s.statusClasses = statusClasses_;
+    s.firstMs = firstMs_;
+    s.lastMs = lastMs_;
     for (int b = 0; b < 32; ++b) {
-        if (!(t.flagBitsSeen & (1u << b)))
+        if (!(flagBitsSeen_ & (1u << b)))
             continue;
         const auto* info = ResponseFlags::info(ResponseFlags::Flag(1u << b));
         s.flags.insert(info ? QString::fromLatin1(info->code) : QStringLiteral("?"),
-                       t.perFlagBit[size_t(b)]);
+                       perFlagBit_[size_t(b)]);
     }
-    for (size_t i = 0; i < t.perPod.size(); ++i) {
-        if (t.perPod[i])
-            s.workloads[workloadOfPod(QString::fromUtf8(snap.pods.name(quint16(i))))] +=
-                t.perPod[i];
+    for (size_t i = 0; i < perPod_.size(); ++i) {
+        if (perPod_[i])
+            s.workloads[LogStats::workloadOfPod(QString::fromUtf8(pods.name(quint16(i))))] +=
+                perPod_[i];
     }
-    if (t.durationCount > 0) {
+    if (durationCount_ > 0) {
         // The k-th smallest duration (0-based), k = q × count, as nth_element would pick it.
         auto pick = [&](double q) {
-            const qint64 k = std::min(t.durationCount - 1, qint64(q * double(t.durationCount)));
+            const qint64 k = std::min(durationCount_ - 1, qint64(q * double(durationCount_)));
             qint64 seen = 0;
-            for (quint32 v = 0; v < Tally::kDense; ++v) {
-                seen += t.denseCounts[v];
+            for (quint32 v = 0; v < kDense; ++v) {
+                seen += denseCounts_[v];
                 if (seen > k)
                     return qint64(v);
             }
-            for (const auto& [v, n] : t.sparseCounts) {
+            for (const auto& [v, n] : sparseCounts_) {
                 seen += n;
                 if (seen > k)
                     return qint64(v);

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <map>
 #include <vector>
 
 namespace obslab {
@@ -39,6 +40,36 @@ struct LogStats
     // A Deployment's pod `reviews-v2-7f9b8c5d4-9xk2w` → `reviews-v2`; a StatefulSet's `db-0` and
     // anything else stay as they are.
     static QString workloadOfPod(const QString& pod);
+};
+
+// Counts lines one at a time into the figures of LogStats: compute() runs one per core over an
+// index; `obslab logs --stats` runs one per worker over the lines it decodes as it reads them,
+// keeping no index. A record's pod is a number in the caller's PodTable, named in result().
+class StatsTally
+{
+public:
+    void add(const LineRecord& r, qint64 timeMs);
+    // Adds other's counts; podMap[i] is this tally's number of other's pod i (empty: the same).
+    void merge(const StatsTally& other, const std::vector<quint16>& podMap = {});
+    LogStats result(const PodTable& pods) const;
+
+private:
+    // Percentiles by counting, not by copying every duration: exact, and memory stays flat.
+    static constexpr quint32 kDense = 1u << 16;  // durations under 65.5 s, nearly all of them
+
+    qint64 lines_ = 0;
+    qint64 requests_ = 0;
+    qint64 proxyLogs_ = 0;
+    qint64 unknown_ = 0;
+    std::array<qint64, 6> statusClasses_{};
+    quint32 flagBitsSeen_ = 0;
+    std::array<qint64, 32> perFlagBit_{};
+    std::vector<qint64> perPod_;
+    std::vector<qint64> denseCounts_ = std::vector<qint64>(kDense, 0);
+    std::map<quint32, qint64> sparseCounts_;
+    qint64 durationCount_ = 0;
+    qint64 firstMs_ = ParsedLine::kMissing;
+    qint64 lastMs_ = ParsedLine::kMissing;
 };
 
 }  // namespace obslab
