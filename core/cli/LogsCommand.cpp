@@ -2,6 +2,7 @@
 
 #include "core/cli/CommonOptions.h"
 #include "core/cli/OptionParser.h"
+#include "core/common/Allocator.h"
 #include "core/common/AppSettings.h"
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/ByteScan.h"
@@ -365,8 +366,8 @@ PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flu
 {
     PumpResult result;
     // Two blocks: a regular file's next block is read while this one's lines are handled.
-    std::array<QByteArray, 2> blocks{QByteArray(kBlockSize, Qt::Uninitialized),
-                                     QByteArray(kBlockSize, Qt::Uninitialized)};
+    std::array<LargeArray<char>, 2> blocks{makeLargeArray<char>(kBlockSize, true),
+                                           makeLargeArray<char>(kBlockSize, true)};
     int current = 0;
     QFuture<qint64> ahead;  // the read of blocks[current ^ 1], or nothing
     QByteArray inflated;
@@ -384,16 +385,16 @@ PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flu
     bool first = true;
     bool memberEnded = false;  // the last inflate() ended a gzip member
     // read(2), or -errno.
-    const auto readFd = [fd](QByteArray& into) {
+    const auto readFd = [fd](char* into) {
         qint64 n = 0;
         do
-            n = ::read(fd, into.data(), size_t(into.size()));
+            n = ::read(fd, into, size_t(kBlockSize));
         while (n < 0 && errno == EINTR);
         return n < 0 ? qint64(-errno) : n;
     };
     const auto waitAhead = qScopeGuard([&] { ahead.waitForFinished(); });
     for (;;) {
-        QByteArray& block = blocks[size_t(current)];
+        char* const block = blocks[size_t(current)].get();
         qint64 n = 0;
         if (fd >= 0) {
             n = ahead.isValid() ? ahead.result() : readFd(block);
@@ -403,12 +404,12 @@ PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flu
                 return result;
             }
             if (regular && n > 0) {
-                QByteArray& next = blocks[size_t(current ^ 1)];
-                ahead = QtConcurrent::run([&readFd, &next] { return readFd(next); });
+                char* const next = blocks[size_t(current ^ 1)].get();
+                ahead = QtConcurrent::run([&readFd, next] { return readFd(next); });
             }
             current ^= 1;
         } else {
-            n = dev.read(block.data(), block.size());
+            n = dev.read(block, kBlockSize);
             if (n < 0) {
                 result.error = dev.errorString();
                 return result;
@@ -417,7 +418,7 @@ PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flu
         if (n == 0)
             break;
         bytesRead += n;
-        QByteArrayView data(block.constData(), n);
+        QByteArrayView data(block, n);
         if (first && n >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
             static_cast<unsigned char>(data[1]) == 0x8b) {
             zs.reset(new z_stream{});
@@ -454,7 +455,7 @@ PumpResult pump(QIODevice& dev, LineSink& sink, const std::function<void()>& flu
                 }
             }
         }
-        if (!regular && n < block.size())
+        if (!regular && n < kBlockSize)
             flush();  // a stream with nothing more for now: show what it gave
     }
     if (zs && !memberEnded)

@@ -28,7 +28,7 @@ constexpr std::size_t kHugePage = 2 * 1024 * 1024;
 
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 
-void* mapIndexMemory(std::size_t bytes, bool hugePages)
+void* mapLargeMemory(std::size_t bytes, bool hugePages)
 {
     if (bytes == 0)
         bytes = 1;
@@ -52,7 +52,7 @@ void* mapIndexMemory(std::size_t bytes, bool hugePages)
     return p;
 }
 
-void unmapIndexMemory(void* p, std::size_t bytes)
+void unmapLargeMemory(void* p, std::size_t bytes)
 {
     if (!p)
         return;
@@ -63,12 +63,12 @@ void unmapIndexMemory(void* p, std::size_t bytes)
 
 #else
 
-void* mapIndexMemory(std::size_t bytes, bool)
+void* mapLargeMemory(std::size_t bytes, bool)
 {
     return ::operator new(bytes == 0 ? 1 : bytes, std::align_val_t(kHugePage));
 }
 
-void unmapIndexMemory(void* p, std::size_t)
+void unmapLargeMemory(void* p, std::size_t)
 {
     ::operator delete(p, std::align_val_t(kHugePage));
 }

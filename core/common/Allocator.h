@@ -16,34 +16,35 @@ namespace obslab {
 // Called once at start, before any thread.
 void tuneAllocator();
 
-// Memory for the index's chunk arrays (line ends, records: megabytes each, kept as long as the
-// file is open), mapped straight from the system and aligned to 2 MiB. With hugePages it is also
-// marked for transparent huge pages where the kernel offers them on request: a gigabyte log's
-// index then costs a few dozen page faults instead of thirty thousand (in a VM a fault costs
-// microseconds: a quarter of a fresh process's indexing time). Callers ask for huge pages only
-// once an array has grown past its first chunk, so that a small file keeps only the pages it
-// touches. The memory is uninitialised. Throws std::bad_alloc when the system refuses.
-void* mapIndexMemory(std::size_t bytes, bool hugePages);
-void unmapIndexMemory(void* p, std::size_t bytes);
+// Memory for big, long-lived arrays (the index's chunks of line ends and records, the log
+// readers' blocks: megabytes each), mapped straight from the system and aligned to 2 MiB. With
+// hugePages it is also marked for transparent huge pages where the kernel offers them on
+// request: a gigabyte log's index then costs a few dozen page faults instead of thirty thousand
+// (in a VM a fault costs microseconds: a tenth of a fresh process's indexing time). The index
+// asks for huge pages only once an array has grown past its first chunk, so that a small file
+// keeps only the pages it touches. The memory is uninitialised. Throws std::bad_alloc when the
+// system refuses.
+void* mapLargeMemory(std::size_t bytes, bool hugePages);
+void unmapLargeMemory(void* p, std::size_t bytes);
 
 template <typename T>
-struct IndexMemoryRelease
+struct LargeMemoryRelease
 {
     std::size_t bytes = 0;
-    void operator()(T* p) const { unmapIndexMemory(p, bytes); }
+    void operator()(T* p) const { unmapLargeMemory(p, bytes); }
 };
 
 template <typename T>
-using IndexArray = std::unique_ptr<T[], IndexMemoryRelease<T>>;
+using LargeArray = std::unique_ptr<T[], LargeMemoryRelease<T>>;
 
-// count elements of a trivially copyable T, uninitialised (see mapIndexMemory).
+// count elements of a trivially copyable T, uninitialised (see mapLargeMemory).
 template <typename T>
-IndexArray<T> makeIndexArray(std::size_t count, bool hugePages)
+LargeArray<T> makeLargeArray(std::size_t count, bool hugePages)
 {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
     const std::size_t bytes = count * sizeof(T);
-    return IndexArray<T>(static_cast<T*>(mapIndexMemory(bytes, hugePages)),
-                         IndexMemoryRelease<T>{bytes});
+    return LargeArray<T>(static_cast<T*>(mapLargeMemory(bytes, hugePages)),
+                         LargeMemoryRelease<T>{bytes});
 }
 
 }  // namespace obslab

@@ -12,7 +12,7 @@ namespace obslab {
 // An append-only array in fixed-size chunks: no reallocation copy while it grows, and at most
 // one partly filled chunk of slack, so memory stays proportional to the element count (a
 // std::vector can hold twice what it needs after a doubling). The chunks are index memory
-// (mapIndexMemory): the first in 4 KiB pages, touched as it fills, the rest in huge pages where
+// (mapLargeMemory): the first in 4 KiB pages, touched as it fills, the rest in huge pages where
 // the system has them. T is trivially copyable. Not thread-safe.
 // A read-only view of the first `size` elements of a ChunkedVector, safe to use from another
 // thread while the owner appends (appending never moves existing chunks) as long as the owner
@@ -56,7 +56,7 @@ public:
     void push_back(const T& value)
     {
         if ((size_ & (kChunk - 1)) == 0 && size_ >> ChunkBits == qsizetype(chunks_.size()))
-            chunks_.push_back(makeIndexArray<T>(size_t(kChunk), !chunks_.empty()));
+            chunks_.push_back(makeLargeArray<T>(size_t(kChunk), !chunks_.empty()));
         (*this)[size_] = value;
         ++size_;
     }
@@ -96,7 +96,7 @@ public:
     }
 
 private:
-    std::vector<IndexArray<T>> chunks_;
+    std::vector<LargeArray<T>> chunks_;
     qsizetype size_ = 0;
 };
 

@@ -68,12 +68,12 @@ public:
         if (j == 0) {
             Chunk c;
             c.base = end;
-            c.narrow = makeIndexArray<quint32>(size_t(kChunk), !chunks_.empty());
+            c.narrow = makeLargeArray<quint32>(size_t(kChunk), !chunks_.empty());
             chunks_.push_back(std::move(c));
         }
         Chunk& c = chunks_.back();
         if (!c.wide && quint64(end - c.base) > std::numeric_limits<quint32>::max()) {
-            c.wide = makeIndexArray<qint64>(size_t(kChunk), true);
+            c.wide = makeLargeArray<qint64>(size_t(kChunk), true);
             for (qsizetype k = 0; k < j; ++k)
                 c.wide[k] = c.base + qint64(c.narrow[k]);
         }
@@ -118,8 +118,8 @@ private:
     struct Chunk
     {
         qint64 base = 0;
-        IndexArray<quint32> narrow;
-        IndexArray<qint64> wide;
+        LargeArray<quint32> narrow;
+        LargeArray<qint64> wide;
     };
     std::vector<Chunk> chunks_;
     qsizetype size_ = 0;

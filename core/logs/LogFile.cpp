@@ -214,7 +214,7 @@ void LogFile::onChunk(quint64 generation, int segment, ScanChunk& chunk)
     const qint64 lastEndBefore = s.ends.empty() ? 0 : s.ends.back();
     const qint64 scannedBefore = s.scannedEnd;
     const bool hadTail = scannedBefore > lastEndBefore;
-    if (chunk.scannedEnd > s.scannedEnd || !chunk.ends.empty()) {
+    if (chunk.scannedEnd > s.scannedEnd || chunk.lastEnd() >= 0) {
         // Blocks read at the old end of file were short: drop them so the new bytes show.
         const quint64 firstStale = quint64(lastEndBefore / kCacheBlockSize);
         const QList<quint64> keys = cache_.keys();
@@ -225,12 +225,16 @@ void LogFile::onChunk(quint64 generation, int segment, ScanChunk& chunk)
     }
     for (const QByteArray& pod : std::as_const(chunk.newPods))
         pods_.intern(pod);
-    const qint64 firstNew = s.firstLine + qint64(s.ends.size());
-    s.ends.append(chunk.ends.begin(), chunk.ends.end());
-    for (size_t i = 0; i < chunk.records.size(); ++i) {
-        LineRecord r = chunk.records[i];
-        r.timeOffsetMs = times_.encode(chunk.times[i], firstNew + qint64(i));
-        s.records.push_back(r);
+    for (const ScanPart& part : chunk.parts) {
+        const qint64 firstNew = s.firstLine + qint64(s.ends.size());
+        s.ends.append(part.ends.begin(), part.ends.end());
+        for (size_t i = 0; i < part.records.size(); ++i) {
+            LineRecord r = part.records[i];
+            if (r.pod != LineRecord::kNoPod && !part.pods.empty())
+                r.pod = part.pods[r.pod];
+            r.timeOffsetMs = times_.encode(part.times[i], firstNew + qint64(i));
+            s.records.push_back(r);
+        }
     }
     s.tail = LineRecord();
     if (chunk.hasTail && indexing_) {

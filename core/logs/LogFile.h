@@ -153,8 +153,8 @@ public:
     // Bytes the index itself holds (line offsets and records), for the memory budget.
     qint64 indexBytes() const;
 
-    // The scan unit: 8 MiB (against 4) means half the hand-overs between the indexing threads.
-    static constexpr qint64 kBlockSize = 8 * 1024 * 1024;
+    // The scan unit; the scanner holds two (the next block is read while this one is parsed).
+    static constexpr qint64 kBlockSize = 4 * 1024 * 1024;
     static constexpr qint64 kCacheBlockSize = 256 * 1024;  // display cache unit
     static constexpr int kCacheBlocks = 64;                // 16 MiB of cache
 

@@ -39,6 +39,44 @@ void scanLineEnds(const char* data, qint64 size, qint64 base, std::vector<qint64
 
 }  // namespace
 
+}  // namespace obslab::logscan
+
+namespace obslab {
+
+std::vector<ScanPart> ScanPartPool::take(size_t n)
+{
+    std::vector<ScanPart> parts;
+    {
+        const std::lock_guard lock(mutex_);
+        const size_t from = free_.size() - std::min(n, free_.size());
+        parts.assign(std::make_move_iterator(free_.begin() + qsizetype(from)),
+                     std::make_move_iterator(free_.end()));
+        free_.resize(from);
+    }
+    for (ScanPart& part : parts) {
+        part.ends.clear();
+        part.records.clear();
+        part.times.clear();
+        part.pods.clear();
+    }
+    parts.resize(n);
+    return parts;
+}
+
+void ScanPartPool::give(std::vector<ScanPart>&& parts)
+{
+    const std::lock_guard lock(mutex_);
+    for (ScanPart& part : parts) {
+        if (free_.size() >= kKept)
+            break;
+        free_.push_back(std::move(part));
+    }
+}
+
+}  // namespace obslab
+
+namespace obslab::logscan {
+
 bool isGzip(int fd)
 {
     unsigned char magic[2] = {0, 0};
@@ -52,7 +90,10 @@ Scanner::Scanner(bool indexing, PodTable pods, qint64 lineCap)
     , lineCap_(lineCap)
     , capacity_(std::max(LogFile::kBlockSize, lineCap + 1))
 {
-    buffer_.reset(new char[size_t(capacity_)]);
+    // Huge pages where the system has them: a fresh process faults each buffer in at once.
+    buffers_[0] = makeLargeArray<char>(size_t(capacity_), true);
+    if (indexing_ && QThreadPool::globalInstance()->maxThreadCount() >= 2)
+        buffers_[1] = makeLargeArray<char>(size_t(capacity_), true);
 }
 
 // Scans [from, EOF) of fd, where EOF is what pread finds now. Returns an error or "".
@@ -60,28 +101,35 @@ QString Scanner::scan(int fd, qint64 from, const std::atomic<bool>& cancel, cons
                       const std::function<void(ScanChunk&)>& progress)
 {
     qint64 offset = from;
+    int current = 0;
+    qint64 n = readBlock(fd, buffers_[0].get(), offset);
+    int readError = errno;
     while (!cancel.load(std::memory_order_relaxed)) {
-        const qint64 n = readBlock(fd, offset);
         if (n < 0)
-            return u"read error at byte %1: %2"_s.arg(offset).arg(errnoText(errno));
+            return u"read error at byte %1: %2"_s.arg(offset).arg(errnoText(readError));
         if (n == 0)
             break;
-        const char* data = buffer_.get();
+        char* data = buffers_[size_t(current)].get();
         const char* lastNl = static_cast<const char*>(memrchr(data, '\n', size_t(n)));
         if (!lastNl && n == capacity_) {
             // One line longer than the buffer (so longer than the cap): its first bytes are
             // its record, the rest is only skipped to find its end. Memory stays one buffer.
-            const QString error = skipLongLine(fd, offset, cancel, publish, progress);
+            const QString error = skipLongLine(fd, data, offset, cancel, publish, progress);
             if (!error.isEmpty() || longLineEnd_ < 0)
                 return error;  // an error, cancelled, or the file ends inside the line
             offset = longLineEnd_;
+            n = readBlock(fd, data, offset);
+            readError = errno;
             continue;
         }
         ScanChunk chunk;
         const qint64 complete = lastNl ? (lastNl - data) + 1 : 0;
-        collect(data, complete, offset, chunk);
-        offset += complete;
         const bool atEof = n < capacity_;
+        // A full block: more probably follows, read into the other buffer while this is parsed.
+        ReadAhead ahead{fd, buffers_[size_t(current ^ 1)].get(), offset + complete};
+        const bool readingAhead = !atEof && ahead.buffer;
+        collect(data, complete, offset, chunk, readingAhead ? &ahead : nullptr);
+        offset += complete;
         if (atEof && complete < n) {
             // The last line has no newline (yet): it is a line, re-read when it grows.
             chunk.hasTail = true;
@@ -97,6 +145,14 @@ QString Scanner::scan(int fd, qint64 from, const std::atomic<bool>& cancel, cons
         publish(std::move(chunk));
         if (atEof)
             break;
+        if (readingAhead) {
+            current ^= 1;
+            n = ahead.bytes;
+            readError = ahead.error;
+        } else {
+            n = readBlock(fd, data, offset);
+            readError = errno;
+        }
     }
     return {};
 }
@@ -111,35 +167,32 @@ LineRecord Scanner::parseOne(QByteArrayView line, qint64* time)
     return record;
 }
 
-// The buffer holds the first capacity_ bytes of a line that starts at offset and has no
-// '\n' in them. Parses its first lineCap_ bytes, then reads on (reusing the buffer) to the
-// '\n' and publishes the line. longLineEnd_ is the offset past its '\n', or -1 when the
-// file ends first (the line is then published as the unfinished last line) or on cancel.
-QString Scanner::skipLongLine(int fd, qint64 offset, const std::atomic<bool>& cancel,
+QString Scanner::skipLongLine(int fd, char* buffer, qint64 offset, const std::atomic<bool>& cancel,
                               const Publish& publish,
                               const std::function<void(ScanChunk&)>& progress)
 {
     longLineEnd_ = -1;
     qint64 time = ParsedLine::kMissing;
     const LineRecord record =
-        indexing_ ? parseOne(QByteArrayView(buffer_.get(), capacity_), &time) : LineRecord();
+        indexing_ ? parseOne(QByteArrayView(buffer, capacity_), &time) : LineRecord();
     qint64 pos = offset + capacity_;
     while (!cancel.load(std::memory_order_relaxed)) {
-        const qint64 n = preadFully(fd, buffer_.get(), capacity_, pos);
+        const qint64 n = preadFully(fd, buffer, capacity_, pos);
         if (n < 0)
             return u"read error at byte %1: %2"_s.arg(pos).arg(errnoText(errno));
-        const void* nl = n > 0 ? std::memchr(buffer_.get(), '\n', size_t(n)) : nullptr;
+        const void* nl = n > 0 ? std::memchr(buffer, '\n', size_t(n)) : nullptr;
         if (!nl && n == capacity_) {
             pos += n;
             continue;
         }
         ScanChunk chunk;
         if (nl) {
-            longLineEnd_ = pos + (static_cast<const char*>(nl) - buffer_.get()) + 1;
-            chunk.ends.push_back(longLineEnd_);
+            longLineEnd_ = pos + (static_cast<const char*>(nl) - buffer) + 1;
+            ScanPart& part = chunk.parts.emplace_back();
+            part.ends.push_back(longLineEnd_);
             if (indexing_) {
-                chunk.records.push_back(record);
-                chunk.times.push_back(time);
+                part.records.push_back(record);  // its pod is already the scanner's number
+                part.times.push_back(time);
             }
             chunk.scannedEnd = longLineEnd_;
         } else {
@@ -163,22 +216,37 @@ void Scanner::takeNewPods(ScanChunk& chunk)
     podsReported_ = pods_.size();
 }
 
-// Line ends of data[0, size) (which ends with '\n'), and their records.
-void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk)
+// Line ends of data[0, size) (which ends with '\n'), and their records; with ahead, the next
+// block is read meanwhile.
+void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk,
+                      ReadAhead* ahead)
 {
+    const auto readAhead = [this](ReadAhead& a) {
+        a.bytes = readBlock(a.fd, a.buffer, a.offset);
+        a.error = errno;
+    };
+    chunk.pool = partPool_;
     if (!indexing_) {
-        scanLineEnds(data, size, base, chunk.ends);
+        chunk.parts = partPool_->take(1);
+        scanLineEnds(data, size, base, chunk.parts[0].ends);
+        if (ahead)
+            readAhead(*ahead);
         return;
     }
-    // Parsing dominates indexing: a big block is cut at line ends into parts that this
-    // thread and a pool thread take in turn, so that neither waits long for the other
-    // (JSON lines cost twice what TEXT lines do; halves would rarely be even).
     if (size < kParallelBytes || QThreadPool::globalInstance()->maxThreadCount() < 2) {
-        Part whole;
-        parsePart(data, size, base, whole, parsed_);
-        adoptPart(whole, chunk);
+        chunk.parts = partPool_->take(1);
+        ScanPart& part = chunk.parts[0];
+        PodTable pods;
+        parsePart(data, size, base, part, pods, parsed_);
+        part.pods = podMap(pods);
+        if (ahead)
+            readAhead(*ahead);
         return;
     }
+    // Parsing dominates indexing: the block is cut at line ends into parts that this thread and
+    // a pool thread take in turn, so that neither waits long for the other (JSON lines cost
+    // twice what TEXT lines do; halves would rarely be even). The next block's read (its two
+    // halves) comes first in the same queue: one wait per block, not one per step.
     constexpr int kParts = 8;
     std::array<qint64, kParts + 1> bounds{};
     for (int i = 1; i < kParts; ++i) {
@@ -188,13 +256,27 @@ void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chu
         bounds[size_t(i)] = nl ? (static_cast<const char*>(nl) - data) + 1 : size;
     }
     bounds[kParts] = size;
-    std::array<Part, kParts> parts;
+    chunk.parts = partPool_->take(kParts);
+    std::array<PodTable, kParts> pods;
+    const bool split = ahead && splitRead(ahead->fd, ahead->offset);
+    const int reads = !ahead ? 0 : split ? 2 : 1;
+    const qint64 half = capacity_ / 2;
+    std::array<qint64, 2> got{};
+    std::array<int, 2> errors{};
     std::atomic<int> next{0};
     const auto work = [&](ParsedLine& parsed) {
-        for (int k = next.fetch_add(1); k < kParts; k = next.fetch_add(1)) {
-            const qint64 from = bounds[size_t(k)];
-            parsePart(data + from, bounds[size_t(k) + 1] - from, base + from, parts[size_t(k)],
-                      parsed);
+        for (int k = next.fetch_add(1); k < reads + kParts; k = next.fetch_add(1)) {
+            if (k < reads) {
+                const qint64 from = split && k == 1 ? half : 0;
+                const qint64 length = !split ? capacity_ : k == 0 ? half : capacity_ - half;
+                got[size_t(k)] =
+                    preadFully(ahead->fd, ahead->buffer + from, length, ahead->offset + from);
+                errors[size_t(k)] = errno;
+                continue;
+            }
+            const size_t p = size_t(k - reads);
+            parsePart(data + bounds[p], bounds[p + 1] - bounds[p], base + bounds[p], chunk.parts[p],
+                      pods[p], parsed);
         }
     };
     QFuture<void> other = QtConcurrent::run([&] {
@@ -203,56 +285,43 @@ void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chu
     });
     work(parsed_);
     other.waitForFinished();
-    // The parts are joined on both threads too: each copies whole parts to their place, the
-    // pods renumbered in the scanner's table (numbered here, in order: the table is not shared).
-    std::array<size_t, kParts + 1> at{};
-    std::array<std::vector<quint16>, kParts> podMaps;
-    for (size_t k = 0; k < size_t(kParts); ++k) {
-        at[k + 1] = at[k] + parts[k].ends.size();
-        podMaps[k] = podMap(parts[k]);
+    for (size_t k = 0; k < size_t(kParts); ++k)
+        chunk.parts[k].pods = podMap(pods[k]);
+    if (!ahead)
+        return;
+    if (!split) {
+        ahead->bytes = got[0];
+        ahead->error = errors[0];
+    } else if (got[0] < half) {
+        ahead->bytes = got[0];  // the end of the file (or an error) is in the first half
+        ahead->error = errors[0];
+    } else {
+        ahead->bytes = got[1] < 0 ? got[1] : half + got[1];
+        ahead->error = errors[1];
     }
-    chunk.ends.resize(at[kParts]);
-    chunk.records.resize(at[kParts]);
-    chunk.times.resize(at[kParts]);
-    next = 0;
-    const auto join = [&] {
-        for (int k = next.fetch_add(1); k < kParts; k = next.fetch_add(1)) {
-            const Part& part = parts[size_t(k)];
-            const std::vector<quint16>& map = podMaps[size_t(k)];
-            const size_t to = at[size_t(k)];
-            std::copy(part.ends.begin(), part.ends.end(), chunk.ends.begin() + qsizetype(to));
-            std::copy(part.times.begin(), part.times.end(), chunk.times.begin() + qsizetype(to));
-            LineRecord* out = chunk.records.data() + to;
-            for (LineRecord r : part.records) {
-                if (r.pod != LineRecord::kNoPod)
-                    r.pod = map[r.pod];
-                *out++ = r;
-            }
-        }
-    };
-    QFuture<void> joining = QtConcurrent::run(join);
-    join();
-    joining.waitForFinished();
 }
 
-// Fills the buffer from offset; when indexing, the two halves are read on two cores (the
-// copy from the page cache is a tenth of the work, and would otherwise leave a core idle).
-qint64 Scanner::readBlock(int fd, qint64 offset)
+bool Scanner::splitRead(int fd, qint64 offset) const
 {
     struct stat st
     {};
-    const bool big = ::fstat(fd, &st) == 0 && qint64(st.st_size) - offset >= 2 * kParallelBytes;
-    if (!indexing_ || !big || capacity_ < 2 * kParallelBytes ||
-        QThreadPool::globalInstance()->maxThreadCount() < 2)
-        return preadFully(fd, buffer_.get(), capacity_, offset);  // a follow's few new lines
+    return indexing_ && capacity_ >= 2 * kParallelBytes &&
+           QThreadPool::globalInstance()->maxThreadCount() >= 2 && ::fstat(fd, &st) == 0 &&
+           qint64(st.st_size) - offset >= 2 * kParallelBytes;
+}
+
+qint64 Scanner::readBlock(int fd, char* buffer, qint64 offset)
+{
+    if (!splitRead(fd, offset))
+        return preadFully(fd, buffer, capacity_, offset);
     const qint64 half = capacity_ / 2;
     qint64 second = 0;
     int secondErrno = 0;
     QFuture<void> other = QtConcurrent::run([&] {
-        second = preadFully(fd, buffer_.get() + half, capacity_ - half, offset + half);
+        second = preadFully(fd, buffer + half, capacity_ - half, offset + half);
         secondErrno = errno;
     });
-    const qint64 first = preadFully(fd, buffer_.get(), half, offset);
+    const qint64 first = preadFully(fd, buffer, half, offset);
     other.waitForFinished();
     if (first < half)
         return first;  // the end of the file (or an error) is in the first half
@@ -261,15 +330,15 @@ qint64 Scanner::readBlock(int fd, qint64 offset)
     return second < 0 ? second : half + second;
 }
 
-void Scanner::parsePart(const char* data, qint64 size, qint64 base, Part& part,
-                        ParsedLine& parsed) const
+void Scanner::parsePart(const char* data, qint64 size, qint64 base, ScanPart& part,
+                        PodTable& podTable, ParsedLine& parsed) const
 {
     // Each line is parsed as soon as its end is found, while its bytes are in the L1 cache.
     const size_t expected = size_t(size / 128 + 16);
     part.ends.reserve(expected);
     part.records.reserve(expected);
     part.times.reserve(expected);
-    PodCache pods(part.pods);
+    PodCache pods(podTable);
     recorddecoder::Attempts attempts;
     const char* p = data;
     const char* const stop = data + size;
@@ -290,28 +359,13 @@ void Scanner::parsePart(const char* data, qint64 size, qint64 base, Part& part,
     }
 }
 
-// The scanner's pod numbers for a part's own (the table is not shared between threads; a part
-// holds a handful of pods).
-std::vector<quint16> Scanner::podMap(const Part& part)
+std::vector<quint16> Scanner::podMap(const PodTable& pods)
 {
     std::vector<quint16> map;
-    map.reserve(size_t(part.pods.size()));
-    for (qsizetype i = 0; i < part.pods.size(); ++i)
-        map.push_back(pods_.intern(part.pods.name(quint16(i))));
+    map.reserve(size_t(pods.size()));
+    for (qsizetype i = 0; i < pods.size(); ++i)
+        map.push_back(pods_.intern(pods.name(quint16(i))));
     return map;
-}
-
-// The only part of a block: its vectors become the chunk's, pods renumbered.
-void Scanner::adoptPart(Part& part, ScanChunk& chunk)
-{
-    const std::vector<quint16> map = podMap(part);
-    chunk.ends = std::move(part.ends);
-    chunk.records = std::move(part.records);
-    chunk.times = std::move(part.times);
-    for (LineRecord& r : chunk.records) {
-        if (r.pod != LineRecord::kNoPod)
-            r.pod = map[r.pod];
-    }
 }
 
 // Worker: inflates a gzip stream (several members allowed) from in into out, indexing the
@@ -343,7 +397,8 @@ QString inflateGzip(int in, int out, Scanner& scanner, const std::atomic<bool>& 
             if (!final && chunk.hasTail) {
                 // Not the end yet: leave the unfinished line for the next round.
                 chunk.hasTail = false;
-                chunk.scannedEnd = chunk.ends.empty() ? indexed : chunk.ends.back();
+                const qint64 lastEnd = chunk.lastEnd();
+                chunk.scannedEnd = lastEnd < 0 ? indexed : lastEnd;
             }
             last = std::max(last, chunk.scannedEnd);
             publish(std::move(chunk));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/common/Allocator.h"
 #include "core/logs/LineRecord.h"
 #include "core/logs/ParsedLine.h"
 
@@ -7,26 +8,73 @@
 #include <QList>
 #include <QString>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace obslab {
 
-// One published batch of work: line ends, and (when indexing) one record per complete line.
+// A share of a block's lines, as one worker found and indexed them.
+struct ScanPart
+{
+    std::vector<qint64> ends;         // offset just past each line's '\n', ascending
+    std::vector<LineRecord> records;  // (when indexing) records[i] is the line ending at ends[i]
+    std::vector<qint64> times;        // its time (absolute ms), encoded by the owner
+    std::vector<quint16> pods;        // a record's pod number → the owner's; empty: the same
+};
+
+// Parts that went round once, for the scanner to fill again: their vectors keep their capacity,
+// so indexing a big file does not allocate (and fault in) fresh memory for every block. Holds at
+// most two blocks' worth. Thread-safe.
+class ScanPartPool
+{
+public:
+    // n parts, empty, with whatever capacity they had.
+    std::vector<ScanPart> take(size_t n);
+    void give(std::vector<ScanPart>&& parts);
+
+private:
+    static constexpr size_t kKept = 16;
+    std::mutex mutex_;
+    std::vector<ScanPart> free_;
+};
+
+// One published batch of work: a block's line ends, and (when indexing) one record per complete
+// line, in parts that the owner appends in order (joining them first would copy them twice).
+// When it is destroyed, its parts go back to the pool they came from.
 struct ScanChunk
 {
-    std::vector<qint64> ends;
-    std::vector<LineRecord> records;  // records[i] is the line ending at ends[i]
-    std::vector<qint64> times;        // its time (absolute ms), encoded by the owner
-    bool hasTail = false;             // a last line without newline at end of file
+    ScanChunk() = default;
+    ScanChunk(ScanChunk&&) = default;
+    ScanChunk& operator=(ScanChunk&&) = default;
+    ~ScanChunk()
+    {
+        if (pool)
+            pool->give(std::move(parts));
+    }
+
+    std::vector<ScanPart> parts;
+    std::shared_ptr<ScanPartPool> pool;
+    bool hasTail = false;  // a last line without newline at end of file
     LineRecord tail;
     qint64 tailTime = ParsedLine::kMissing;
     QList<QByteArray> newPods;  // pod names first seen in this chunk, in id order
     qint64 scannedEnd = 0;
     qint64 done = 0;
     qint64 total = 0;
+
+    // The offset past the chunk's last complete line, or -1 when it has none.
+    qint64 lastEnd() const
+    {
+        for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+            if (!it->ends.empty())
+                return it->ends.back();
+        }
+        return -1;
+    }
 };
 
 // The worker side of LogFile's index: finds line ends and parses lines of a file descriptor,
@@ -49,45 +97,53 @@ public:
 private:
     LineRecord parseOne(QByteArrayView line, qint64* time);
 
-    // The buffer holds the first capacity_ bytes of a line that starts at offset and has no
-    // '\n' in them. Parses its first lineCap_ bytes, then reads on (reusing the buffer) to the
-    // '\n' and publishes the line. longLineEnd_ is the offset past its '\n', or -1 when the
-    // file ends first (the line is then published as the unfinished last line) or on cancel.
-    QString skipLongLine(int fd, qint64 offset, const std::atomic<bool>& cancel,
+    // buffer holds the first capacity_ bytes of a line that starts at offset and has no '\n' in
+    // them. Parses its first lineCap_ bytes, then reads on (reusing the buffer) to the '\n' and
+    // publishes the line. longLineEnd_ is the offset past its '\n', or -1 when the file ends
+    // first (the line is then published as the unfinished last line) or on cancel.
+    QString skipLongLine(int fd, char* buffer, qint64 offset, const std::atomic<bool>& cancel,
                          const Publish& publish, const std::function<void(ScanChunk&)>& progress);
 
     void takeNewPods(ScanChunk& chunk);
 
-    // Line ends of data[0, size) (which ends with '\n'), and their records.
-    void collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk);
+    // The next block, read while this one is parsed: into buffer from offset; bytes read (or -1)
+    // and errno when it failed.
+    struct ReadAhead
+    {
+        int fd = -1;
+        char* buffer = nullptr;
+        qint64 offset = 0;
+        qint64 bytes = 0;
+        int error = 0;
+    };
+
+    // Line ends of data[0, size) (which ends with '\n'), and their records; with ahead, the next
+    // block is read meanwhile.
+    void collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk, ReadAhead* ahead);
 
     static constexpr qint64 kParallelBytes = 1024 * 1024;
 
-    // Fills the buffer from offset; when indexing, the two halves are read on two cores (the
-    // copy from the page cache is a tenth of the work, and would otherwise leave a core idle).
-    qint64 readBlock(int fd, qint64 offset);
+    // Whether reading capacity_ bytes at offset is worth two cores: a big file's block when
+    // indexing (the copy from the page cache is a tenth of the work), not a follow's few lines.
+    bool splitRead(int fd, qint64 offset) const;
+    // Fills buffer from offset, its halves on two cores when splitRead says so.
+    qint64 readBlock(int fd, char* buffer, qint64 offset);
 
-    // The lines of one part of a block, and what the index keeps of each.
-    struct Part
-    {
-        std::vector<qint64> ends;
-        std::vector<LineRecord> records;  // pods numbered in this part's own table
-        std::vector<qint64> times;
-        PodTable pods;
-    };
-
-    void parsePart(const char* data, qint64 size, qint64 base, Part& part,
+    void parsePart(const char* data, qint64 size, qint64 base, ScanPart& part, PodTable& pods,
                    ParsedLine& parsed) const;
 
-    std::vector<quint16> podMap(const Part& part);
-    void adoptPart(Part& part, ScanChunk& chunk);
+    // The scanner's pod numbers for a part's own (tables are not shared between threads; a part
+    // holds a handful of pods). Numbered here, in file order.
+    std::vector<quint16> podMap(const PodTable& pods);
 
     bool indexing_;
     PodTable pods_;
     qsizetype podsReported_ = 0;
     qint64 lineCap_;
-    std::unique_ptr<char[]> buffer_;
     qint64 capacity_;
+    // Two blocks when indexing: the next one is read while this one is parsed.
+    std::array<LargeArray<char>, 2> buffers_;
+    std::shared_ptr<ScanPartPool> partPool_ = std::make_shared<ScanPartPool>();
     qint64 longLineEnd_ = -1;
     ParsedLine parsed_;
 };

@@ -23,7 +23,7 @@ struct PackedRecord
 };
 static_assert(sizeof(PackedRecord) == 16);
 
-// 128 Ki records, 2 MiB, a chunk: one huge page each (see mapIndexMemory).
+// 128 Ki records, 2 MiB, a chunk: one huge page each (see mapLargeMemory).
 inline constexpr int kRecordChunkBits = 17;
 
 // A read-only view of the first size() records, safe to read from another thread while the owner
