@@ -13,6 +13,25 @@ class TestLineEnds : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The index's chunks and the readers' blocks: 2 MiB-aligned, writable to the last byte,
+    // given back whole (whatever the size, with or without huge pages).
+    void largeArraysAreAlignedAndWritable()
+    {
+        for (const size_t bytes : {size_t(1), size_t(4096), size_t(2) << 20, size_t(5) << 20}) {
+            for (const bool huge : {false, true}) {
+                obslab::LargeArray<char> a = obslab::makeLargeArray<char>(bytes, huge);
+                QVERIFY(a);
+                QCOMPARE(reinterpret_cast<quintptr>(a.get()) % (quintptr(2) << 20), quintptr(0));
+                std::memset(a.get(), 0x5a, bytes);
+                QCOMPARE(a[bytes - 1], char(0x5a));
+                QCOMPARE(a[0], char(0x5a));
+            }
+        }
+        obslab::LargeArray<qint64> wide = obslab::makeLargeArray<qint64>(3, true);
+        wide[2] = -7;
+        QCOMPARE(wide[2], qint64(-7));
+    }
+
     void narrowOffsetsRoundTripAcrossChunks()
     {
         LineEnds ends;
