@@ -503,22 +503,36 @@ QByteArray formatTime(qint64 ms)
                : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8();
 }
 
+// The input path names: standard input for "-", else the file, opened in file. Null, with the
+// reason in error, when it cannot be read.
+QIODevice* openInput(const QString& path, QFile& file, const CliContext& ctx, QString& error)
+{
+    if (path == u"-") {
+        if (!ctx.in)
+            error = u"no standard input"_s;
+        return ctx.in;
+    }
+    if (QFileInfo(path).isDir()) {
+        error = u"'%1' is a directory"_s.arg(path);
+        return nullptr;
+    }
+    file.setFileName(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = u"cannot read '%1': %2"_s.arg(path, file.errorString());
+        return nullptr;
+    }
+    return &file;
+}
+
 // Reads path (- for standard input) once and prints its figures: every line decoded into the
 // index's record and counted, on two cores; no index is built, so memory stays flat.
 int printStats(const QString& path, Output output, const CliContext& ctx)
 {
     QFile file;
-    QIODevice* dev = nullptr;
-    if (path == u"-") {
-        dev = ctx.in;
-        if (!dev)
-            return usageError(ctx, u"no standard input"_s);
-    } else {
-        file.setFileName(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return usageError(ctx, u"cannot read '%1': %2"_s.arg(path, file.errorString()));
-        dev = &file;
-    }
+    QString error;
+    QIODevice* const dev = openInput(path, file, ctx, error);
+    if (!dev)
+        return usageError(ctx, error);
     const qint64 lineCap = qint64(AppSettings().logMaxLineMiB()) << 20;
     const bool twoCores = QThreadPool::globalInstance()->maxThreadCount() >= 2;
     std::array<StatsWorker, 2> workers{StatsWorker(lineCap), StatsWorker(lineCap)};
@@ -728,19 +742,10 @@ int runLogs(const QStringList& args, const CliContext& ctx)
     bool partial = false;
     for (const QString& path : std::as_const(paths)) {
         QFile file;
-        QIODevice* dev = nullptr;
-        if (path == u"-") {
-            dev = ctx.in;
-            if (!dev)
-                return usageError(ctx, u"no standard input"_s);
-        } else {
-            if (QFileInfo(path).isDir())
-                return usageError(ctx, u"'%1' is a directory"_s.arg(path));
-            file.setFileName(path);
-            if (!file.open(QIODevice::ReadOnly))
-                return usageError(ctx, u"cannot read '%1': %2"_s.arg(path, file.errorString()));
-            dev = &file;
-        }
+        QString error;
+        QIODevice* const dev = openInput(path, file, ctx, error);
+        if (!dev)
+            return usageError(ctx, error);
         lineNumber = 0;  // line numbers count within each file
         const PumpResult result = pump(*dev, sink, flush);
         flush();
