@@ -1,7 +1,5 @@
 #pragma once
 
-#include <QtGlobal>
-
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -43,8 +41,9 @@ LargeArray<T> makeLargeArray(std::size_t count, bool hugePages)
 {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
     const std::size_t bytes = count * sizeof(T);
-    return LargeArray<T>(static_cast<T*>(mapLargeMemory(bytes, hugePages)),
-                         LargeMemoryRelease<T>{bytes});
+    // A byte array begun in the mapping implicitly creates the Ts in it (mmap itself does not).
+    auto* storage = ::new (mapLargeMemory(bytes, hugePages)) std::byte[bytes];
+    return LargeArray<T>(std::launder(reinterpret_cast<T*>(storage)), LargeMemoryRelease<T>{bytes});
 }
 
 }  // namespace obslab

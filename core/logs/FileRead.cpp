@@ -22,7 +22,7 @@ qint64 preadFully(int fd, char* buffer, qint64 size, qint64 offset)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return done > 0 ? done : -1;
+            return -1;
         }
         if (n == 0)
             break;

@@ -6,8 +6,9 @@
 namespace obslab {
 
 // pread() until `size` bytes are read or the file ends, retrying on EINTR. Returns the bytes
-// read (less than size at end of file), or -1 when nothing could be read. Thread-safe: it does
-// not move the descriptor's file position.
+// read (less than size only at end of file), or -1 (errno set) when a read fails, even after
+// some bytes came: a short count would read as the end of the file and hide the error.
+// Thread-safe: it does not move the descriptor's file position.
 qint64 preadFully(int fd, char* buffer, qint64 size, qint64 offset);
 
 // pwrite()/write() everything, retrying on EINTR and short writes. False (errno set) on error.

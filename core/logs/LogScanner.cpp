@@ -69,7 +69,8 @@ void ScanPartPool::give(std::vector<ScanPart>&& parts)
     for (ScanPart& part : parts) {
         if (free_.size() >= kKept)
             break;
-        free_.push_back(std::move(part));
+        if (part.ends.capacity() <= kKeptLines)  // a block of empty lines is not kept
+            free_.push_back(std::move(part));
     }
 }
 
@@ -89,10 +90,23 @@ Scanner::Scanner(bool indexing, PodTable pods, qint64 lineCap)
     , pods_(std::move(pods))
     , lineCap_(lineCap)
     , capacity_(std::max(LogFile::kBlockSize, lineCap + 1))
+{}
+
+// The read buffers, sized for what is left to scan from `from`: a follow's few new lines get one
+// buffer in ordinary pages (a huge page would be zeroed whole for a few bytes on every poll);
+// a file with a block or more to go gets huge pages, and a second buffer to read ahead into
+// when indexing on two cores (not with a raised line cap, which would double a big buffer).
+void Scanner::prepareBuffers(int fd, qint64 from)
 {
-    // Huge pages where the system has them: a fresh process faults each buffer in at once.
-    buffers_[0] = makeLargeArray<char>(size_t(capacity_), true);
-    if (indexing_ && QThreadPool::globalInstance()->maxThreadCount() >= 2)
+    struct stat st
+    {};
+    const bool big = ::fstat(fd, &st) == 0 && qint64(st.st_size) - from >= capacity_;
+    if (!buffers_[0] || (big && !hugeBuffers_)) {
+        buffers_[0] = makeLargeArray<char>(size_t(capacity_), big);
+        hugeBuffers_ = big;
+    }
+    if (big && !buffers_[1] && indexing_ && capacity_ == LogFile::kBlockSize &&
+        QThreadPool::globalInstance()->maxThreadCount() >= 2)
         buffers_[1] = makeLargeArray<char>(size_t(capacity_), true);
 }
 
@@ -100,6 +114,7 @@ Scanner::Scanner(bool indexing, PodTable pods, qint64 lineCap)
 QString Scanner::scan(int fd, qint64 from, const std::atomic<bool>& cancel, const Publish& publish,
                       const std::function<void(ScanChunk&)>& progress)
 {
+    prepareBuffers(fd, from);
     qint64 offset = from;
     int current = 0;
     qint64 n = readBlock(fd, buffers_[0].get(), offset);
@@ -322,9 +337,12 @@ qint64 Scanner::readBlock(int fd, char* buffer, qint64 offset)
         secondErrno = errno;
     });
     const qint64 first = preadFully(fd, buffer, half, offset);
+    const int firstErrno = errno;  // before the wait, which may set errno itself
     other.waitForFinished();
-    if (first < half)
+    if (first < half) {
+        errno = firstErrno;
         return first;  // the end of the file (or an error) is in the first half
+    }
     if (second < 0)
         errno = secondErrno;
     return second < 0 ? second : half + second;

@@ -38,6 +38,7 @@ public:
 
 private:
     static constexpr size_t kKept = 16;
+    static constexpr size_t kKeptLines = 1 << 16;  // per part (~4 MiB of vectors)
     std::mutex mutex_;
     std::vector<ScanPart> free_;
 };
@@ -49,7 +50,7 @@ struct ScanChunk
 {
     ScanChunk() = default;
     ScanChunk(ScanChunk&&) = default;
-    ScanChunk& operator=(ScanChunk&&) = default;
+    ScanChunk& operator=(ScanChunk&&) = delete;  // would drop the target's parts
     ~ScanChunk()
     {
         if (pool)
@@ -105,6 +106,7 @@ private:
                          const Publish& publish, const std::function<void(ScanChunk&)>& progress);
 
     void takeNewPods(ScanChunk& chunk);
+    void prepareBuffers(int fd, qint64 from);
 
     // The next block, read while this one is parsed: into buffer from offset; bytes read (or -1)
     // and errno when it failed.
@@ -143,6 +145,7 @@ private:
     qint64 capacity_;
     // Two blocks when indexing: the next one is read while this one is parsed.
     std::array<LargeArray<char>, 2> buffers_;
+    bool hugeBuffers_ = false;
     std::shared_ptr<ScanPartPool> partPool_ = std::make_shared<ScanPartPool>();
     qint64 longLineEnd_ = -1;
     ParsedLine parsed_;

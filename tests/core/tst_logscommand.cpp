@@ -2,6 +2,7 @@
 #include "LogGenerator.h"
 #include "core/cli/Cli.h"
 #include "core/cli/LogsCommand.h"
+#include "core/common/AppSettings.h"
 #include "core/logs/AccessLogParser.h"
 #include "core/logs/LineJsonWriter.h"
 #include "core/logs/LogFile.h"
@@ -81,6 +82,7 @@ std::optional<obslab::LogStats> indexedStats(const QString& path)
 {
     obslab::LogFile file;
     file.setFollowing(false);
+    file.setLineCap(qint64(obslab::AppSettings().logMaxLineMiB()) << 20);  // as obslab logs
     QSignalSpy finished(&file, &obslab::LogFile::indexingFinished);
     if (!file.open(path))
         return std::nullopt;
@@ -550,9 +552,13 @@ private Q_SLOTS:
             }
             data = obslab::bench::LogGenerator(o).generate(9 * 1024 * 1024);
         }
-        // Across the 4 MiB read blocks, one over the 1 MiB line cap; no newline at the end.
+        // Across the 4 MiB read blocks, one over the 1 MiB line cap, one longer than a read
+        // block (the index then reads on to its end); no newline at the end.
         data.insert(data.size() / 3, "[2025-11-11T10:31:24.746Z] \"GET / HTTP/1.1\" 503 " +
                                          QByteArray(1100 * 1024, 'y') + " x=1\n");
+        const qsizetype at = data.indexOf('\n', data.size() * 2 / 3) + 1;
+        data.insert(at, "[2025-11-11T10:31:25.746Z] \"GET / HTTP/1.1\" 200 " +
+                            QByteArray(5 * 1024 * 1024, 'z') + " traceID=abc\n");
         data += "[2025-11-12T10:31:24.746Z] \"GET /last HTTP/1.1\" 404 - - 0 0 7 -";
         QTemporaryDir dir;
         const QString plain = dir.filePath(u"plain.log"_s);
@@ -562,6 +568,14 @@ private Q_SLOTS:
         const std::optional<obslab::LogStats> expected = indexedStats(plain);
         QVERIFY(expected);
         QVERIFY(expected->lines > 1000);
+        // The index of the gzip file (inflated as it is indexed) has the same figures.
+        const std::optional<obslab::LogStats> fromGzip = indexedStats(packed);
+        QVERIFY(fromGzip);
+        QCOMPARE(fromGzip->lines, expected->lines);
+        QCOMPARE(fromGzip->statusClasses, expected->statusClasses);
+        QCOMPARE(fromGzip->workloads, expected->workloads);
+        QCOMPARE(fromGzip->p99Ms, expected->p99Ms);
+        QCOMPARE(fromGzip->lastMs, expected->lastMs);
         for (const QString& input : {plain, packed, u"-"_s}) {
             const Run r = runLogs({input, u"--stats"_s, u"-o"_s, u"ndjson"_s},
                                   input == u"-" ? data : QByteArray());
