@@ -141,7 +141,8 @@ QString Scanner::scan(int fd, qint64 from, const std::atomic<bool>& cancel, cons
         const qint64 complete = lastNl ? (lastNl - data) + 1 : 0;
         const bool atEof = n < capacity_;
         // A full block: more probably follows, read into the other buffer while this is parsed.
-        ReadAhead ahead{fd, buffers_[size_t(current ^ 1)].get(), offset + complete};
+        BlockRead ahead{fd, buffers_[size_t(current ^ 1)].get(), offset + complete, capacity_};
+        ahead.split = splitRead(fd, ahead.offset);
         const bool readingAhead = !atEof && ahead.buffer;
         collect(data, complete, offset, chunk, readingAhead ? &ahead : nullptr);
         offset += complete;
@@ -234,9 +235,9 @@ void Scanner::takeNewPods(ScanChunk& chunk)
 // Line ends of data[0, size) (which ends with '\n'), and their records; with ahead, the next
 // block is read meanwhile.
 void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk,
-                      ReadAhead* ahead)
+                      BlockRead* ahead)
 {
-    const auto readAhead = [this](ReadAhead& a) {
+    const auto readAhead = [this](BlockRead& a) {
         a.bytes = readBlock(a.fd, a.buffer, a.offset);
         a.error = errno;
     };
@@ -273,20 +274,12 @@ void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chu
     bounds[kParts] = size;
     chunk.parts = partPool_->take(kParts);
     std::array<PodTable, kParts> pods;
-    const bool split = ahead && splitRead(ahead->fd, ahead->offset);
-    const int reads = !ahead ? 0 : split ? 2 : 1;
-    const qint64 half = capacity_ / 2;
-    std::array<qint64, 2> got{};
-    std::array<int, 2> errors{};
+    const int reads = ahead ? ahead->pieces() : 0;
     std::atomic<int> next{0};
     const auto work = [&](ParsedLine& parsed) {
         for (int k = next.fetch_add(1); k < reads + kParts; k = next.fetch_add(1)) {
             if (k < reads) {
-                const qint64 from = split && k == 1 ? half : 0;
-                const qint64 length = !split ? capacity_ : k == 0 ? half : capacity_ - half;
-                got[size_t(k)] =
-                    preadFully(ahead->fd, ahead->buffer + from, length, ahead->offset + from);
-                errors[size_t(k)] = errno;
+                ahead->read(k);
                 continue;
             }
             const size_t p = size_t(k - reads);
@@ -302,17 +295,28 @@ void Scanner::collect(const char* data, qint64 size, qint64 base, ScanChunk& chu
     other.waitForFinished();
     for (size_t k = 0; k < size_t(kParts); ++k)
         chunk.parts[k].pods = podMap(pods[k]);
-    if (!ahead)
-        return;
-    if (!split) {
-        ahead->bytes = got[0];
-        ahead->error = errors[0];
-    } else if (got[0] < half) {
-        ahead->bytes = got[0];  // the end of the file (or an error) is in the first half
-        ahead->error = errors[0];
+    if (ahead)
+        ahead->join();
+}
+
+void Scanner::BlockRead::read(int k)
+{
+    const qint64 half = capacity / 2;
+    const qint64 from = split && k == 1 ? half : 0;
+    const qint64 length = !split ? capacity : k == 0 ? half : capacity - half;
+    got[size_t(k)] = preadFully(fd, buffer + from, length, offset + from);
+    errors[size_t(k)] = errno;  // taken at once: a later wait may set errno itself
+}
+
+void Scanner::BlockRead::join()
+{
+    const qint64 half = capacity / 2;
+    if (!split || got[0] < half) {
+        bytes = got[0];  // the whole block, or the end of the file (or an error) in its first half
+        error = errors[0];
     } else {
-        ahead->bytes = got[1] < 0 ? got[1] : half + got[1];
-        ahead->error = errors[1];
+        bytes = got[1] < 0 ? got[1] : half + got[1];
+        error = errors[1];
     }
 }
 
@@ -327,25 +331,18 @@ bool Scanner::splitRead(int fd, qint64 offset) const
 
 qint64 Scanner::readBlock(int fd, char* buffer, qint64 offset)
 {
-    if (!splitRead(fd, offset))
-        return preadFully(fd, buffer, capacity_, offset);
-    const qint64 half = capacity_ / 2;
-    qint64 second = 0;
-    int secondErrno = 0;
-    QFuture<void> other = QtConcurrent::run([&] {
-        second = preadFully(fd, buffer + half, capacity_ - half, offset + half);
-        secondErrno = errno;
-    });
-    const qint64 first = preadFully(fd, buffer, half, offset);
-    const int firstErrno = errno;  // before the wait, which may set errno itself
-    other.waitForFinished();
-    if (first < half) {
-        errno = firstErrno;
-        return first;  // the end of the file (or an error) is in the first half
+    BlockRead block{fd, buffer, offset, capacity_};
+    block.split = splitRead(fd, offset);
+    if (block.split) {
+        QFuture<void> other = QtConcurrent::run([&] { block.read(1); });
+        block.read(0);
+        other.waitForFinished();
+    } else {
+        block.read(0);
     }
-    if (second < 0)
-        errno = secondErrno;
-    return second < 0 ? second : half + second;
+    block.join();
+    errno = block.error;
+    return block.bytes;
 }
 
 void Scanner::parsePart(const char* data, qint64 size, qint64 base, ScanPart& part,

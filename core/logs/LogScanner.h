@@ -108,20 +108,28 @@ private:
     void takeNewPods(ScanChunk& chunk);
     void prepareBuffers(int fd, qint64 from);
 
-    // The next block, read while this one is parsed: into buffer from offset; bytes read (or -1)
-    // and errno when it failed.
-    struct ReadAhead
+    // One block read into buffer from offset: whole, or as two halves that two threads read
+    // (pieces() of them, each by read(k)); then bytes is what was read (or -1), error its errno.
+    struct BlockRead
     {
         int fd = -1;
         char* buffer = nullptr;
         qint64 offset = 0;
+        qint64 capacity = 0;
+        bool split = false;
+        std::array<qint64, 2> got{};
+        std::array<int, 2> errors{};
         qint64 bytes = 0;
         int error = 0;
+
+        int pieces() const { return split ? 2 : 1; }
+        void read(int k);
+        void join();  // after every piece was read
     };
 
     // Line ends of data[0, size) (which ends with '\n'), and their records; with ahead, the next
     // block is read meanwhile.
-    void collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk, ReadAhead* ahead);
+    void collect(const char* data, qint64 size, qint64 base, ScanChunk& chunk, BlockRead* ahead);
 
     static constexpr qint64 kParallelBytes = 1024 * 1024;
 
